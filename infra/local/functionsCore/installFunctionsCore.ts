@@ -1,0 +1,45 @@
+import Module from 'node:module';
+import type { FunctionCallback, FunctionMetadata } from './registry';
+import { functionRegistry } from './registry';
+
+/**
+ * `@azure/functions` talks to its host through the `@azure/functions-core` module that the Node.js
+ * worker injects; without it the package drops every registration ("test mode"). The local host plays
+ * the worker's part: it answers that module name with an object that records each registration.
+ */
+const CORE_MODULE = '@azure/functions-core';
+
+const coreApi = {
+  version: 'local',
+  hostVersion: '4.0.0-local',
+  registerFunction(metadata: FunctionMetadata, callback: FunctionCallback) {
+    functionRegistry.add(metadata, callback);
+    return { dispose: () => undefined };
+  },
+  setProgrammingModel(_model: unknown) {
+    // The local host calls handlers itself; the programming model's RPC conversions are not needed.
+  },
+  getProgrammingModel() {
+    return undefined;
+  },
+  registerHook() {
+    return { dispose: () => undefined };
+  },
+  log(level: string, category: string, message: string) {
+    if (level === 'error' || level === 'critical') console.error(`[${category}] ${message}`);
+  },
+};
+
+type Loader = (request: string, parent: unknown, isMain: boolean) => unknown;
+let installed = false;
+
+export function installFunctionsCore(): void {
+  if (installed) return;
+  installed = true;
+  const moduleWithLoad = Module as unknown as { _load: Loader };
+  const originalLoad = moduleWithLoad._load;
+  moduleWithLoad._load = function load(request, parent, isMain) {
+    if (request === CORE_MODULE) return coreApi;
+    return originalLoad.call(this, request, parent, isMain);
+  };
+}

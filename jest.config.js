@@ -1,0 +1,23 @@
+/** @type {import('jest').Config} */
+const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
+const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
+
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/support/azuriteGlobalSetup.ts',
+      globalTeardown: '<rootDir>/test/support/azuriteGlobalTeardown.ts',
+    },
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/support/azuriteGlobalSetup.ts',
+      globalTeardown: '<rootDir>/test/support/azuriteGlobalTeardown.ts',
+    },
+  ],
+};
