@@ -1,0 +1,54 @@
+export {
+  DEVICE_ERRORS,
+  DEVICE_ERROR_CODES,
+  deviceError,
+  type DeviceError,
+  type DeviceErrorCode,
+  type DeviceErrorDefinition,
+} from './deviceErrors';
+export {
+  DEVICE_KEY_KINDS,
+  deviceKeys,
+  hardwareHashDigest,
+  hardwareHashKey,
+  isDeviceKey,
+  keyKind,
+  normalizeIdentifier,
+  primaryKey,
+  productKeyKey,
+  tupleKey,
+  type DeviceIdentityFacts,
+  type DeviceKeyKind,
+} from './deviceIdentity';
+export {
+  BATCH_ID_PATTERN,
+  DEVICE_FIELD_LIMITS,
+  DEVICE_INPUT_FIELDS,
+  MAX_DEVICES_PER_BATCH,
+  deviceBatchBodySchema,
+  deviceInputSchema,
+  type DeviceBatchBody,
+  type DeviceInput,
+} from './deviceInput';
+export {
+  PRODUCT_KEY_PATTERN,
+  validateDevice,
+  type DeviceIdentifierForm,
+  type DeviceValidationResult,
+  type NormalizedDevice,
+  type NormalizedHardwareHash,
+} from './deviceValidation';
+export {
+  HARDWARE_HASH_MAX_BASE64_LENGTH,
+  HARDWARE_HASH_MAX_DECODED_BYTES,
+  HASH_RECORD_TYPES,
+  decodeHardwareHash,
+  encodeHardwareHash,
+  type DecodedHardwareHash,
+  type HardwareHashContent,
+  type HardwareHashInfo,
+  type HardwareHashRecord,
+  type HardwareHashResult,
+} from './hardwareHash';
+export { markSubmissionDuplicates } from './submissionDuplicates';
+export { validateSubmission } from './submissionValidation';
