@@ -10,7 +10,8 @@ export interface TableStorageTarget {
   readonly credential?: ConstructorParameters<typeof TableClient>[2];
 }
 
-const isLocal = (connectionString: string) => /127\.0\.0\.1|localhost|UseDevelopmentStorage=true/i.test(connectionString);
+const isLocal = (connectionString: string) =>
+  /127\.0\.0\.1|localhost|UseDevelopmentStorage=true/i.test(connectionString);
 
 export class TableClientFactory {
   readonly #clients = new Map<string, TableClient>();

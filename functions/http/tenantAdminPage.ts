@@ -1,0 +1,88 @@
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { app } from '@azure/functions';
+import {
+  listTenantPartners,
+  removeDelegatedAdmin,
+  revokePartner,
+} from '../../shared/application/tenantAdmin/tenantPartners';
+import type { Services } from '../../shared/compositionRoot';
+import { assertCsrf, authenticate, authenticateOptional } from '../../shared/adapters/http/authentication';
+import { pageHandler, redirect, signInUrl } from '../../shared/adapters/http/pageHandler';
+import { readForm } from '../../shared/adapters/http/requestBody';
+import { htmlResponse, renderPage } from '../../shared/adapters/web/pageRenderer';
+import { PartnerIdParams, toTenantPartner } from '../../shared/contract/tenantAdminContract';
+import { assertGlobalAdministrator } from '../../shared/domain/identity/principal';
+
+const MESSAGES: Record<string, string> = {
+  revoked: 'The partner relationship was revoked.',
+  dapRemoved: 'Delegated administration permissions were removed.',
+};
+
+/** The customer admin's page: every partner relationship, with remove-DAP and revoke buttons. */
+export async function showTenantAdminPage(
+  request: HttpRequest,
+  _context: InvocationContext,
+  svc: Services,
+): Promise<HttpResponseInit> {
+  const caller = await authenticateOptional(request, svc);
+  if (!caller) return redirect(signInUrl(svc, '/api/tenant/partners'));
+  const { principal } = caller;
+  assertGlobalAdministrator(principal);
+  const now = svc.deps.clock.now();
+  const items = (await listTenantPartners(svc.deps, principal)).map((p) => toTenantPartner(p, now));
+  const message = MESSAGES[request.query.get('done') ?? ''];
+  const html = renderPage(
+    'tenantAdmin',
+    { title: 'Your partners', signedInAs: principal.upn },
+    {
+      tenantDomain: (await svc.deps.tenants.domainOf(principal.tenantId)) ?? principal.upn.split('@')[1],
+      items,
+      message,
+      csrf: caller.session ? svc.sessions.csrfToken(caller.session) : '',
+    },
+  );
+  return htmlResponse(200, html);
+}
+
+export async function postRevokeFromPage(
+  request: HttpRequest,
+  _context: InvocationContext,
+  svc: Services,
+): Promise<HttpResponseInit> {
+  const caller = await authenticate(request, svc);
+  assertCsrf(caller, (await readForm(request)).csrf, svc);
+  const { partnerId } = PartnerIdParams.parse(request.params);
+  await revokePartner(svc.deps, caller.principal, partnerId);
+  return redirect('/api/tenant/partners?done=revoked');
+}
+
+export async function postRemoveDelegatedAdminFromPage(
+  request: HttpRequest,
+  _context: InvocationContext,
+  svc: Services,
+): Promise<HttpResponseInit> {
+  const caller = await authenticate(request, svc);
+  assertCsrf(caller, (await readForm(request)).csrf, svc);
+  const { partnerId } = PartnerIdParams.parse(request.params);
+  await removeDelegatedAdmin(svc.deps, caller.principal, partnerId);
+  return redirect('/api/tenant/partners?done=dapRemoved');
+}
+
+app.http('tenantAdminPage', {
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  route: 'tenant/partners',
+  handler: pageHandler(showTenantAdminPage),
+});
+app.http('tenantAdminRevoke', {
+  methods: ['POST'],
+  authLevel: 'anonymous',
+  route: 'tenant/partners/{partnerId}/revoke',
+  handler: pageHandler(postRevokeFromPage),
+});
+app.http('tenantAdminRemoveDelegatedAdmin', {
+  methods: ['POST'],
+  authLevel: 'anonymous',
+  route: 'tenant/partners/{partnerId}/removeDelegatedAdmin',
+  handler: pageHandler(postRemoveDelegatedAdminFromPage),
+});

@@ -1,0 +1,13 @@
+/**
+ * The app's entry point (package.json "main"): importing a module registers its functions with the
+ * host, exactly as the Azure Functions Node.js v4 programming model expects.
+ */
+import './http/health';
+import './http/openApi';
+import './http/devIdentity';
+import './http/invitations';
+import './http/consentPage';
+import './http/customers';
+import './http/tenantPartners';
+import './http/tenantAdminPage';
+import './http/audit';

@@ -1,0 +1,80 @@
+import path from 'node:path';
+import type { RunningAzurite } from './azurite';
+import { startAzurite } from './azurite';
+import { installFunctionsCore } from './functionsCore/installFunctionsCore';
+import { functionRegistry } from './functionsCore/registry';
+import type { ExtraInputProvider, RunningHttpHost } from './httpHost';
+import { startHttpHost } from './httpHost';
+import { loadOrCreateLocalSecrets } from './localSecrets';
+
+/**
+ * Runs the app's `functions/` on one machine without Core Tools: Azurite, the registrations captured
+ * through the functions-core stand-in, the durable runtime, and an HTTP server in the host's shape.
+ */
+export interface LocalHostOptions {
+  readonly port: number;
+  /** Where Azurite keeps its data and the local keys live; Azurite runs in memory when `inMemory`. */
+  readonly dataDir: string;
+  readonly inMemory?: boolean;
+  /** Use an Azurite (or storage account) that is already running instead of starting one. */
+  readonly storageConnectionString?: string;
+  readonly seed?: boolean;
+  readonly log?: (line: string) => void;
+}
+
+export interface RunningLocalHost {
+  readonly baseUrl: string;
+  readonly invitationUrl: string | undefined;
+  stop(): Promise<void>;
+}
+
+export async function startLocalHost(options: LocalHostOptions): Promise<RunningLocalHost> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch((e: unknown) => log(`while stopping: ${String(e)}`));
+  };
+  try {
+    let azurite: RunningAzurite | undefined;
+    if (!options.storageConnectionString) {
+      azurite = await startAzurite(
+        options.inMemory ? {} : { location: path.join(options.dataDir, 'azurite') },
+      );
+      stops.push(() => azurite!.stop());
+    }
+    const secrets = await loadOrCreateLocalSecrets(options.dataDir);
+    const env = process.env;
+    env.AUTH_MODE ??= 'dev';
+    env.STORAGE_CONNECTION_STRING = options.storageConnectionString ?? azurite!.connectionString;
+    env.LINK_SIGNING_KEY ??= secrets.LINK_SIGNING_KEY;
+    env.SESSION_SECRET ??= secrets.SESSION_SECRET;
+    env.DEV_ISSUER_PRIVATE_JWK ??= secrets.DEV_ISSUER_PRIVATE_JWK;
+    env.PUBLIC_BASE_URL ??= `http://localhost:${options.port}`;
+
+    installFunctionsCore();
+    // Loaded only now: the app reads its configuration, and registers its functions, on load.
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    require('../../functions/index');
+    const { services } =
+      require('../../shared/compositionRoot') as typeof import('../../shared/compositionRoot');
+    const { seedDemoData } = require('./demoData') as typeof import('./demoData');
+    /* eslint-enable @typescript-eslint/no-require-imports */
+
+    const svc = await services();
+    const providers = new Map<string, ExtraInputProvider>();
+    const seeded = options.seed === false ? undefined : await seedDemoData(svc);
+
+    const http: RunningHttpHost = await startHttpHost({
+      registrations: functionRegistry.all(),
+      port: options.port,
+      host: '127.0.0.1',
+      extraInputProviders: providers,
+      log,
+    });
+    stops.push(() => http.close());
+    return { baseUrl: http.baseUrl, invitationUrl: seeded?.invitationUrl, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

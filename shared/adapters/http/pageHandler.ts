@@ -1,0 +1,60 @@
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import Negotiator from 'negotiator';
+import type { Services } from '../../compositionRoot';
+import { services } from '../../compositionRoot';
+import { htmlResponse, renderPage } from '../web/pageRenderer';
+import { problemResponse, toProblem } from './problem';
+
+type PageFunction = (
+  request: HttpRequest,
+  context: InvocationContext,
+  svc: Services,
+) => Promise<HttpResponseInit>;
+
+/** Whether the client would rather have JSON than a page (API clients posting to a consent link). */
+export function prefersJson(request: HttpRequest): boolean {
+  const negotiator = new Negotiator({ headers: { accept: request.headers.get('accept') ?? 'text/html' } });
+  return negotiator.mediaType(['text/html', 'application/json', 'application/problem+json']) !== 'text/html';
+}
+
+const HEADINGS: Record<number, string> = {
+  400: 'This request could not be completed',
+  401: 'Please sign in',
+  403: 'You cannot do this',
+  404: 'This link is not valid',
+  410: 'This link can no longer be used',
+  500: 'Something went wrong',
+};
+
+/** Wraps a page: errors become a readable page (or problem+json for API clients), never a stack trace. */
+export function pageHandler(fn: PageFunction) {
+  return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
+    try {
+      return await fn(request, context, await services());
+    } catch (error) {
+      if (prefersJson(request)) return problemResponse(error, context);
+      const problem = toProblem(error, context);
+      const html = renderPage(
+        'error',
+        { title: HEADINGS[problem.status] ?? 'Error' },
+        {
+          heading: HEADINGS[problem.status] ?? 'This request could not be completed',
+          message: problem.detail,
+          code: problem.code,
+        },
+      );
+      return htmlResponse(problem.status, html);
+    }
+  };
+}
+
+export function redirect(location: string, cookies: HttpResponseInit['cookies'] = []): HttpResponseInit {
+  return { status: 303, headers: { location, 'cache-control': 'no-store' }, cookies };
+}
+
+/** Where a browser without a session goes to sign in, and comes back to `returnTo` afterwards. */
+export function signInUrl(svc: Services, returnTo: string): string {
+  return svc.config.authMode === 'dev'
+    ? `/api/dev/signin?returnTo=${encodeURIComponent(returnTo)}`
+    : `/.auth/login/aad?post_login_redirect_uri=${encodeURIComponent(returnTo)}`;
+}

@@ -1,0 +1,20 @@
+/** Table names, with an optional prefix so that a test run or a second environment owns its own set. */
+export interface TableNames {
+  readonly partners: string;
+  readonly invitations: string;
+  readonly relationships: string;
+  readonly audit: string;
+  readonly devUsers: string;
+  readonly devTenants: string;
+}
+
+export function tableNames(prefix = ''): TableNames {
+  return {
+    partners: `${prefix}Partners`,
+    invitations: `${prefix}Invitations`,
+    relationships: `${prefix}Relationships`,
+    audit: `${prefix}Audit`,
+    devUsers: `${prefix}DevUsers`,
+    devTenants: `${prefix}DevTenants`,
+  };
+}

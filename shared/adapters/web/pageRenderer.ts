@@ -1,0 +1,66 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import Handlebars from 'handlebars';
+
+/**
+ * Server-rendered pages: Handlebars templates from ./templates, HTML-escaped by default; every page is
+ * wrapped in layout.hbs. Templates are compiled once per process.
+ */
+const TEMPLATE_DIR_PARTS = ['shared', 'adapters', 'web', 'templates'];
+
+function templateDir(): string {
+  // Compiled code runs from dist/, sources from the project root: look for the folder upwards.
+  let dir = __dirname;
+  for (;;) {
+    const candidate = path.join(dir, ...TEMPLATE_DIR_PARTS);
+    if (existsSync(candidate)) return candidate;
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`Page templates not found above ${__dirname}`);
+    dir = parent;
+  }
+}
+
+let compiled: Map<string, Handlebars.TemplateDelegate> | undefined;
+
+function templates(): Map<string, Handlebars.TemplateDelegate> {
+  if (compiled) return compiled;
+  const dir = templateDir();
+  const engine = Handlebars.create();
+  engine.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  compiled = new Map();
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.hbs'))) {
+    compiled.set(
+      file.replace(/\.hbs$/, ''),
+      engine.compile(readFileSync(path.join(dir, file), 'utf8'), { strict: false }),
+    );
+  }
+  return compiled;
+}
+
+export interface PageFrame {
+  readonly title: string;
+  readonly signedInAs?: string | undefined;
+}
+
+export function renderPage(name: string, frame: PageFrame, model: object): string {
+  const all = templates();
+  const page = all.get(name);
+  const layout = all.get('layout');
+  if (!page || !layout) throw new Error(`No template "${name}"`);
+  return layout({ ...frame, body: new Handlebars.SafeString(page(model)) });
+}
+
+export function htmlResponse(status: number, html: string, headers: Record<string, string> = {}) {
+  return {
+    status,
+    body: html,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'content-security-policy':
+        "default-src 'none'; style-src 'self' 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+      'x-content-type-options': 'nosniff',
+      ...headers,
+    },
+  };
+}

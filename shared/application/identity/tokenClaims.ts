@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+/** The claims the service reads from a verified token, whichever issuer signed it (Entra's names). */
+export const TokenClaimsSchema = z.object({
+  tid: z.string().min(1),
+  oid: z.string().min(1).optional(),
+  sub: z.string().min(1),
+  upn: z.string().optional(),
+  preferred_username: z.string().optional(),
+  name: z.string().optional(),
+  wids: z.array(z.string()).optional(),
+  idtyp: z.string().optional(),
+  azp: z.string().optional(),
+  appid: z.string().optional(),
+});
+export type TokenClaims = z.infer<typeof TokenClaimsSchema>;
+
+export interface TokenVerifier {
+  /** Verifies signature, issuer, audience and lifetime; throws DomainError 'unauthenticated' otherwise. */
+  verify(token: string): Promise<TokenClaims>;
+}

@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import type { Dependencies } from './application/dependencies';
+import type { TokenVerifier } from './application/identity/tokenClaims';
+import { noConsentEvents } from './application/ports/consentEvents';
+import { systemClock } from './application/ports/clock';
+import { BrowserSessions } from './adapters/identity/browserSession';
+import { DevIssuer } from './adapters/identity/devIssuer';
+import { EntraTokenVerifier } from './adapters/identity/entraTokenVerifier';
+import { AuditTableLog } from './adapters/tables/auditTableLog';
+import { DevDirectoryTable } from './adapters/tables/devDirectoryTable';
+import { InvitationTableRepository } from './adapters/tables/invitationTableRepository';
+import { PartnerTableDirectory } from './adapters/tables/partnerTableDirectory';
+import { RelationshipTableRepository } from './adapters/tables/relationshipTableRepository';
+import { TableClientFactory } from './adapters/tables/tableClientFactory';
+import type { TableNames } from './adapters/tables/tableNames';
+import { tableNames } from './adapters/tables/tableNames';
+import type { AppConfig } from './config/config';
+import { config } from './config/config';
+import { invitationToken } from './domain/invitations/invitationToken';
+
+/** The app's object graph, built once per process from the configuration. */
+export interface Services {
+  readonly config: AppConfig;
+  readonly tables: TableClientFactory;
+  readonly tableNames: TableNames;
+  readonly deps: Dependencies;
+  readonly partners: PartnerTableDirectory;
+  readonly verifier: TokenVerifier;
+  /** Present only with AUTH_MODE=dev. */
+  readonly devIssuer: DevIssuer | undefined;
+  readonly devDirectory: DevDirectoryTable;
+  readonly sessions: BrowserSessions;
+}
+
+export async function buildServices(cfg: AppConfig): Promise<Services> {
+  const tables = new TableClientFactory(
+    cfg.storage.connectionString
+      ? { connectionString: cfg.storage.connectionString }
+      : { accountUrl: cfg.storage.tableEndpoint, credential: await managedIdentityCredential() },
+  );
+  const names = tableNames(cfg.tablePrefix);
+  const table = (name: string) => () => tables.table(name);
+  const partners = new PartnerTableDirectory(table(names.partners));
+  const devDirectory = new DevDirectoryTable(table(names.devUsers), table(names.devTenants));
+  const devIssuer =
+    cfg.authMode === 'dev'
+      ? await DevIssuer.create({
+          privateJwk: cfg.devIssuerPrivateJwk,
+          issuer: `${cfg.publicBaseUrl}/api/dev`,
+          audience: cfg.tokenAudience,
+        })
+      : undefined;
+  const verifier: TokenVerifier =
+    devIssuer ??
+    new EntraTokenVerifier({
+      authorityHost: cfg.entra.authorityHost,
+      audiences: [cfg.tokenAudience, ...(cfg.entra.clientId ? [cfg.entra.clientId] : [])],
+    });
+  const deps: Dependencies = {
+    partners,
+    invitations: new InvitationTableRepository(table(names.invitations)),
+    relationships: new RelationshipTableRepository(table(names.relationships)),
+    audit: new AuditTableLog(table(names.audit)),
+    tenants: cfg.authMode === 'dev' ? devDirectory : { domainOf: () => Promise.resolve(undefined) },
+    consentEvents: noConsentEvents,
+    clock: systemClock,
+    newId: randomUUID,
+    links: {
+      token: (partnerId, invitationId) => invitationToken(cfg.linkSigningKey, partnerId, invitationId),
+      url: (token) => `${cfg.publicBaseUrl}/api/consent/${token}`,
+    },
+    invitationTtlDays: cfg.invitationTtlDays,
+  };
+  return {
+    config: cfg,
+    tables,
+    tableNames: names,
+    deps,
+    partners,
+    verifier,
+    devIssuer,
+    devDirectory,
+    sessions: new BrowserSessions(cfg.sessionSecret, cfg.publicBaseUrl.startsWith('https:')),
+  };
+}
+
+async function managedIdentityCredential(): Promise<never> {
+  // Issue 5 brings @azure/identity; until then only connection strings are supported.
+  return Promise.reject(
+    new Error(
+      'STORAGE_TABLE_ENDPOINT needs managed identity support, which is not built yet; set STORAGE_CONNECTION_STRING.',
+    ),
+  );
+}
+
+let built: Promise<Services> | undefined;
+
+export function services(): Promise<Services> {
+  built ??= buildServices(config());
+  return built;
+}

@@ -1,0 +1,112 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+
+/**
+ * Every setting the app reads, parsed once at start-up. A bad value stops the app with a message
+ * naming the setting; nothing else in the code reads process.env.
+ */
+const base64Key = z
+  .string()
+  .refine((v) => Buffer.from(v, 'base64').length >= 32, 'must be at least 32 bytes, base64-encoded');
+
+const ConfigSchema = z
+  .object({
+    AUTH_MODE: z.enum(['dev', 'entra']).default('dev'),
+    STORAGE_CONNECTION_STRING: z.string().min(1).optional(),
+    AzureWebJobsStorage: z.string().min(1).optional(),
+    STORAGE_TABLE_ENDPOINT: z.url().optional(),
+    TABLE_PREFIX: z
+      .string()
+      .regex(/^([A-Za-z][A-Za-z0-9]{0,30})?$/, 'letters and digits, starting with a letter')
+      .default(''),
+    PUBLIC_BASE_URL: z.url().default('http://localhost:7071'),
+    TOKEN_AUDIENCE: z.string().min(1).default('api://partner-consent'),
+    LINK_SIGNING_KEY: base64Key.optional(),
+    SESSION_SECRET: base64Key.optional(),
+    DEV_ISSUER_PRIVATE_JWK: z.string().optional(),
+    ENTRA_CLIENT_ID: z.string().optional(),
+    ENTRA_AUTHORITY_HOST: z.url().default('https://login.microsoftonline.com'),
+    INVITATION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(90),
+    CONSENT_DEADLINE: z
+      .string()
+      .regex(/^P(?:\d+D)?(?:T(?:\d+H)?(?:\d+M)?(?:\d+S)?)?$/, 'an ISO 8601 duration such as P14D or PT30S')
+      .default('P14D'),
+    WEBSITE_INSTANCE_ID: z.string().optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (env.AUTH_MODE === 'dev' && env.WEBSITE_INSTANCE_ID) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUTH_MODE'],
+        message: 'the dev issuer is refused when the app runs in Azure',
+      });
+    }
+    if (env.AUTH_MODE === 'entra') {
+      for (const key of ['ENTRA_CLIENT_ID', 'LINK_SIGNING_KEY', 'SESSION_SECRET'] as const) {
+        if (!env[key])
+          ctx.addIssue({ code: 'custom', path: [key], message: 'is required when AUTH_MODE=entra' });
+      }
+    }
+    if (!env.STORAGE_CONNECTION_STRING && !env.AzureWebJobsStorage && !env.STORAGE_TABLE_ENDPOINT) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['STORAGE_CONNECTION_STRING'],
+        message: 'set STORAGE_CONNECTION_STRING, AzureWebJobsStorage or STORAGE_TABLE_ENDPOINT',
+      });
+    }
+  });
+
+export interface AppConfig {
+  readonly authMode: 'dev' | 'entra';
+  readonly storage: { readonly connectionString?: string; readonly tableEndpoint?: string };
+  readonly tablePrefix: string;
+  readonly publicBaseUrl: string;
+  readonly tokenAudience: string;
+  readonly linkSigningKey: Buffer;
+  readonly sessionSecret: Buffer;
+  readonly devIssuerPrivateJwk: string | undefined;
+  readonly entra: { readonly clientId: string | undefined; readonly authorityHost: string };
+  readonly invitationTtlDays: number;
+  readonly consentDeadline: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function parseConfig(env: NodeJS.ProcessEnv): AppConfig {
+  const result = ConfigSchema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map(
+      (issue) => `  ${issue.path.join('.') || '(environment)'}: ${issue.message}`,
+    );
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = result.data;
+  return {
+    authMode: e.AUTH_MODE,
+    storage: {
+      connectionString:
+        e.STORAGE_CONNECTION_STRING ?? (e.STORAGE_TABLE_ENDPOINT ? undefined : e.AzureWebJobsStorage),
+      tableEndpoint: e.STORAGE_TABLE_ENDPOINT,
+    },
+    tablePrefix: e.TABLE_PREFIX,
+    publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/$/, ''),
+    tokenAudience: e.TOKEN_AUDIENCE,
+    // Locally, unset keys are made up per process: links and sessions then last as long as the process.
+    linkSigningKey: e.LINK_SIGNING_KEY ? Buffer.from(e.LINK_SIGNING_KEY, 'base64') : randomBytes(32),
+    sessionSecret: e.SESSION_SECRET ? Buffer.from(e.SESSION_SECRET, 'base64') : randomBytes(32),
+    devIssuerPrivateJwk: e.DEV_ISSUER_PRIVATE_JWK,
+    entra: { clientId: e.ENTRA_CLIENT_ID, authorityHost: e.ENTRA_AUTHORITY_HOST },
+    invitationTtlDays: e.INVITATION_TTL_DAYS,
+    consentDeadline: e.CONSENT_DEADLINE,
+  };
+}
+
+let loaded: AppConfig | undefined;
+
+/** The app's configuration, parsed from the environment on first use. */
+export function config(): AppConfig {
+  loaded ??= parseConfig(process.env);
+  return loaded;
+}

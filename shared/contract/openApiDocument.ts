@@ -1,0 +1,197 @@
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { AuditListSchema, AuditQuerySchema } from './auditContract';
+import { ProblemSchema } from './common';
+import { AcceptFormSchema } from './consentContract';
+import { CustomerListSchema, CustomerSchema } from './customerContract';
+import { DevTenantRequestSchema, DevTokenRequestSchema, DevTokenResponseSchema } from './devContract';
+import {
+  CreateInvitationRequestSchema,
+  InvitationListSchema,
+  InvitationResponseSchema,
+} from './invitationContract';
+import { TenantPartnerListSchema } from './tenantAdminContract';
+
+/**
+ * The OpenAPI 3.1 description of the public contract, generated from the same zod schemas the
+ * handlers parse with, so the two cannot drift apart.
+ */
+const guidParam = z.string().describe('GUID');
+
+function buildRegistry(): OpenAPIRegistry {
+  const registry = new OpenAPIRegistry();
+  const bearer = registry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+  });
+  const security = [{ [bearer.name]: [] }];
+  const Problem = registry.register('Problem', ProblemSchema);
+  const problem = (description: string) => ({
+    description,
+    content: { 'application/problem+json': { schema: Problem } },
+  });
+  const jsonBody = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
+  const ok = (description: string, schema: z.ZodType) => ({ description, ...jsonBody(schema) });
+  const refusals = {
+    400: problem('The request is not valid; `code` and `field` say what to fix'),
+    401: problem('Missing or invalid bearer token'),
+    403: problem('This caller may not do this'),
+  };
+
+  const Invitation = registry.register('Invitation', InvitationResponseSchema);
+  const Customer = registry.register('Customer', CustomerSchema);
+
+  registry.registerPath({
+    method: 'get',
+    path: '/api/health',
+    summary: 'Ready when storage and the orchestration runtime are',
+    responses: { 200: { description: 'Ready' }, 503: problem('Not ready') },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/api/v1/invitations',
+    summary: 'Create an invitation link to send to a customer',
+    security,
+    request: { body: jsonBody(registry.register('CreateInvitationRequest', CreateInvitationRequestSchema)) },
+    responses: {
+      201: ok('Created', Invitation),
+      200: ok("An eligible OEM's existing reusable link", Invitation),
+      ...refusals,
+      413: problem('Body too large'),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/v1/invitations',
+    summary: "The partner's invitations",
+    security,
+    responses: { 200: ok('Invitations', InvitationListSchema), ...refusals },
+  });
+  registry.registerPath({
+    method: 'delete',
+    path: '/api/v1/invitations/{id}',
+    summary: 'Withdraw an invitation: its link stops working',
+    security,
+    request: { params: z.object({ id: guidParam }) },
+    responses: {
+      204: { description: 'Withdrawn' },
+      ...refusals,
+      404: problem('No such invitation for this partner'),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/v1/customers',
+    summary: "The partner's customers",
+    security,
+    responses: { 200: ok('Customers', CustomerListSchema), ...refusals },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/v1/customers/{tenantId}',
+    summary: 'One customer of the partner',
+    security,
+    request: { params: z.object({ tenantId: guidParam }) },
+    responses: { 200: ok('Customer', Customer), ...refusals, 404: problem('Not a customer of this partner') },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/consent/{token}',
+    summary: 'The consent page (HTML); redirects to sign-in first',
+    request: { params: z.object({ token: z.string() }) },
+    responses: {
+      200: { description: 'Consent page' },
+      303: { description: 'Sign in first' },
+      403: { description: 'Not allowed to accept' },
+      404: { description: 'Invalid link' },
+      410: { description: 'Expired or withdrawn link' },
+    },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/api/consent/{token}',
+    summary: 'Accept: form fields consent=yes and optionally includeDelegatedAdmin=true',
+    security,
+    request: {
+      params: z.object({ token: z.string() }),
+      body: {
+        content: {
+          'application/x-www-form-urlencoded': { schema: registry.register('AcceptForm', AcceptFormSchema) },
+        },
+      },
+    },
+    responses: {
+      200: { description: 'Accepted (HTML, or JSON when asked for)' },
+      ...refusals,
+      404: problem('Invalid link'),
+      410: problem('Expired or withdrawn link'),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/v1/tenant/partners',
+    summary: "Every partner relationship of the Global Administrator's tenant",
+    security,
+    responses: { 200: ok('Partners', TenantPartnerListSchema), ...refusals },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/api/v1/tenant/partners/{partnerId}/removeDelegatedAdmin',
+    summary: "Remove a partner's delegated admin roles",
+    security,
+    request: { params: z.object({ partnerId: z.string() }) },
+    responses: { 200: ok('Updated relationship', Customer), ...refusals, 404: problem('No relationship') },
+  });
+  registry.registerPath({
+    method: 'delete',
+    path: '/api/v1/tenant/partners/{partnerId}',
+    summary: "Revoke a partner's relationship (OEMs included)",
+    security,
+    request: { params: z.object({ partnerId: z.string() }) },
+    responses: { 200: ok('Revoked relationship', Customer), ...refusals, 404: problem('No relationship') },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/v1/audit',
+    summary: "The caller's audit trail (partner, or Global Administrator's tenant), newest first",
+    security,
+    request: { query: AuditQuerySchema },
+    responses: { 200: ok('Audit events', AuditListSchema), ...refusals },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/api/dev/token',
+    summary: 'Local development only (AUTH_MODE=dev): a token for a partner API client or a seeded user',
+    request: { body: jsonBody(DevTokenRequestSchema) },
+    responses: {
+      200: ok('Token', DevTokenResponseSchema),
+      400: problem('Bad request'),
+      404: problem('Unknown partner or user'),
+    },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/api/dev/tenants',
+    summary:
+      'Local development only: a fresh customer tenant with an admin, a helpdesk user and a federated admin',
+    request: { body: jsonBody(DevTenantRequestSchema) },
+    responses: { 201: { description: 'Tenant created' } },
+  });
+  return registry;
+}
+
+let document: object | undefined;
+
+export function openApiDocument(): object {
+  document ??= new OpenApiGeneratorV31(buildRegistry().definitions).generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Partner consent and device registration',
+      version: '1.0.0',
+      description: "Partners get a customer's consent, then register the customer's Windows devices.",
+    },
+    servers: [{ url: '/' }],
+  });
+  return document;
+}
