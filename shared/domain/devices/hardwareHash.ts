@@ -85,6 +85,11 @@ export function decodeHardwareHash(base64: string): HardwareHashResult {
         'with = padding to a multiple of 4 characters and no spaces or line breaks.',
     );
   }
+  if (bytes.length > HARDWARE_HASH_MAX_DECODED_BYTES) {
+    return fail(
+      `The hardware hash decodes to ${bytes.length} bytes; at most ${HARDWARE_HASH_MAX_DECODED_BYTES} are accepted.`,
+    );
+  }
   return decodeRecordSet(bytes);
 }
 
