@@ -1,6 +1,8 @@
 /** @type {import('jest').Config} */
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
 const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
+// Jest's module system bypasses the local host's Module._load hook: map the worker module to the stand-in.
+const functionsCore = { '^@azure/functions-core$': '<rootDir>/test/support/functionsCoreModule.ts' };
 
 module.exports = {
   projects: [
@@ -9,6 +11,7 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      moduleNameMapper: functionsCore,
       globalSetup: '<rootDir>/test/support/azuriteGlobalSetup.ts',
       globalTeardown: '<rootDir>/test/support/azuriteGlobalTeardown.ts',
     },
@@ -16,6 +19,7 @@ module.exports = {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+      moduleNameMapper: functionsCore,
       globalSetup: '<rootDir>/test/support/azuriteGlobalSetup.ts',
       globalTeardown: '<rootDir>/test/support/azuriteGlobalTeardown.ts',
     },

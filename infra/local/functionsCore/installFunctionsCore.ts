@@ -9,7 +9,7 @@ import { functionRegistry } from './registry';
  */
 const CORE_MODULE = '@azure/functions-core';
 
-const coreApi = {
+export const coreApi = {
   version: 'local',
   hostVersion: '4.0.0-local',
   registerFunction(metadata: FunctionMetadata, callback: FunctionCallback) {

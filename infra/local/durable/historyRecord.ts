@@ -1,0 +1,35 @@
+import type { HistoryEvent } from './historyEvents';
+import type { RetryPolicy } from './retryPolicy';
+
+/**
+ * What the runtime keeps beside each history event. The event itself stays exactly in the library's
+ * shape; the bookkeeping that the Durable Task Framework keeps in its retry interceptor (which
+ * attempt a task is, which retry a timer waits for) travels here so replay after a restart rebuilds it.
+ */
+export interface RetryAttemptMeta {
+  /** EventId of the chain's first TaskScheduled. */
+  readonly root: number;
+  readonly attempt: number;
+  /** Only on the first attempt. */
+  readonly policy?: RetryPolicy;
+  readonly firstAttemptAt?: string;
+}
+
+export interface RetryTimerMeta {
+  readonly root: number;
+  readonly afterAttempt: number;
+  /** The retry timeout had passed: the remaining attempts fail without running. */
+  readonly expired: boolean;
+}
+
+export interface HistoryRecordMeta {
+  readonly attempt?: RetryAttemptMeta;
+  readonly retryTimer?: RetryTimerMeta;
+}
+
+export interface HistoryRecord {
+  readonly event: HistoryEvent;
+  readonly meta?: HistoryRecordMeta;
+  /** The queue message this event was delivered by, so a redelivered message is recognised. */
+  readonly messageId?: string;
+}
