@@ -122,9 +122,9 @@ export function createInvocationContext(
     invocationId: randomUUID(),
     functionName: registration.name,
     options: {
-      trigger: registration.trigger as never,
-      extraInputs: extraInputs as never,
-      extraOutputs: extraOutputs as never,
+      trigger: registration.trigger,
+      extraInputs: extraInputs,
+      extraOutputs: extraOutputs,
     },
     logHandler: (level, ...args) => {
       if (log && (level === 'error' || level === 'warning'))
@@ -164,10 +164,7 @@ async function readBody(req: http.IncomingMessage, limit: number): Promise<Buffe
 }
 
 async function writeResponse(res: http.ServerResponse, output: unknown, method: string): Promise<void> {
-  const response =
-    output instanceof HttpResponse
-      ? output
-      : new HttpResponse((output ?? { status: 204 }) as ConstructorParameters<typeof HttpResponse>[0]);
+  const response = output instanceof HttpResponse ? output : new HttpResponse(output ?? { status: 204 });
   const headers: Record<string, string | string[]> = {};
   response.headers.forEach((value, name) => (headers[name] = value));
   const cookies = response.cookies.map(serializeCookie);

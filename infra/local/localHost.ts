@@ -1,5 +1,7 @@
 import path from 'node:path';
+import type * as CompositionRoot from '../../shared/compositionRoot';
 import type { RunningAzurite } from './azurite';
+import type * as DemoData from './demoData';
 import { startAzurite } from './azurite';
 import { installFunctionsCore } from './functionsCore/installFunctionsCore';
 import { functionRegistry } from './functionsCore/registry';
@@ -53,12 +55,9 @@ export async function startLocalHost(options: LocalHostOptions): Promise<Running
 
     installFunctionsCore();
     // Loaded only now: the app reads its configuration, and registers its functions, on load.
-    /* eslint-disable @typescript-eslint/no-require-imports */
-    require('../../functions/index');
-    const { services } =
-      require('../../shared/compositionRoot') as typeof import('../../shared/compositionRoot');
-    const { seedDemoData } = require('./demoData') as typeof import('./demoData');
-    /* eslint-enable @typescript-eslint/no-require-imports */
+    await import('../../functions/index');
+    const { services } = (await import('../../shared/compositionRoot')) as typeof CompositionRoot;
+    const { seedDemoData } = (await import('./demoData')) as typeof DemoData;
 
     const svc = await services();
     const providers = new Map<string, ExtraInputProvider>();

@@ -75,7 +75,10 @@ export class ConfigError extends Error {
 }
 
 export function parseConfig(env: NodeJS.ProcessEnv): AppConfig {
-  const result = ConfigSchema.safeParse(env);
+  // An empty setting (as in local.settings.sample.json) means "not set".
+  const result = ConfigSchema.safeParse(
+    Object.fromEntries(Object.entries(env).filter(([, value]) => value !== '')),
+  );
   if (!result.success) {
     const lines = result.error.issues.map(
       (issue) => `  ${issue.path.join('.') || '(environment)'}: ${issue.message}`,

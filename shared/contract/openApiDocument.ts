@@ -26,7 +26,7 @@ function buildRegistry(): OpenAPIRegistry {
     bearerFormat: 'JWT',
   });
   const security = [{ [bearer.name]: [] }];
-  const Problem = registry.register('Problem', ProblemSchema);
+  const Problem = ProblemSchema.meta({ id: 'Problem' });
   const problem = (description: string) => ({
     description,
     content: { 'application/problem+json': { schema: Problem } },
@@ -39,8 +39,8 @@ function buildRegistry(): OpenAPIRegistry {
     403: problem('This caller may not do this'),
   };
 
-  const Invitation = registry.register('Invitation', InvitationResponseSchema);
-  const Customer = registry.register('Customer', CustomerSchema);
+  const Invitation = InvitationResponseSchema.meta({ id: 'Invitation' });
+  const Customer = CustomerSchema.meta({ id: 'Customer' });
 
   registry.registerPath({
     method: 'get',
@@ -53,7 +53,7 @@ function buildRegistry(): OpenAPIRegistry {
     path: '/api/v1/invitations',
     summary: 'Create an invitation link to send to a customer',
     security,
-    request: { body: jsonBody(registry.register('CreateInvitationRequest', CreateInvitationRequestSchema)) },
+    request: { body: jsonBody(CreateInvitationRequestSchema.meta({ id: 'CreateInvitationRequest' })) },
     responses: {
       201: ok('Created', Invitation),
       200: ok("An eligible OEM's existing reusable link", Invitation),
@@ -117,7 +117,7 @@ function buildRegistry(): OpenAPIRegistry {
       params: z.object({ token: z.string() }),
       body: {
         content: {
-          'application/x-www-form-urlencoded': { schema: registry.register('AcceptForm', AcceptFormSchema) },
+          'application/x-www-form-urlencoded': { schema: AcceptFormSchema.meta({ id: 'AcceptForm' }) },
         },
       },
     },
