@@ -1,0 +1,147 @@
+import { ConfigError, parseConfig } from '../../../shared/config/config';
+
+const STORAGE = 'UseDevelopmentStorage=true';
+const KEY = Buffer.alloc(32, 3).toString('base64');
+
+function configError(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
+describe('configuration', () => {
+  it('when only storage is set, then the local defaults apply', () => {
+    const config = parseConfig({ STORAGE_CONNECTION_STRING: STORAGE });
+
+    expect(config).toMatchObject({
+      authMode: 'dev',
+      storage: { connectionString: STORAGE },
+      tablePrefix: '',
+      publicBaseUrl: 'http://localhost:7071',
+      tokenAudience: 'api://partner-consent',
+      devIssuerPrivateJwk: undefined,
+      entra: { clientId: undefined, authorityHost: 'https://login.microsoftonline.com' },
+      invitationTtlDays: 90,
+      consentDeadline: 'P14D',
+    });
+    expect(config.linkSigningKey).toHaveLength(32);
+    expect(config.sessionSecret).toHaveLength(32);
+  });
+
+  it('when keys are set, then they are decoded from base64', () => {
+    const config = parseConfig({
+      STORAGE_CONNECTION_STRING: STORAGE,
+      LINK_SIGNING_KEY: KEY,
+      SESSION_SECRET: KEY,
+    });
+
+    expect(config.linkSigningKey).toEqual(Buffer.alloc(32, 3));
+    expect(config.sessionSecret).toEqual(Buffer.alloc(32, 3));
+  });
+
+  it('when the public base URL ends with a slash, then the slash is dropped', () => {
+    expect(
+      parseConfig({ STORAGE_CONNECTION_STRING: STORAGE, PUBLIC_BASE_URL: 'https://consent.example/' })
+        .publicBaseUrl,
+    ).toBe('https://consent.example');
+  });
+
+  it('when only AzureWebJobsStorage is set, then it is the storage connection', () => {
+    expect(parseConfig({ AzureWebJobsStorage: STORAGE }).storage.connectionString).toBe(STORAGE);
+  });
+
+  it('when a setting is an empty string, then it counts as not set', () => {
+    const config = parseConfig({
+      STORAGE_CONNECTION_STRING: STORAGE,
+      TABLE_PREFIX: '',
+      LINK_SIGNING_KEY: '',
+    });
+
+    expect(config.tablePrefix).toBe('');
+    expect(config.linkSigningKey).toHaveLength(32);
+  });
+
+  it('when AUTH_MODE=dev is set and the app runs in Azure, then it is refused with a message naming AUTH_MODE', () => {
+    const error = configError({
+      STORAGE_CONNECTION_STRING: STORAGE,
+      AUTH_MODE: 'dev',
+      WEBSITE_INSTANCE_ID: 'abc123',
+    });
+
+    expect(error.message).toMatch(/AUTH_MODE: .*refused .*Azure/);
+  });
+
+  it('when AUTH_MODE is not set and the app runs in Azure, then the dev default is refused too', () => {
+    expect(
+      configError({ STORAGE_CONNECTION_STRING: STORAGE, WEBSITE_INSTANCE_ID: 'abc123' }).message,
+    ).toContain('AUTH_MODE');
+  });
+
+  it('when AUTH_MODE=entra runs in Azure with its keys, then it is accepted', () => {
+    const config = parseConfig({
+      STORAGE_CONNECTION_STRING: STORAGE,
+      WEBSITE_INSTANCE_ID: 'abc123',
+      AUTH_MODE: 'entra',
+      ENTRA_CLIENT_ID: 'client-id',
+      LINK_SIGNING_KEY: KEY,
+      SESSION_SECRET: KEY,
+    });
+
+    expect(config).toMatchObject({ authMode: 'entra', entra: { clientId: 'client-id' } });
+  });
+
+  it('when AUTH_MODE=entra lacks its keys, then each missing key is named', () => {
+    const error = configError({ STORAGE_CONNECTION_STRING: STORAGE, AUTH_MODE: 'entra' });
+
+    expect(error.message).toContain('ENTRA_CLIENT_ID: is required when AUTH_MODE=entra');
+    expect(error.message).toContain('LINK_SIGNING_KEY: is required when AUTH_MODE=entra');
+    expect(error.message).toContain('SESSION_SECRET: is required when AUTH_MODE=entra');
+  });
+
+  it('when AUTH_MODE=entra lacks only one key, then only that key is named', () => {
+    const error = configError({
+      STORAGE_CONNECTION_STRING: STORAGE,
+      AUTH_MODE: 'entra',
+      ENTRA_CLIENT_ID: 'client-id',
+      LINK_SIGNING_KEY: KEY,
+    });
+
+    expect(error.message).toContain('SESSION_SECRET');
+    expect(error.message).not.toContain('LINK_SIGNING_KEY');
+    expect(error.message).not.toContain('ENTRA_CLIENT_ID');
+  });
+
+  it('when no storage setting is given, then it is refused with a message naming the settings to set', () => {
+    const error = configError({});
+
+    expect(error.message).toMatch(
+      /STORAGE_CONNECTION_STRING: set STORAGE_CONNECTION_STRING, AzureWebJobsStorage or STORAGE_TABLE_ENDPOINT/,
+    );
+  });
+
+  it.each([
+    ['AUTH_MODE', 'magic'],
+    ['TABLE_PREFIX', '1abc'],
+    ['TABLE_PREFIX', 'has-hyphen'],
+    ['PUBLIC_BASE_URL', 'not a url'],
+    ['LINK_SIGNING_KEY', Buffer.alloc(16).toString('base64')],
+    ['INVITATION_TTL_DAYS', '0'],
+    ['INVITATION_TTL_DAYS', 'ninety'],
+    ['CONSENT_DEADLINE', '14 days'],
+    ['STORAGE_TABLE_ENDPOINT', 'not a url'],
+  ])('when %s is %j, then it is refused with a message naming it', (name, value) => {
+    const error = configError({ STORAGE_CONNECTION_STRING: STORAGE, [name]: value });
+
+    expect(error.message).toMatch(new RegExp(`^Invalid configuration:\\n(.*\\n)*  ${name}: `, 'm'));
+  });
+
+  it('when INVITATION_TTL_DAYS is a number in text, then it is read as a number', () => {
+    expect(
+      parseConfig({ STORAGE_CONNECTION_STRING: STORAGE, INVITATION_TTL_DAYS: '30' }).invitationTtlDays,
+    ).toBe(30);
+  });
+});
