@@ -55,9 +55,11 @@ export async function startLocalHost(options: LocalHostOptions): Promise<Running
 
     installFunctionsCore();
     // Loaded only now: the app reads its configuration, and registers its functions, on load.
-    await import('../../functions/index');
-    const { services } = (await import('../../shared/compositionRoot')) as typeof CompositionRoot;
-    const { seedDemoData } = (await import('./demoData')) as typeof DemoData;
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    require('../../functions/index');
+    const { services } = require('../../shared/compositionRoot') as typeof CompositionRoot;
+    const { seedDemoData } = require('./demoData') as typeof DemoData;
+    /* eslint-enable @typescript-eslint/no-require-imports */
 
     const svc = await services();
     const providers = new Map<string, ExtraInputProvider>();

@@ -503,6 +503,6 @@ describe('audit trail', () => {
       token: await api.userToken(tenant.admin),
     });
     expect(tenantTrail.body.items.map((e) => e.type)).toEqual(['ConsentAccepted', 'ConsentRefused']);
-    expect(tenantTrail.body.items[1].actor).toEqual({ kind: 'customer-user', id: tenant.helpdesk });
+    expect(tenantTrail.body.items[1]?.actor).toEqual({ kind: 'customer-user', id: tenant.helpdesk });
   });
 });

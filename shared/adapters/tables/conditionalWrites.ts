@@ -22,7 +22,8 @@ export async function replaceEntity(
   try {
     await client.updateEntity(entity, 'Replace', { etag });
   } catch (error) {
-    if (isPreconditionFailed(error) || isConflict(error)) throw new VersionConflict(what);
+    // Gone since it was read is a change too.
+    if (isPreconditionFailed(error) || isConflict(error) || isNotFound(error)) throw new VersionConflict(what);
     throw error;
   }
 }

@@ -14,6 +14,8 @@ import { assertMayInvite } from '../../domain/partners/partnerRules';
 import { actorOf, recordAudit } from '../audit/recordAudit';
 import type { Dependencies } from '../dependencies';
 import { partnerOf } from '../partnerOf';
+import { VersionConflict } from '../ports/versioned';
+import { createHash } from 'node:crypto';
 
 export interface CreateInvitationCommand {
   readonly kind: InvitationKind;
@@ -42,15 +44,18 @@ export async function createInvitation(
   const delegatedAdmin = validatedDelegatedAdmin(command);
   const now = deps.clock.now();
 
+  let id = deps.newId();
   if (command.kind === 'oem-authorization') {
-    // An OEM has one link, reused for every customer, until it is withdrawn or expires.
-    const existing = (await deps.invitations.listByPartner(partner.id)).find(
-      (i) => i.kind === 'oem-authorization' && invitationState(i, now) === 'active',
+    // An OEM has one link, reused for every customer, until it is withdrawn or expires. The next link's
+    // ID is derived from how many came before, so two requests at once insert the same key: one wins.
+    const earlier = (await deps.invitations.listByPartner(partner.id)).filter(
+      (i) => i.kind === 'oem-authorization',
     );
+    const existing = earlier.find((i) => invitationState(i, now) === 'active');
     if (existing) return present(deps, existing, false);
+    id = derivedId(`${partner.id}|oem|${earlier.length}`);
   }
 
-  const id = deps.newId();
   const token = deps.links.token(partner.id, id);
   const invitation: Invitation = {
     id,
@@ -65,7 +70,13 @@ export async function createInvitation(
     withdrawnAt: null,
     tokenHash: hashInvitationToken(token),
   };
-  await deps.invitations.create(invitation);
+  try {
+    await deps.invitations.create(invitation);
+  } catch (error) {
+    const winner = error instanceof VersionConflict ? await deps.invitations.get(partner.id, id) : undefined;
+    if (!winner) throw error;
+    return present(deps, winner.value, false);
+  }
   await recordAudit(
     deps,
     'InvitationCreated',
@@ -114,4 +125,10 @@ function validatedDelegatedAdmin(command: CreateInvitationCommand): DelegatedAdm
   parseDelegationDuration(requested.duration);
   const roles = [...new Set(requested.roles.map((r) => r.toLowerCase()))];
   return { roles, duration: requested.duration };
+}
+
+/** A GUID-shaped ID derived from a seed, for inserts that must collide when they mean the same thing. */
+function derivedId(seed: string): string {
+  const hex = createHash('sha256').update(seed).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

@@ -29,11 +29,11 @@ export function parseDelegationDuration(text: string): DelegationDuration {
     weeks: Number(w ?? 0),
     days: Number(d ?? 0),
   };
-  const from = new Date(Date.UTC(2000, 0, 1));
-  const until = addDuration(from, duration);
-  const oneDay = addDuration(from, { years: 0, months: 0, weeks: 0, days: 1 });
-  const twoYears = addDuration(from, { years: 2, months: 0, weeks: 0, days: 0 });
-  if (until < oneDay || until > twoYears) {
+  // Measured from a date with no 29 February in the next two years, so P2Y is exactly 730 days, the cap
+  // granular delegated admin applies (P731D is over it).
+  const from = new Date(Date.UTC(2001, 0, 1));
+  const days = (addDuration(from, duration).getTime() - from.getTime()) / 86_400_000;
+  if (days < 1 || days > 730) {
     throw invalid(
       'DurationOutOfRange',
       `Delegated roles last from P1D to P2Y; "${text}" is outside that range.`,
