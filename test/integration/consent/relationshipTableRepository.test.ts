@@ -90,9 +90,6 @@ describe('RelationshipTableRepository (Azurite)', () => {
     expect((await repository.get('stale-partner', TAILSPIN))?.value.domain).toBe('newer.onmicrosoft.com');
   });
 
-  // PRODUCT BUG (minor, see report): the port says replace throws VersionConflict when the row changed
-  // since `version`; a row that is gone has changed, but replaceEntity maps only 412/409, so Azure's 404
-  // escapes as a RestError (and would become a 500 through updateRelationship).
   it('when a relationship that does not exist is replaced, then it is a VersionConflict and nothing is created', async () => {
     const existing = relationship({ partnerId: 'some-partner-x' });
     await repository.create(existing);

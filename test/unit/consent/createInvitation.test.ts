@@ -273,9 +273,6 @@ describe('createInvitation', () => {
 });
 
 describe('createInvitation under concurrency', () => {
-  // PRODUCT BUG (see report): an OEM has "one unique link, reused for every customer", but
-  // createInvitation looks for an active link and then inserts a new one under a fresh random ID,
-  // so two requests that arrive together both find none and both create a link.
   it('when an eligible OEM asks for its link twice at the same moment, then both get the same single link', async () => {
     const world = inMemoryWorld();
 

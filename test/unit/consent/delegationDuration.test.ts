@@ -48,9 +48,6 @@ describe('delegation duration', () => {
     expect(error.details).toEqual({ field: 'delegatedAdmin.duration' });
   });
 
-  // PRODUCT BUG (see report): P731D is longer than two years in every span that has no 29 February,
-  // and granular delegated admin caps a relationship at 730 days. parseDelegationDuration compares
-  // against P2Y added to 2000-01-01, a span that contains 29 February 2000 (731 days), so P731D passes.
   it('when the duration is P731D, then it is refused as longer than two years', () => {
     expect(refusalOf('P731D').code).toBe('DurationOutOfRange');
   });
