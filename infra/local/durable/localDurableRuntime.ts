@@ -73,6 +73,8 @@ export async function startLocalDurableRuntime(
 
 const COMPLETION_BATCH = 50;
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+/** The poll leaves alone messages younger than this: their writer may be about to hand them over. */
+const POLL_GRACE_MS = 2_000;
 
 /**
  * Drives orchestrations and activities in this process. Work is handed over in memory as soon as it
@@ -434,7 +436,7 @@ class DurableRuntime implements DurableOperations {
     void this.#tracker
       .track(
         async () => {
-          const keys = await this.#messages.dueKeys(Date.now());
+          const keys = await this.#messages.dueKeys(Date.now(), Date.now() - POLL_GRACE_MS);
           const unknown = new Set<string>();
           for (const { instanceId, id } of keys) {
             const live = this.#live.get(instanceId);

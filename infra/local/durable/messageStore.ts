@@ -50,9 +50,9 @@ type MessageEntity = {
   rowKey: string;
   Kind: 'event' | 'activity';
   ExecutionId?: string;
-  /** Zero-padded milliseconds, so that string order is time order in filters. */
+  /** Zero-padded milliseconds (both), so that string order is time order in filters. */
   VisibleAt: string;
-  EnqueuedAt: number;
+  EnqueuedAt: string;
   Body: string;
 };
 
@@ -91,12 +91,19 @@ export class MessageStore {
     return messages;
   }
 
-  /** Keys of every message that is due: the fallback that finds work this process was not told about. */
-  async dueKeys(now: number): Promise<{ instanceId: string; id: string }[]> {
+  /**
+   * Keys of the messages that are due and were enqueued before `enqueuedBefore`: the fallback that
+   * finds work this process was not told about. Younger messages are skipped, as this process may be
+   * between writing one and handing it over in memory.
+   */
+  async dueKeys(now: number, enqueuedBefore: number): Promise<{ instanceId: string; id: string }[]> {
     const client = await this.#client;
     const keys: { instanceId: string; id: string }[] = [];
     const entities = client.listEntities<MessageEntity>({
-      queryOptions: { filter: odata`VisibleAt le ${padTime(now)}`, select: ['PartitionKey', 'RowKey'] },
+      queryOptions: {
+        filter: odata`VisibleAt le ${padTime(now)} and EnqueuedAt lt ${padTime(enqueuedBefore)}`,
+        select: ['PartitionKey', 'RowKey'],
+      },
     });
     for await (const entity of entities) keys.push({ instanceId: entity.partitionKey, id: entity.rowKey });
     return keys;
@@ -118,7 +125,7 @@ function toEntity(message: Message): MessageEntity {
     Kind: kind,
     ...(executionId === undefined ? {} : { ExecutionId: executionId }),
     VisibleAt: padTime(visibleAt),
-    EnqueuedAt: enqueuedAt,
+    EnqueuedAt: padTime(enqueuedAt),
     Body: JSON.stringify(body),
   };
 }
