@@ -11,3 +11,6 @@ import './http/customers';
 import './http/tenantPartners';
 import './http/tenantAdminPage';
 import './http/audit';
+import './http/deviceBatches';
+import './orchestrations/deviceBatchOrchestration';
+import './activities/batchActivities';

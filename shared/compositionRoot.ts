@@ -16,6 +16,12 @@ import type { TableNames } from './adapters/tables/tableNames';
 import { tableNames } from './adapters/tables/tableNames';
 import type { AppConfig } from './config/config';
 import { config } from './config/config';
+import type { BatchDependencies } from './application/batches/batchDependencies';
+import type { BatchWorkflow } from './application/ports/batchWorkflow';
+import { BatchTableRepository } from './adapters/tables/batchTableRepository';
+import { DeviceOutcomeTable } from './adapters/tables/deviceOutcomeTable';
+import { DeviceRegistryTable } from './adapters/tables/deviceRegistryTable';
+import { DeviceStagingTable } from './adapters/tables/deviceStagingTable';
 import { invitationToken } from './domain/invitations/invitationToken';
 
 /** The app's object graph, built once per process from the configuration. */
@@ -24,6 +30,8 @@ export interface Services {
   readonly tables: TableClientFactory;
   readonly tableNames: TableNames;
   readonly deps: Dependencies;
+  /** The device-batch use cases' dependencies; the workflow needs a durable client, given per invocation. */
+  readonly batchDeps: BatchDependencies;
   readonly partners: PartnerTableDirectory;
   readonly verifier: TokenVerifier;
   /** Present only with AUTH_MODE=dev. */
@@ -71,11 +79,21 @@ export async function buildServices(cfg: AppConfig): Promise<Services> {
     },
     invitationTtlDays: cfg.invitationTtlDays,
   };
+  const batchDeps: BatchDependencies = {
+    ...deps,
+    batches: new BatchTableRepository(table(names.deviceBatches)),
+    staging: new DeviceStagingTable(table(names.batchStaging)),
+    outcomes: new DeviceOutcomeTable(table(names.deviceOutcomes)),
+    registry: new DeviceRegistryTable(table(names.deviceIndex)),
+    workflow: workflowNeedsDurableClient,
+    consentDeadline: cfg.consentDeadline,
+  };
   return {
     config: cfg,
     tables,
     tableNames: names,
     deps,
+    batchDeps,
     partners,
     verifier,
     devIssuer,
@@ -83,6 +101,15 @@ export async function buildServices(cfg: AppConfig): Promise<Services> {
     sessions: new BrowserSessions(cfg.sessionSecret, cfg.publicBaseUrl.startsWith('https:')),
   };
 }
+
+const workflowNeedsDurableClient: BatchWorkflow = {
+  ensureStarted: () =>
+    Promise.reject(new Error('Starting a batch needs the durable client of the invocation')),
+  consentGiven: () =>
+    Promise.reject(new Error('Signalling a batch needs the durable client of the invocation')),
+  consentRevoked: () =>
+    Promise.reject(new Error('Signalling a batch needs the durable client of the invocation')),
+};
 
 async function managedIdentityCredential(): Promise<never> {
   // Issue 5 brings @azure/identity; until then only connection strings are supported.

@@ -1,5 +1,7 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { app } from '@azure/functions';
+import * as df from 'durable-functions';
+import { invocationDeps } from '../../shared/adapters/durable/invocationDeps';
 import { consentEligibility } from '../../shared/application/consent/consentEligibility';
 import { acceptInvitation } from '../../shared/application/consent/acceptInvitation';
 import { openInvitationLink } from '../../shared/application/consent/openInvitationLink';
@@ -85,14 +87,14 @@ export async function showConsentPage(
 /** POST <link>: accepts, from the page's form (cookie + CSRF) or from a client with a Bearer user token. */
 export async function acceptConsent(
   request: HttpRequest,
-  _context: InvocationContext,
+  context: InvocationContext,
   svc: Services,
 ): Promise<HttpResponseInit> {
   const { token } = ConsentTokenParams.parse(request.params);
   const caller = await authenticate(request, svc);
   const form = AcceptFormSchema.parse(await readForm(request));
   assertCsrf(caller, form.csrf, svc);
-  const result = await acceptInvitation(svc.deps, token, caller.principal, {
+  const result = await acceptInvitation(invocationDeps(svc, context), token, caller.principal, {
     consent: form.consent,
     includeDelegatedAdmin: form.includeDelegatedAdmin,
   });
@@ -152,5 +154,6 @@ app.http('acceptConsent', {
   methods: ['POST'],
   authLevel: 'anonymous',
   route: 'consent/{token}',
+  extraInputs: [df.input.durableClient()],
   handler: pageHandler(acceptConsent),
 });

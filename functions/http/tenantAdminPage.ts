@@ -1,5 +1,7 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { app } from '@azure/functions';
+import * as df from 'durable-functions';
+import { invocationDeps } from '../../shared/adapters/durable/invocationDeps';
 import {
   listTenantPartners,
   removeDelegatedAdmin,
@@ -46,13 +48,13 @@ export async function showTenantAdminPage(
 
 export async function postRevokeFromPage(
   request: HttpRequest,
-  _context: InvocationContext,
+  context: InvocationContext,
   svc: Services,
 ): Promise<HttpResponseInit> {
   const caller = await authenticate(request, svc);
   assertCsrf(caller, (await readForm(request)).csrf, svc);
   const { partnerId } = PartnerIdParams.parse(request.params);
-  await revokePartner(svc.deps, caller.principal, partnerId);
+  await revokePartner(invocationDeps(svc, context), caller.principal, partnerId);
   return redirect('/api/tenant/partners?done=revoked');
 }
 
@@ -78,6 +80,7 @@ app.http('tenantAdminRevoke', {
   methods: ['POST'],
   authLevel: 'anonymous',
   route: 'tenant/partners/{partnerId}/revoke',
+  extraInputs: [df.input.durableClient()],
   handler: pageHandler(postRevokeFromPage),
 });
 app.http('tenantAdminRemoveDelegatedAdmin', {

@@ -1,5 +1,7 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { app } from '@azure/functions';
+import * as df from 'durable-functions';
+import { invocationDeps } from '../../shared/adapters/durable/invocationDeps';
 import {
   listTenantPartners,
   removeDelegatedAdmin,
@@ -40,13 +42,16 @@ export async function postRemoveDelegatedAdmin(
 
 export async function deleteTenantPartner(
   request: HttpRequest,
-  _context: InvocationContext,
+  context: InvocationContext,
   svc: Services,
 ): Promise<HttpResponseInit> {
   const { principal } = await authenticate(request, svc);
   assertGlobalAdministrator(principal);
   const { partnerId } = PartnerIdParams.parse(request.params);
-  return json(200, toCustomer(await revokePartner(svc.deps, principal, partnerId), svc.deps.clock.now()));
+  return json(
+    200,
+    toCustomer(await revokePartner(invocationDeps(svc, context), principal, partnerId), svc.deps.clock.now()),
+  );
 }
 
 app.http('listTenantPartners', {
@@ -65,5 +70,6 @@ app.http('revokeTenantPartner', {
   methods: ['DELETE'],
   authLevel: 'anonymous',
   route: 'v1/tenant/partners/{partnerId}',
+  extraInputs: [df.input.durableClient()],
   handler: apiHandler(deleteTenantPartner),
 });

@@ -7,6 +7,7 @@ import { installFunctionsCore } from './functionsCore/installFunctionsCore';
 import { functionRegistry } from './functionsCore/registry';
 import type { ExtraInputProvider, RunningHttpHost } from './httpHost';
 import { startHttpHost } from './httpHost';
+import { startLocalDurableRuntime } from './durable/localDurableRuntime';
 import { loadOrCreateLocalSecrets } from './localSecrets';
 
 /**
@@ -62,9 +63,17 @@ export async function startLocalHost(options: LocalHostOptions): Promise<Running
     /* eslint-enable @typescript-eslint/no-require-imports */
 
     const svc = await services();
-    const providers = new Map<string, ExtraInputProvider>();
     const seeded = options.seed === false ? undefined : await seedDemoData(svc);
+    const durable = await startLocalDurableRuntime({
+      registrations: functionRegistry.all(),
+      tables: svc.tables,
+      taskHub: `${svc.config.tablePrefix}${process.env.TASK_HUB_NAME ?? 'LocalHub'}`,
+      log,
+    });
+    stops.push(() => durable.stop());
+    const providers = new Map<string, ExtraInputProvider>([['durableClient', durable.clientInputProvider]]);
 
+    // The HTTP server goes first when stopping, so no new work arrives while the runtime winds down.
     const http: RunningHttpHost = await startHttpHost({
       registrations: functionRegistry.all(),
       port: options.port,

@@ -23,7 +23,8 @@ export async function replaceEntity(
     await client.updateEntity(entity, 'Replace', { etag });
   } catch (error) {
     // Gone since it was read is a change too.
-    if (isPreconditionFailed(error) || isConflict(error) || isNotFound(error)) throw new VersionConflict(what);
+    if (isPreconditionFailed(error) || isConflict(error) || isNotFound(error))
+      throw new VersionConflict(what);
     throw error;
   }
 }

@@ -6,6 +6,10 @@ export interface TableNames {
   readonly audit: string;
   readonly devUsers: string;
   readonly devTenants: string;
+  readonly deviceBatches: string;
+  readonly batchStaging: string;
+  readonly deviceOutcomes: string;
+  readonly deviceIndex: string;
 }
 
 export function tableNames(prefix = ''): TableNames {
@@ -16,5 +20,9 @@ export function tableNames(prefix = ''): TableNames {
     audit: `${prefix}Audit`,
     devUsers: `${prefix}DevUsers`,
     devTenants: `${prefix}DevTenants`,
+    deviceBatches: `${prefix}DeviceBatches`,
+    batchStaging: `${prefix}BatchStaging`,
+    deviceOutcomes: `${prefix}DeviceOutcomes`,
+    deviceIndex: `${prefix}DeviceIndex`,
   };
 }

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+/** Names and payloads shared by the batch orchestration, its activities and whoever signals it. */
+export const DEVICE_BATCH_ORCHESTRATION = 'deviceBatchOrchestration';
+export const CHECK_CONSENT_ACTIVITY = 'checkBatchConsent';
+export const REGISTER_CHUNK_ACTIVITY = 'registerDeviceChunk';
+export const RECORD_PROGRESS_ACTIVITY = 'recordBatchProgress';
+export const CONSENT_GIVEN_EVENT = 'ConsentGiven';
+export const CONSENT_REVOKED_EVENT = 'ConsentRevoked';
+
+export const BatchRefSchema = z.strictObject({
+  tenantId: z.string().min(1),
+  partnerId: z.string().min(1),
+  batchId: z.string().min(1),
+});
+
+export const BatchOrchestrationInputSchema = BatchRefSchema.extend({
+  chunkCount: z.number().int().min(0),
+  deadline: z.iso.datetime(),
+});
+export type BatchOrchestrationInput = z.infer<typeof BatchOrchestrationInputSchema>;
+
+export const RegisterChunkInputSchema = z.strictObject({
+  ref: BatchRefSchema,
+  chunkNo: z.number().int().min(0),
+});
+export type RegisterChunkInput = z.infer<typeof RegisterChunkInputSchema>;
+
+export const ChunkResultSchema = z.object({
+  registered: z.number().int(),
+  failed: z.number().int(),
+  canceled: z.boolean(),
+});
+
+export const RecordProgressInputSchema = z.strictObject({
+  ref: BatchRefSchema,
+  status: z.enum([
+    'queued',
+    'awaiting_consent',
+    'processing',
+    'finished',
+    'finished_with_errors',
+    'expired',
+    'canceled',
+  ]),
+  registered: z.number().int().optional(),
+  failed: z.number().int().optional(),
+  at: z.iso.datetime(),
+});
+export type RecordProgressInput = z.infer<typeof RecordProgressInputSchema>;

@@ -1,0 +1,87 @@
+import { odata } from '@azure/data-tables';
+import type { TableClient } from '@azure/data-tables';
+import type { BatchRepository } from '../../application/ports/batchRepository';
+import type { Versioned } from '../../application/ports/versioned';
+import type { BatchRef, DeviceBatch } from '../../domain/batches/deviceBatch';
+import { TERMINAL_STATUSES } from '../../domain/batches/deviceBatch';
+import { getEntityOrUndefined, insertEntity, replaceEntity } from './conditionalWrites';
+
+/** PartitionKey tenantId, RowKey `partnerId|batchId`: a partner's batches for a tenant are one range. */
+type BatchRow = Omit<DeviceBatch, 'tenantId' | 'partnerId' | 'batchId' | 'startedAt' | 'completedAt'> & {
+  partnerId: string;
+  batchId: string;
+  startedAt: string;
+  completedAt: string;
+};
+
+const rowKey = (ref: BatchRef) => `${ref.partnerId}|${ref.batchId}`;
+
+export class BatchTableRepository implements BatchRepository {
+  constructor(private readonly table: () => Promise<TableClient>) {}
+
+  async create(batch: DeviceBatch): Promise<void> {
+    await insertEntity(await this.table(), toRow(batch), 'batch');
+  }
+
+  async get(ref: BatchRef): Promise<Versioned<DeviceBatch> | undefined> {
+    const row = await getEntityOrUndefined<BatchRow>(await this.table(), ref.tenantId, rowKey(ref));
+    return row && { value: fromRow(ref.tenantId, row), version: row.etag };
+  }
+
+  async replace(batch: DeviceBatch, version: string): Promise<void> {
+    await replaceEntity(await this.table(), toRow(batch), version, 'batch');
+  }
+
+  async listOpen(tenantId: string, partnerId: string): Promise<DeviceBatch[]> {
+    const rows = (await this.table()).listEntities<BatchRow>({
+      queryOptions: { filter: odata`PartitionKey eq ${tenantId} and partnerId eq ${partnerId}` },
+    });
+    const open: DeviceBatch[] = [];
+    for await (const row of rows) {
+      const batch = fromRow(tenantId, row);
+      if (!TERMINAL_STATUSES.has(batch.status)) open.push(batch);
+    }
+    return open;
+  }
+}
+
+function toRow(b: DeviceBatch) {
+  return {
+    partitionKey: b.tenantId,
+    rowKey: rowKey(b),
+    partnerId: b.partnerId,
+    batchId: b.batchId,
+    status: b.status,
+    total: b.total,
+    prefailed: b.prefailed,
+    registered: b.registered,
+    failed: b.failed,
+    processed: b.processed,
+    chunkCount: b.chunkCount,
+    fingerprint: b.fingerprint,
+    createdAt: b.createdAt,
+    startedAt: b.startedAt ?? '',
+    completedAt: b.completedAt ?? '',
+    consentDeadline: b.consentDeadline,
+  };
+}
+
+function fromRow(tenantId: string, r: BatchRow): DeviceBatch {
+  return {
+    tenantId,
+    partnerId: r.partnerId,
+    batchId: r.batchId,
+    status: r.status,
+    total: r.total,
+    prefailed: r.prefailed,
+    registered: r.registered,
+    failed: r.failed,
+    processed: r.processed,
+    chunkCount: r.chunkCount,
+    fingerprint: r.fingerprint,
+    createdAt: r.createdAt,
+    startedAt: r.startedAt || null,
+    completedAt: r.completedAt || null,
+    consentDeadline: r.consentDeadline,
+  };
+}

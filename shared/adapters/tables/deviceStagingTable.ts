@@ -1,0 +1,79 @@
+import { odata } from '@azure/data-tables';
+import type { TableClient } from '@azure/data-tables';
+import type { DeviceStaging } from '../../application/ports/batchRepository';
+import type { BatchRef } from '../../domain/batches/deviceBatch';
+import type { StagedDevice } from '../../domain/batches/stagedDevice';
+
+/**
+ * Submitted devices, packed: one row per part of a chunk, each row holding JSON lines split over string
+ * properties (a property holds at most 64 KiB, an entity at most 1 MiB). A 1,000-device chunk of
+ * product keys is one row; a chunk of hardware hashes a dozen or so.
+ */
+const MAX_PROPERTY_CHARS = 30_000;
+const MAX_PROPERTIES = 14;
+
+const partitionKey = (ref: BatchRef) => `${ref.tenantId}|${ref.partnerId}|${ref.batchId}`;
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+
+export class DeviceStagingTable implements DeviceStaging {
+  constructor(private readonly table: () => Promise<TableClient>) {}
+
+  async writeChunks(ref: BatchRef, chunks: readonly (readonly StagedDevice[])[]): Promise<void> {
+    const client = await this.table();
+    const rows = chunks.flatMap((chunk, chunkNo) =>
+      pack(chunk).map((properties, part) => ({
+        partitionKey: partitionKey(ref),
+        rowKey: `${pad(chunkNo, 5)}-${pad(part, 4)}`,
+        ...properties,
+      })),
+    );
+    // Upserts: a retried submission writes identical rows.
+    for (let i = 0; i < rows.length; i += 8) {
+      await Promise.all(rows.slice(i, i + 8).map((row) => client.upsertEntity(row, 'Replace')));
+    }
+  }
+
+  async readChunk(ref: BatchRef, chunkNo: number): Promise<StagedDevice[]> {
+    const prefix = `${pad(chunkNo, 5)}-`;
+    const rows = (await this.table()).listEntities<Record<string, unknown>>({
+      queryOptions: {
+        filter: odata`PartitionKey eq ${partitionKey(ref)} and RowKey ge ${prefix} and RowKey lt ${`${prefix}~`}`,
+      },
+    });
+    const parts: { rowKey: string; text: string }[] = [];
+    for await (const row of rows) {
+      let text = '';
+      for (let p = 0; typeof row[`p${p}`] === 'string'; p++) text += row[`p${p}`] as string;
+      parts.push({ rowKey: String(row.rowKey), text });
+    }
+    parts.sort((a, b) => a.rowKey.localeCompare(b.rowKey));
+    return parts.flatMap((part) =>
+      part.text
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => JSON.parse(line) as StagedDevice),
+    );
+  }
+}
+
+/** Packs devices into rows of properties p0..pN, never splitting a device across rows. */
+function pack(devices: readonly StagedDevice[]): Record<string, string>[] {
+  const rows: Record<string, string>[] = [];
+  let text = '';
+  const flush = () => {
+    if (!text) return;
+    const properties: Record<string, string> = {};
+    for (let p = 0; p * MAX_PROPERTY_CHARS < text.length; p++) {
+      properties[`p${p}`] = text.slice(p * MAX_PROPERTY_CHARS, (p + 1) * MAX_PROPERTY_CHARS);
+    }
+    rows.push(properties);
+    text = '';
+  };
+  for (const device of devices) {
+    const line = `${JSON.stringify(device)}\n`;
+    if (text.length + line.length > MAX_PROPERTY_CHARS * MAX_PROPERTIES) flush();
+    text += line;
+  }
+  flush();
+  return rows;
+}

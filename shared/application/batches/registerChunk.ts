@@ -1,0 +1,122 @@
+import type { BatchRef } from '../../domain/batches/deviceBatch';
+import type { DeviceOutcome, StagedDevice } from '../../domain/batches/stagedDevice';
+import type { DeviceError, NormalizedDevice } from '../../domain/devices';
+import { deviceError, validateDevice } from '../../domain/devices';
+import type { DeviceClaim } from '../ports/deviceRegistry';
+import type { BatchDependencies } from './batchDependencies';
+import { consentStatus } from './consentStatus';
+
+export interface ChunkResult {
+  readonly registered: number;
+  readonly failed: number;
+  /** Consent was no longer active: nothing was registered. */
+  readonly canceled: boolean;
+}
+
+/**
+ * Registers one chunk of a batch. Safe to run again after a crash or a retry: keys this batch already
+ * holds count as registered, and outcomes are overwritten with the same values.
+ */
+export async function registerChunk(
+  deps: Pick<BatchDependencies, 'relationships' | 'staging' | 'registry' | 'outcomes' | 'clock'>,
+  ref: BatchRef,
+  chunkNo: number,
+): Promise<ChunkResult> {
+  if ((await consentStatus(deps, ref.partnerId, ref.tenantId)) !== 'active') {
+    return { registered: 0, failed: 0, canceled: true };
+  }
+  const staged = await deps.staging.readChunk(ref, chunkNo);
+  const registeredAt = deps.clock.now().toISOString();
+  const outcomes: DeviceOutcome[] = [];
+  const claims: { device: NormalizedDevice; staged: StagedDevice; claim: DeviceClaim }[] = [];
+
+  for (const item of staged) {
+    const checked = item.error ? undefined : validateDevice(item.entry);
+    if (!checked || checked.status === 'invalid') {
+      outcomes.push(failedOutcome(item, checked?.status === 'invalid' ? checked.error : item.error!));
+      continue;
+    }
+    const device = checked.device;
+    claims.push({
+      device,
+      staged: item,
+      claim: {
+        keys: device.keys,
+        owner: {
+          ...ref,
+          index: item.index,
+          chunkNo,
+          deviceId: device.deviceId,
+          keys: device.keys,
+          registeredAt,
+        },
+      },
+    });
+  }
+
+  const results = await deps.registry.claim(claims.map((c) => c.claim));
+  claims.forEach(({ device, staged: item }, i) => {
+    const result = results[i]!;
+    if (result.claimed) {
+      outcomes.push(deviceOutcome(item.index, device, 'registered', null));
+    } else if (result.owner.tenantId === ref.tenantId) {
+      outcomes.push(deviceOutcome(item.index, device, 'failed', deviceError('ZtdDeviceAlreadyAssigned')));
+    } else {
+      outcomes.push(
+        deviceOutcome(item.index, device, 'failed', deviceError('ZtdDeviceAssignedToOtherTenant')),
+      );
+    }
+  });
+  outcomes.sort((a, b) => a.index - b.index);
+  await deps.outcomes.writeChunk(ref, chunkNo, outcomes);
+  const registered = outcomes.filter((o) => o.status === 'registered').length;
+  return { registered, failed: outcomes.length - registered, canceled: false };
+}
+
+export function deviceOutcome(
+  index: number,
+  device: NormalizedDevice,
+  status: DeviceOutcome['status'],
+  error: DeviceError | null,
+): DeviceOutcome {
+  return {
+    index,
+    deviceId: device.deviceId,
+    serialNumber: device.serialNumber ?? device.hardwareHash?.serialNumber ?? null,
+    productKey: device.productKey ?? device.hardwareHash?.productKey ?? null,
+    manufacturer: device.oemManufacturerName ?? device.hardwareHash?.manufacturer ?? null,
+    model: device.modelName ?? device.hardwareHash?.model ?? null,
+    groupTag: device.groupTag ?? null,
+    status,
+    errorCode: error?.errorCode ?? null,
+    errorNumber: error?.errorNumber ?? null,
+    errorDescription: error?.errorDescription ?? null,
+  };
+}
+
+/** A device refused before registration: report what can be read of what was sent. */
+export function failedOutcome(item: StagedDevice, error: DeviceError): DeviceOutcome {
+  const sent = (item.entry && typeof item.entry === 'object' ? item.entry : {}) as Record<string, unknown>;
+  const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null);
+  return {
+    index: item.index,
+    deviceId: null,
+    serialNumber: text(sent.serialNumber),
+    productKey: text(sent.productKey),
+    manufacturer: text(sent.oemManufacturerName),
+    model: text(sent.modelName),
+    groupTag: text(sent.groupTag),
+    status: 'failed',
+    errorCode: error.errorCode,
+    errorNumber: error.errorNumber,
+    errorDescription: error.errorDescription,
+  };
+}
+
+/** How a device not yet registered reads: pending, or failed if it was refused at submission. */
+export function pendingOutcome(item: StagedDevice): DeviceOutcome {
+  if (item.error) return failedOutcome(item, item.error);
+  const checked = validateDevice(item.entry);
+  if (checked.status === 'invalid') return failedOutcome(item, checked.error);
+  return deviceOutcome(item.index, checked.device, 'pending', null);
+}

@@ -1,0 +1,42 @@
+import type { DeviceError } from '../../domain/devices';
+import { deviceError, validateSubmission } from '../../domain/devices';
+import type { PartnerPrincipal } from '../../domain/identity/principal';
+import { assertMayUseDeviceApi } from '../../domain/partners/partnerRules';
+import { partnerOf } from '../partnerOf';
+import type { BatchDependencies } from './batchDependencies';
+import type { ConsentStatus } from './consentStatus';
+import { consentStatus } from './consentStatus';
+
+export interface DeviceCheck {
+  readonly index: number;
+  readonly status: 'valid' | 'invalid';
+  readonly error: DeviceError | null;
+}
+
+/**
+ * Tells a partner, before it submits, whether consent is in place and how each device would fare,
+ * including devices already registered here or elsewhere. Writes nothing.
+ */
+export async function validateDeviceBatch(
+  deps: Pick<BatchDependencies, 'partners' | 'relationships' | 'registry'>,
+  principal: PartnerPrincipal,
+  tenantId: string,
+  devices: readonly unknown[],
+): Promise<{ consent: ConsentStatus; devices: DeviceCheck[] }> {
+  const partner = await partnerOf(deps, principal);
+  assertMayUseDeviceApi(partner);
+  const results = validateSubmission(devices);
+  const keys = results.flatMap((r) => (r.status === 'valid' ? r.device.keys : []));
+  const [consent, owners] = await Promise.all([
+    consentStatus(deps, partner.id, tenantId),
+    deps.registry.findMany(keys),
+  ]);
+  const checks = results.map((result, index): DeviceCheck => {
+    if (result.status === 'invalid') return { index, status: 'invalid', error: result.error };
+    const owner = result.device.keys.map((k) => owners.get(k)).find((o) => o !== undefined);
+    if (!owner) return { index, status: 'valid', error: null };
+    const code = owner.tenantId === tenantId ? 'ZtdDeviceAlreadyAssigned' : 'ZtdDeviceAssignedToOtherTenant';
+    return { index, status: 'invalid', error: deviceError(code) };
+  });
+  return { consent, devices: checks };
+}

@@ -1,0 +1,33 @@
+import type { BatchRef, DeviceBatch } from '../../domain/batches/deviceBatch';
+import type { DeviceOutcome, StagedDevice } from '../../domain/batches/stagedDevice';
+import type { Versioned } from './versioned';
+
+export interface BatchRepository {
+  /** Keyed insert: throws VersionConflict when the batchId is taken. */
+  create(batch: DeviceBatch): Promise<void>;
+  get(ref: BatchRef): Promise<Versioned<DeviceBatch> | undefined>;
+  /** Throws VersionConflict when the batch changed since `version`. */
+  replace(batch: DeviceBatch, version: string): Promise<void>;
+  /** Batches of this partner and tenant that have not reached a final status. */
+  listOpen(tenantId: string, partnerId: string): Promise<DeviceBatch[]>;
+}
+
+/** The devices of a submission, kept in chunks until they are registered. */
+export interface DeviceStaging {
+  /** Writing the same chunks again (a retried submission) leaves them as they were. */
+  writeChunks(ref: BatchRef, chunks: readonly (readonly StagedDevice[])[]): Promise<void>;
+  readChunk(ref: BatchRef, chunkNo: number): Promise<StagedDevice[]>;
+}
+
+export interface DeviceOutcomePage {
+  readonly items: DeviceOutcome[];
+  readonly continuationToken: string | null;
+}
+
+/** Per-device outcomes of a batch, one row per device, written chunk by chunk. */
+export interface DeviceOutcomeStore {
+  /** Idempotent: writing a chunk's outcomes again overwrites them with the same values. */
+  writeChunk(ref: BatchRef, chunkNo: number, outcomes: readonly DeviceOutcome[]): Promise<void>;
+  readChunk(ref: BatchRef, chunkNo: number): Promise<DeviceOutcome[]>;
+  markDeregistered(ref: BatchRef, chunkNo: number, index: number): Promise<void>;
+}

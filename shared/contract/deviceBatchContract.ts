@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import type { DeviceBatch } from '../domain/batches/deviceBatch';
+import { BATCH_STATUSES, batchProgress } from '../domain/batches/deviceBatch';
+import { BATCH_ID_PATTERN, deviceBatchBodySchema, deviceInputSchema } from '../domain/devices';
+import { Guid } from './common';
+
+/** 100,000 devices with hardware hashes fit in 64 MiB; a larger body is refused with 413. */
+export const MAX_BATCH_BODY_BYTES = 64 * 1024 * 1024;
+
+export const DeviceBatchRequestSchema = deviceBatchBodySchema;
+export const DeviceSchema = deviceInputSchema;
+export const ValidateRequestSchema = z.strictObject({
+  batchId: z.string().regex(BATCH_ID_PATTERN).optional(),
+  devices: deviceBatchBodySchema.shape.devices,
+});
+
+export const BatchParams = z.object({
+  tenantId: Guid,
+  batchId: z.string().regex(BATCH_ID_PATTERN, 'not a valid batchId'),
+});
+export const DeviceParams = z.object({ tenantId: Guid, deviceId: z.string().min(1).max(200) });
+export const DeviceListQuerySchema = z.strictObject({
+  status: z.enum(['registered', 'failed', 'pending']).optional(),
+  continuationToken: z.string().max(200).optional(),
+  pageSize: z.coerce.number().int().min(1).max(1000).default(1000),
+});
+
+export const BatchAcceptedSchema = z.object({ batchId: z.string(), status: z.enum(BATCH_STATUSES) });
+
+export const BatchStatusSchema = z.object({
+  batchId: z.string(),
+  status: z.enum(BATCH_STATUSES),
+  progress: z.number().int().min(0).max(100),
+  total: z.number().int(),
+  registered: z.number().int(),
+  failed: z.number().int(),
+  createdAt: z.iso.datetime(),
+  startedAt: z.iso.datetime().nullable(),
+  completedAt: z.iso.datetime().nullable(),
+  consentDeadline: z.iso.datetime(),
+});
+
+const DeviceErrorFields = {
+  errorCode: z.string().nullable(),
+  errorNumber: z.number().int().nullable(),
+  errorDescription: z.string().nullable(),
+};
+
+export const ValidateResponseSchema = z.object({
+  consent: z.object({ status: z.enum(['active', 'none', 'revoked']) }),
+  devices: z.array(
+    z.object({ index: z.number().int(), status: z.enum(['valid', 'invalid']), ...DeviceErrorFields }),
+  ),
+});
+
+export const DeviceOutcomeSchema = z.object({
+  index: z.number().int(),
+  deviceId: z.string().nullable(),
+  serialNumber: z.string().nullable(),
+  productKey: z.string().nullable(),
+  manufacturer: z.string().nullable(),
+  model: z.string().nullable(),
+  groupTag: z.string().nullable(),
+  status: z.enum(['registered', 'failed', 'pending']),
+  ...DeviceErrorFields,
+});
+export const DeviceOutcomePageSchema = z.object({
+  items: z.array(DeviceOutcomeSchema),
+  continuationToken: z.string().nullable(),
+});
+
+export function toBatchStatus(batch: DeviceBatch): z.infer<typeof BatchStatusSchema> {
+  return {
+    batchId: batch.batchId,
+    status: batch.status,
+    progress: batchProgress(batch),
+    total: batch.total,
+    registered: batch.registered,
+    failed: batch.failed,
+    createdAt: batch.createdAt,
+    startedAt: batch.startedAt,
+    completedAt: batch.completedAt,
+    consentDeadline: batch.consentDeadline,
+  };
+}

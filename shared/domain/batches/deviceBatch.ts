@@ -1,0 +1,51 @@
+/** A partner's submission of devices for one customer tenant, identified by the partner's batchId. */
+export const BATCH_STATUSES = [
+  'queued',
+  'awaiting_consent',
+  'processing',
+  'finished',
+  'finished_with_errors',
+  'expired',
+  'canceled',
+] as const;
+export type BatchStatus = (typeof BATCH_STATUSES)[number];
+
+export const TERMINAL_STATUSES: ReadonlySet<BatchStatus> = new Set([
+  'finished',
+  'finished_with_errors',
+  'expired',
+  'canceled',
+]);
+
+export interface BatchRef {
+  readonly tenantId: string;
+  readonly partnerId: string;
+  readonly batchId: string;
+}
+
+export interface DeviceBatch extends BatchRef {
+  readonly status: BatchStatus;
+  readonly total: number;
+  /** Devices refused before registration (malformed, duplicated in the submission). */
+  readonly prefailed: number;
+  readonly registered: number;
+  readonly failed: number;
+  /** Devices whose outcome is known (registered or failed), for progress. */
+  readonly processed: number;
+  readonly chunkCount: number;
+  /** SHA-256 of the submitted devices: the same batchId with another body is a conflict. */
+  readonly fingerprint: string;
+  readonly createdAt: string;
+  readonly startedAt: string | null;
+  readonly completedAt: string | null;
+  readonly consentDeadline: string;
+}
+
+export const batchProgress = (batch: Pick<DeviceBatch, 'processed' | 'total' | 'status'>): number => {
+  if (batch.status === 'finished' || batch.status === 'finished_with_errors') return 100;
+  return batch.total === 0 ? 0 : Math.floor((100 * batch.processed) / batch.total);
+};
+
+/** The durable orchestration instance of a batch: one per (tenant, partner, batchId), so a retry finds it. */
+export const batchInstanceId = (ref: BatchRef): string =>
+  `batch-${ref.tenantId}-${ref.partnerId}-${ref.batchId}`;
