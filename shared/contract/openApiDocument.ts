@@ -11,6 +11,16 @@ import {
   InvitationResponseSchema,
 } from './invitationContract';
 import { TenantPartnerListSchema } from './tenantAdminContract';
+import {
+  BatchAcceptedSchema,
+  BatchStatusSchema,
+  DeviceBatchRequestSchema,
+  DeviceListQuerySchema,
+  DeviceOutcomePageSchema,
+  DeviceSchema,
+  ValidateRequestSchema,
+  ValidateResponseSchema,
+} from './deviceBatchContract';
 
 /**
  * The OpenAPI 3.1 description of the public contract, generated from the same zod schemas the
@@ -127,6 +137,73 @@ function buildRegistry(): OpenAPIRegistry {
       404: problem('Invalid link'),
       410: problem('Expired or withdrawn link'),
     },
+  });
+  // The body's devices are parsed one by one (a bad device fails alone); this is their shape.
+  const Device = DeviceSchema.meta({ id: 'Device' });
+  const batchBody = DeviceBatchRequestSchema.extend({ devices: z.array(Device).min(1).max(100_000) });
+  const batchPath = '/api/v1/customers/{tenantId}/deviceBatches';
+  const tenantParams = z.object({ tenantId: guidParam });
+  const batchParams = z.object({ tenantId: guidParam, batchId: z.string() });
+  registry.registerPath({
+    method: 'post',
+    path: `${batchPath}/validate`,
+    summary: 'Check consent and each device before submitting; writes nothing',
+    security,
+    request: {
+      params: tenantParams,
+      body: jsonBody(ValidateRequestSchema.extend({ devices: batchBody.shape.devices })),
+    },
+    responses: {
+      200: ok('Consent and per-device checks', ValidateResponseSchema),
+      ...refusals,
+      413: problem('Body over 64 MiB'),
+    },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: batchPath,
+    summary:
+      'Submit up to 100,000 devices; batchId is the idempotency key; waits for consent if there is none',
+    security,
+    request: { params: tenantParams, body: jsonBody(batchBody.meta({ id: 'DeviceBatchRequest' })) },
+    responses: {
+      202: { description: 'Accepted; Location is the status URL', ...jsonBody(BatchAcceptedSchema) },
+      ...refusals,
+      409: problem('batchId already used with different devices'),
+      413: problem('Body over 64 MiB'),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: `${batchPath}/{batchId}`,
+    summary: "A batch's status and progress",
+    security,
+    request: { params: batchParams },
+    responses: {
+      200: ok('Batch status', BatchStatusSchema.meta({ id: 'DeviceBatchStatus' })),
+      ...refusals,
+      404: problem('No such batch of yours'),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: `${batchPath}/{batchId}/devices`,
+    summary: "A batch's devices with their outcome, in submission order, paged",
+    security,
+    request: { params: batchParams, query: DeviceListQuerySchema },
+    responses: {
+      200: ok('A page of devices', DeviceOutcomePageSchema),
+      ...refusals,
+      404: problem('No such batch of yours'),
+    },
+  });
+  registry.registerPath({
+    method: 'delete',
+    path: '/api/v1/customers/{tenantId}/devices/{deviceId}',
+    summary: 'Deregister a device (the partner that registered it, or the tenant’s Global Administrator)',
+    security,
+    request: { params: z.object({ tenantId: guidParam, deviceId: z.string() }) },
+    responses: { 204: { description: 'Deregistered' }, ...refusals, 404: problem('No such device for you') },
   });
   registry.registerPath({
     method: 'get',

@@ -76,6 +76,10 @@ describe('service basics', () => {
         '/api/v1/tenant/partners/{partnerId}/removeDelegatedAdmin',
         '/api/consent/{token}',
         '/api/dev/token',
+        '/api/v1/customers/{tenantId}/deviceBatches',
+        '/api/v1/customers/{tenantId}/deviceBatches/validate',
+        '/api/v1/customers/{tenantId}/deviceBatches/{batchId}/devices',
+        '/api/v1/customers/{tenantId}/devices/{deviceId}',
       ]),
     );
     expect(res.body.components.schemas.CreateInvitationRequest.properties.kind.enum).toEqual([
