@@ -63,9 +63,19 @@ export const deviceBatchOrchestration: OrchestrationHandler = function* (context
         context.df.callActivityWithRetry(REGISTER_CHUNK_ACTIVITY, chunkRetry, { ref, chunkNo: next++ }),
       );
     }
-    const done = (yield context.df.Task.any([...inFlight, revoked])) as Task;
-    if (done === revoked) return yield* cancel();
+    // Task.any settles only when a child completes after it was built: tasks (or the revocation) that
+    // completed while the orchestration awaited something else are taken without waiting.
+    if (revoked.isCompleted) return yield* cancel();
+    let done = inFlight.find((task) => task.isCompleted || task.isFaulted);
+    if (!done) {
+      done = (yield context.df.Task.any([...inFlight, revoked])) as Task;
+      if (done === revoked) return yield* cancel();
+    }
     inFlight.splice(inFlight.indexOf(done), 1);
+    if (done.isFaulted)
+      throw done.result instanceof Error
+        ? done.result
+        : new Error(`Chunk registration failed: ${String(done.result)}`);
     const result = ChunkResultSchema.parse(done.result);
     if (result.canceled) return yield* cancel();
     registered += result.registered;
