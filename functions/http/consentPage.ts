@@ -78,7 +78,11 @@ export async function showConsentPage(
   };
   const html = renderPage(
     'consent',
-    { title: `${partner.name} asks for your permission`, signedInAs: upnOf(principal) },
+    {
+      title: `${partner.name} asks for your permission`,
+      signedInAs: upnOf(principal),
+      switchAccountUrl: signInUrl(svc, new URL(request.url).pathname),
+    },
     model,
   );
   return htmlResponse(eligibility.eligible ? 200 : 403, html);

@@ -31,11 +31,25 @@ export async function showTenantAdminPage(
   const { principal } = caller;
   assertGlobalAdministrator(principal);
   const now = svc.deps.clock.now();
-  const items = (await listTenantPartners(svc.deps, principal)).map((p) => toTenantPartner(p, now));
+  const items = (await listTenantPartners(svc.deps, principal)).map((p) => {
+    const item = toTenantPartner(p, now);
+    return {
+      ...item,
+      relationshipLabel: `${item.relationship === 'oem' ? 'OEM authorisation' : 'Reseller relationship'}, ${item.authorization}`,
+      statusLabel:
+        item.status === 'active' ? 'Active' : `Revoked ${item.revokedAt?.slice(0, 10) ?? ''}`.trim(),
+      delegatedUntil: item.delegatedAdmin?.expiresAt.slice(0, 10) ?? '',
+    };
+  });
   const message = MESSAGES[request.query.get('done') ?? ''];
   const html = renderPage(
     'tenantAdmin',
-    { title: 'Your partners', signedInAs: principal.upn },
+    {
+      title: 'Your partners',
+      signedInAs: principal.upn,
+      switchAccountUrl: signInUrl(svc, '/api/tenant/partners'),
+      wide: true,
+    },
     {
       tenantDomain: (await svc.deps.tenants.domainOf(principal.tenantId)) ?? principal.upn.split('@')[1],
       items,

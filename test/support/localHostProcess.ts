@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../infra/local/azurite';
@@ -13,6 +13,7 @@ export interface LocalHostProcess {
   readonly baseUrl: string;
   readonly invitationUrl: string;
   readonly tablePrefix: string;
+  readonly pid: number | undefined;
   readonly output: () => string;
   /** Ctrl-C: a graceful stop. */
   stop(): Promise<void>;
@@ -20,7 +21,18 @@ export interface LocalHostProcess {
   kill(): Promise<void>;
 }
 
-const MAIN = path.resolve(__dirname, '../../dist/infra/local/main.js');
+/** The project root, whether this file runs from test/support or compiled from dist/test/support. */
+function projectRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(path.join(dir, 'package.json'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`No package.json above ${__dirname}`);
+    dir = parent;
+  }
+  return dir;
+}
+
+const MAIN = path.join(projectRoot(), 'dist/infra/local/main.js');
 
 export async function startLocalHostProcess(
   options: { tablePrefix?: string; env?: Record<string, string> } = {},
@@ -69,6 +81,7 @@ export async function startLocalHostProcess(
     baseUrl,
     invitationUrl,
     tablePrefix,
+    pid: child.pid,
     output: () => output,
     stop: () => stopChild(child, 'SIGINT'),
     kill: () => stopChild(child, 'SIGKILL'),

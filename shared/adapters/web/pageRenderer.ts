@@ -40,6 +40,9 @@ function templates(): Map<string, Handlebars.TemplateDelegate> {
 export interface PageFrame {
   readonly title: string;
   readonly signedInAs?: string | undefined;
+  /** Where to go to sign in with another account (a refusal often asks for one). */
+  readonly switchAccountUrl?: string | undefined;
+  readonly wide?: boolean;
 }
 
 export function renderPage(name: string, frame: PageFrame, model: object): string {

@@ -171,6 +171,15 @@ describe('consent page in a browser', () => {
           (el as unknown as { ownerDocument: { activeElement: unknown } }).ownerDocument.activeElement === el,
       );
 
+    // The header's "Sign in as someone else" link comes first, then the form.
+    await page.keyboard.press('Tab');
+    expect(
+      await page.evaluate(
+        () =>
+          (globalThis as unknown as { document: { activeElement: { textContent: string } } }).document
+            .activeElement.textContent,
+      ),
+    ).toBe('Sign in as someone else');
     await page.keyboard.press('Tab');
     expect(await isFocused('Yes')).toBe(true);
     await page.keyboard.press('Space');

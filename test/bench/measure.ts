@@ -1,0 +1,40 @@
+/** Small measuring tools for the benchmark: a monotonic clock, percentiles, and a peak-RSS probe. */
+import { readFileSync } from 'node:fs';
+
+export const now = (): number => Number(process.hrtime.bigint()) / 1e6;
+
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank]!;
+}
+
+export const median = (values: readonly number[]): number => percentile(values, 50);
+
+/** Peak resident memory of a process (Linux VmHWM), in MiB; undefined where /proc is not readable. */
+export function peakRssMiB(pid: number): number | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = /VmHWM:\s+(\d+)\s+kB/.exec(status)?.[1];
+    return kb ? Number(kb) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function poll<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs: number,
+  intervalMs = 20,
+): Promise<T> {
+  const deadline = now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms; last value ${JSON.stringify(value).slice(0, 300)}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
