@@ -1,0 +1,545 @@
+import { InvocationContext } from '@azure/functions';
+import type { HistoryEvent } from '../../../infra/local/durable/historyEvents';
+import { historyEvents } from '../../../infra/local/durable/historyEvents';
+import { triggerPayload } from '../../../infra/local/durable/orchestrationReplay';
+import { functionRegistry } from '../../../infra/local/functionsCore/registry';
+import {
+  CHECK_CONSENT_ACTIVITY,
+  CONSENT_GIVEN_EVENT,
+  CONSENT_REVOKED_EVENT,
+  DEVICE_BATCH_ORCHESTRATION,
+  RECORD_PROGRESS_ACTIVITY,
+  REGISTER_CHUNK_ACTIVITY,
+  type BatchOrchestrationInput,
+} from '../../../shared/adapters/durable/batchOrchestrationContract';
+import '../../../functions/orchestrations/deviceBatchOrchestration';
+
+/**
+ * The batch orchestrator replayed by durable-functions itself, with no runtime: each test writes the
+ * history the Durable Task engine would keep (OrchestratorStarted, ExecutionStarted, TaskScheduled /
+ * TaskCompleted, TimerCreated / TimerFired, EventRaised), calls the handler `df.app.orchestration`
+ * registered, and reads the actions the library answers.
+ */
+
+/** durable-functions' ActionType values (lib/src/actions/ActionType.js). */
+const CallActivity = 0;
+const CallActivityWithRetry = 1;
+const CreateTimer = 5;
+const WaitForExternalEvent = 6;
+const WhenAny = 11;
+const WhenAll = 12;
+
+interface RawAction {
+  actionType: number;
+  functionName?: string;
+  input?: unknown;
+  retryOptions?: { firstRetryIntervalInMilliseconds: number; maxNumberOfAttempts: number };
+  fireAt?: Date;
+  isCanceled?: boolean;
+  externalEventName?: string;
+  compoundActions?: RawAction[];
+}
+
+/** An action as the tests read it; `id` is the sequence number it takes in history (events take none). */
+interface Action {
+  readonly type: 'CallActivity' | 'CallActivityWithRetry' | 'CreateTimer' | 'WaitForExternalEvent';
+  readonly id?: number;
+  readonly name?: string;
+  readonly input?: unknown;
+  readonly fireAt?: string;
+  readonly canceled?: boolean;
+  readonly attempts?: number;
+}
+
+interface LibraryState {
+  isDone: boolean;
+  actions: RawAction[][];
+  output?: unknown;
+  customStatus?: unknown;
+}
+
+const INSTANCE_ID = 'batch-tenant-partner-b1';
+const T0 = new Date('2025-03-01T10:00:00.000Z');
+const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
+
+const baseInput: BatchOrchestrationInput = {
+  tenantId: '4f1c6a8e-2b7d-4c3a-9e51-7d2f0b9a6c13',
+  partnerId: 'contoso-direct',
+  batchId: 'b1',
+  chunkCount: 3,
+  deadline: '2025-03-15T10:00:00.000Z',
+};
+const ref = { tenantId: baseInput.tenantId, partnerId: baseInput.partnerId, batchId: baseInput.batchId };
+
+function handler() {
+  const registration = functionRegistry.get(DEVICE_BATCH_ORCHESTRATION);
+  if (!registration) throw new Error(`${DEVICE_BATCH_ORCHESTRATION} is not registered`);
+  return registration.handler as (payload: unknown, context: InvocationContext) => Promise<LibraryState>;
+}
+
+/** Actions depth first, each object once, as the library numbers them. */
+function flatten(actions: RawAction[][]): RawAction[] {
+  const seen = new Set<RawAction>();
+  const out: RawAction[] = [];
+  const visit = (action: RawAction) => {
+    if (seen.has(action)) return;
+    seen.add(action);
+    if (action.actionType === WhenAny || action.actionType === WhenAll) {
+      for (const child of action.compoundActions ?? []) visit(child);
+      return;
+    }
+    out.push(action);
+  };
+  for (const list of actions) for (const action of list) visit(action);
+  return out;
+}
+
+function describe_(action: RawAction, id: number | undefined): Action {
+  const input = typeof action.input === 'string' ? (JSON.parse(action.input) as unknown) : action.input;
+  switch (action.actionType) {
+    case CallActivity:
+      return { type: 'CallActivity', id, name: action.functionName, input };
+    case CallActivityWithRetry:
+      return {
+        type: 'CallActivityWithRetry',
+        id,
+        name: action.functionName,
+        input,
+        attempts: action.retryOptions?.maxNumberOfAttempts,
+      };
+    case CreateTimer:
+      return { type: 'CreateTimer', id, fireAt: action.fireAt?.toISOString(), canceled: action.isCanceled };
+    case WaitForExternalEvent:
+      return { type: 'WaitForExternalEvent', name: action.externalEventName };
+    default:
+      throw new Error(`unexpected action type ${action.actionType}`);
+  }
+}
+
+interface Episode {
+  /** Actions first seen in this episode, in order. */
+  readonly newActions: Action[];
+  /** Every action since the execution started (the library answers them all each time). */
+  readonly allActions: Action[];
+  readonly done: boolean;
+  readonly output: unknown;
+  readonly customStatus: unknown;
+}
+
+/**
+ * The history of one instance, written as the engine would: each episode starts with
+ * OrchestratorStarted, carries the new results, then the TaskScheduled/TimerCreated events of the
+ * actions the orchestrator answered, and ends with OrchestratorCompleted.
+ */
+class History {
+  readonly events: HistoryEvent[] = [];
+  #actionCount = 0;
+  #nextId = 0;
+  readonly #ids: (number | undefined)[] = [];
+  readonly #scheduled = new Map<number, Action>();
+
+  constructor(readonly input: BatchOrchestrationInput = baseInput) {}
+
+  /** Runs one episode at `time` with these new events (the first episode adds ExecutionStarted). */
+  async episode(time: Date, newEvents: HistoryEvent[] = []): Promise<Episode> {
+    const started = historyEvents.orchestratorStarted(time);
+    const fresh =
+      this.events.length === 0
+        ? [
+            started,
+            historyEvents.executionStarted(time, DEVICE_BATCH_ORCHESTRATION, JSON.stringify(this.input)),
+          ]
+        : [started, ...newEvents];
+    const state = await this.replay(fresh);
+    const raw = flatten(state.actions);
+    const all = raw.map((action, i) => {
+      if (i >= this.#actionCount) {
+        this.#ids[i] = action.actionType === WaitForExternalEvent ? undefined : this.#nextId++;
+      }
+      return describe_(action, this.#ids[i]);
+    });
+    const newActions = all.slice(this.#actionCount);
+    this.#actionCount = all.length;
+    this.events.push(...fresh);
+    for (const action of newActions) {
+      if (action.id === undefined) continue;
+      this.#scheduled.set(action.id, action);
+      this.events.push(
+        action.type === 'CreateTimer'
+          ? historyEvents.timerCreated(time, action.id, new Date(action.fireAt!))
+          : historyEvents.taskScheduled(time, action.id, action.name!, JSON.stringify(action.input)),
+      );
+    }
+    this.events.push(historyEvents.orchestratorCompleted(time));
+    return {
+      newActions,
+      allActions: all,
+      done: state.isDone,
+      output: state.output,
+      customStatus: state.customStatus,
+    };
+  }
+
+  /** The library's answer to the committed history plus `fresh`, without committing anything. */
+  replay(fresh: HistoryEvent[] = []): Promise<LibraryState> {
+    const events = [...this.events, ...fresh];
+    return handler()(
+      triggerPayload(INSTANCE_ID, events, this.events.length, this.input),
+      new InvocationContext({ functionName: DEVICE_BATCH_ORCHESTRATION }),
+    );
+  }
+
+  completed(action: Action | undefined, result: unknown, time = T0): HistoryEvent {
+    if (action?.id === undefined) throw new Error('no scheduled action to complete');
+    return historyEvents.taskCompleted(time, action.id, JSON.stringify(result));
+  }
+
+  timerFired(action: Action | undefined, time = T0): HistoryEvent {
+    if (action?.id === undefined || action.type !== 'CreateTimer') throw new Error('not a timer');
+    return historyEvents.timerFired(time, action.id, action.fireAt!);
+  }
+
+  raised(name: string, time = T0): HistoryEvent {
+    return historyEvents.eventRaised(time, name, JSON.stringify({ at: time.toISOString() }));
+  }
+
+  scheduled(id: number): Action | undefined {
+    return this.#scheduled.get(id);
+  }
+}
+
+const activity = (episode: Episode, name: string) => episode.newActions.filter((a) => a.name === name);
+const only = (actions: Action[]): Action => {
+  expect(actions).toHaveLength(1);
+  return actions[0]!;
+};
+const chunkResult = (registered: number, failed: number, canceled = false) => ({
+  registered,
+  failed,
+  canceled,
+});
+
+/** Starts an instance and answers checkBatchConsent with `consent`. */
+async function started(consent: string, input: BatchOrchestrationInput = baseInput) {
+  const history = new History(input);
+  const first = await history.episode(at(0));
+  const check = only(first.newActions);
+  const second = await history.episode(at(1), [history.completed(check, consent, at(1))]);
+  return { history, first, second };
+}
+
+/** Consent active from the start; answers the first "processing" record and returns the 4 chunk calls. */
+async function processing(input: BatchOrchestrationInput = baseInput) {
+  const { history, second } = await started('active', input);
+  const record = only(activity(second, RECORD_PROGRESS_ACTIVITY));
+  const third = await history.episode(at(2), [history.completed(record, 'processing', at(2))]);
+  return { history, record, third };
+}
+
+describe('deviceBatchOrchestration replayed by durable-functions', () => {
+  it('when it starts, then its first and only action is the checkBatchConsent activity with the batch ref', async () => {
+    const history = new History();
+    const first = await history.episode(at(0));
+    expect(first.done).toBe(false);
+    expect(first.newActions).toEqual([
+      { type: 'CallActivity', id: 0, name: CHECK_CONSENT_ACTIVITY, input: ref },
+    ]);
+  });
+
+  it('when consent is none, then it records awaiting_consent and then waits for ConsentGiven raced against a timer at the deadline', async () => {
+    const { history, second } = await started('none');
+    expect(second.newActions).toEqual([
+      {
+        type: 'CallActivity',
+        id: 1,
+        name: RECORD_PROGRESS_ACTIVITY,
+        input: { ref, at: at(1).toISOString(), status: 'awaiting_consent' },
+      },
+    ]);
+    expect(second.customStatus).toEqual({ status: 'awaiting_consent' });
+
+    const third = await history.episode(at(2), [
+      history.completed(second.newActions[0], 'awaiting_consent', at(2)),
+    ]);
+    expect(third.done).toBe(false);
+    expect(third.newActions).toEqual([
+      { type: 'WaitForExternalEvent', name: CONSENT_GIVEN_EVENT },
+      { type: 'CreateTimer', id: 2, fireAt: baseInput.deadline, canceled: false },
+    ]);
+  });
+
+  it('when consent was revoked rather than never given, then it waits for consent the same way', async () => {
+    const { history, second } = await started('revoked');
+    const record = only(activity(second, RECORD_PROGRESS_ACTIVITY));
+    expect(record.input).toMatchObject({ status: 'awaiting_consent' });
+    const third = await history.episode(at(2), [history.completed(record, 'awaiting_consent', at(2))]);
+    expect(third.newActions.map((a) => a.type)).toEqual(['WaitForExternalEvent', 'CreateTimer']);
+  });
+
+  it('when the deadline timer fires first, then it records expired and completes with status expired', async () => {
+    const { history, second } = await started('none');
+    const third = await history.episode(at(2), [
+      history.completed(second.newActions[0], 'awaiting_consent', at(2)),
+    ]);
+    const timer = third.newActions.find((a) => a.type === 'CreateTimer');
+    const deadline = new Date(baseInput.deadline);
+
+    const fourth = await history.episode(deadline, [history.timerFired(timer, deadline)]);
+    expect(fourth.newActions).toEqual([
+      {
+        type: 'CallActivity',
+        id: 3,
+        name: RECORD_PROGRESS_ACTIVITY,
+        input: { ref, at: deadline.toISOString(), status: 'expired' },
+      },
+    ]);
+    expect(fourth.newActions.some((a) => a.name === REGISTER_CHUNK_ACTIVITY)).toBe(false);
+
+    const fifth = await history.episode(at(20_200), [history.completed(fourth.newActions[0], 'expired')]);
+    expect(fifth.done).toBe(true);
+    expect(fifth.output).toEqual({ status: 'expired' });
+    expect(fifth.customStatus).toEqual({ status: 'expired' });
+    expect(fifth.newActions).toEqual([]);
+  });
+
+  it('when ConsentGiven arrives before the deadline, then the timer is canceled and it records processing, then runs at most 4 chunks with retry', async () => {
+    const input = { ...baseInput, chunkCount: 10 };
+    const { history, second } = await started('none', input);
+    const third = await history.episode(at(2), [
+      history.completed(second.newActions[0], 'awaiting_consent', at(2)),
+    ]);
+
+    const fourth = await history.episode(at(30), [history.raised(CONSENT_GIVEN_EVENT, at(30))]);
+    const timer = fourth.allActions.find((a) => a.type === 'CreateTimer');
+    expect(timer).toMatchObject({ canceled: true, fireAt: baseInput.deadline });
+    expect(third.newActions.find((a) => a.type === 'CreateTimer')?.canceled).toBe(false);
+    expect(fourth.newActions).toEqual([
+      {
+        type: 'CallActivity',
+        id: 3,
+        name: RECORD_PROGRESS_ACTIVITY,
+        input: { ref, at: at(30).toISOString(), status: 'processing', registered: 0, failed: 0 },
+      },
+    ]);
+
+    const fifth = await history.episode(at(31), [
+      history.completed(fourth.newActions[0], 'processing', at(31)),
+    ]);
+    const chunks = activity(fifth, REGISTER_CHUNK_ACTIVITY);
+    expect(chunks).toHaveLength(4);
+    expect(chunks.map((c) => c.type)).toEqual(Array(4).fill('CallActivityWithRetry'));
+    expect(chunks.map((c) => c.input)).toEqual([0, 1, 2, 3].map((chunkNo) => ({ ref, chunkNo })));
+    expect(chunks.every((c) => (c.attempts ?? 0) > 1)).toBe(true);
+    expect(fifth.newActions).toContainEqual({ type: 'WaitForExternalEvent', name: CONSENT_REVOKED_EVENT });
+  });
+
+  it('when consent is already active, then it neither waits nor creates a timer and records processing at once', async () => {
+    const { second } = await started('active');
+    expect(second.newActions).toEqual([
+      {
+        type: 'CallActivity',
+        id: 1,
+        name: RECORD_PROGRESS_ACTIVITY,
+        input: { ref, at: at(1).toISOString(), status: 'processing', registered: 0, failed: 0 },
+      },
+    ]);
+    expect(second.allActions.some((a) => a.type === 'CreateTimer')).toBe(false);
+    expect(second.allActions.some((a) => a.name === CONSENT_GIVEN_EVENT)).toBe(false);
+  });
+
+  it('when chunks complete one by one, then a new chunk starts only as one finishes and never more than 4 are in flight', async () => {
+    const input = { ...baseInput, chunkCount: 9 };
+    const { history, third } = await processing(input);
+    const inFlight = new Map<number, Action>();
+    const addChunks = (episode: Episode) => {
+      for (const a of activity(episode, REGISTER_CHUNK_ACTIVITY))
+        inFlight.set((a.input as { chunkNo: number }).chunkNo, a);
+    };
+    addChunks(third);
+    expect(inFlight.size).toBe(4);
+    let minute = 3;
+    let started = inFlight.size;
+    let maxInFlight = inFlight.size;
+    let last: Episode = third;
+    while (inFlight.size > 0) {
+      const chunkNo = Math.min(...inFlight.keys());
+      const chunk = inFlight.get(chunkNo)!;
+      inFlight.delete(chunkNo);
+      const afterChunk = await history.episode(at(minute), [
+        history.completed(chunk, chunkResult(100, 0), at(minute)),
+      ]);
+      minute++;
+      const record = only(activity(afterChunk, RECORD_PROGRESS_ACTIVITY));
+      expect(activity(afterChunk, REGISTER_CHUNK_ACTIVITY)).toEqual([]);
+      last = await history.episode(at(minute), [history.completed(record, 'processing', at(minute))]);
+      minute++;
+      addChunks(last);
+      started += activity(last, REGISTER_CHUNK_ACTIVITY).length;
+      maxInFlight = Math.max(maxInFlight, inFlight.size);
+    }
+    expect(started).toBe(9);
+    expect(maxInFlight).toBeLessThanOrEqual(4);
+    const final = only(activity(last, RECORD_PROGRESS_ACTIVITY));
+    expect(final.input).toMatchObject({ status: 'finished', registered: 900, failed: 0 });
+    const end = await history.episode(at(minute), [history.completed(final, 'finished', at(minute))]);
+    expect(end.done).toBe(true);
+    expect(end.output).toEqual({ status: 'finished', registered: 900, failed: 0 });
+  });
+
+  it('when all chunks finish and some devices failed, then it records finished_with_errors with the totals summed', async () => {
+    const { history, third } = await processing();
+    const [c0, c1, c2] = activity(third, REGISTER_CHUNK_ACTIVITY);
+    expect(activity(third, REGISTER_CHUNK_ACTIVITY)).toHaveLength(3);
+
+    // All three complete in the same episode: the orchestrator takes them one after another.
+    let episode = await history.episode(at(5), [
+      history.completed(c1, chunkResult(990, 10), at(5)),
+      history.completed(c0, chunkResult(1000, 0), at(5)),
+      history.completed(c2, chunkResult(3, 2), at(5)),
+    ]);
+    const records: Action[] = [];
+    for (let minute = 6; !episode.done; minute++) {
+      const record = only(activity(episode, RECORD_PROGRESS_ACTIVITY));
+      records.push(record);
+      episode = await history.episode(at(minute), [history.completed(record, 'processing', at(minute))]);
+    }
+    expect(records.map((r) => r.input)).toEqual([
+      { ref, at: at(5).toISOString(), status: 'processing', registered: 990, failed: 10 },
+      { ref, at: at(6).toISOString(), status: 'processing', registered: 1990, failed: 10 },
+      { ref, at: at(7).toISOString(), status: 'processing', registered: 1993, failed: 12 },
+      { ref, at: at(8).toISOString(), status: 'finished_with_errors', registered: 1993, failed: 12 },
+    ]);
+    expect(episode.output).toEqual({ status: 'finished_with_errors', registered: 1993, failed: 12 });
+    expect(episode.customStatus).toEqual({ status: 'finished_with_errors', registered: 1993, failed: 12 });
+  });
+
+  it('when every device registers, then the final status is finished', async () => {
+    const { history, third } = await processing({ ...baseInput, chunkCount: 1 });
+    const chunk = only(activity(third, REGISTER_CHUNK_ACTIVITY));
+    const fourth = await history.episode(at(3), [history.completed(chunk, chunkResult(7, 0), at(3))]);
+    const fifth = await history.episode(at(4), [
+      history.completed(only(activity(fourth, RECORD_PROGRESS_ACTIVITY)), 'processing', at(4)),
+    ]);
+    expect(only(activity(fifth, RECORD_PROGRESS_ACTIVITY)).input).toEqual({
+      ref,
+      at: at(4).toISOString(),
+      status: 'finished',
+      registered: 7,
+      failed: 0,
+    });
+    const sixth = await history.episode(at(5), [
+      history.completed(only(activity(fifth, RECORD_PROGRESS_ACTIVITY)), 'finished', at(5)),
+    ]);
+    expect(sixth.done).toBe(true);
+    expect(sixth.output).toEqual({ status: 'finished', registered: 7, failed: 0 });
+  });
+
+  it('when ConsentRevoked arrives while chunks run, then it records canceled with the counts so far and starts no further chunk', async () => {
+    const input = { ...baseInput, chunkCount: 8 };
+    const { history, third } = await processing(input);
+    const chunks = activity(third, REGISTER_CHUNK_ACTIVITY);
+    const afterFirst = await history.episode(at(3), [
+      history.completed(chunks[0], chunkResult(1000, 0), at(3)),
+    ]);
+    const afterRecord = await history.episode(at(4), [
+      history.completed(only(activity(afterFirst, RECORD_PROGRESS_ACTIVITY)), 'processing', at(4)),
+    ]);
+    expect(activity(afterRecord, REGISTER_CHUNK_ACTIVITY)).toHaveLength(1);
+
+    const revoked = await history.episode(at(5), [history.raised(CONSENT_REVOKED_EVENT, at(5))]);
+    expect(revoked.newActions).toEqual([
+      {
+        type: 'CallActivity',
+        id: expect.any(Number),
+        name: RECORD_PROGRESS_ACTIVITY,
+        input: { ref, at: at(5).toISOString(), status: 'canceled', registered: 1000, failed: 0 },
+      },
+    ]);
+    const end = await history.episode(at(6), [history.completed(revoked.newActions[0], 'canceled', at(6))]);
+    expect(end.done).toBe(true);
+    expect(end.output).toEqual({ status: 'canceled', registered: 1000, failed: 0 });
+    expect(end.newActions).toEqual([]);
+  });
+
+  it('when ConsentRevoked arrives while a progress record is running, then it cancels before starting another chunk', async () => {
+    const { history, third } = await processing({ ...baseInput, chunkCount: 8 });
+    const chunks = activity(third, REGISTER_CHUNK_ACTIVITY);
+    const afterFirst = await history.episode(at(3), [
+      history.completed(chunks[0], chunkResult(10, 0), at(3)),
+    ]);
+    const record = only(activity(afterFirst, RECORD_PROGRESS_ACTIVITY));
+    // The revocation lands in history before the record completes.
+    const next = await history.episode(at(4), [
+      history.raised(CONSENT_REVOKED_EVENT, at(4)),
+      history.completed(record, 'processing', at(4)),
+    ]);
+    expect(activity(next, REGISTER_CHUNK_ACTIVITY)).toEqual([]);
+    expect(only(activity(next, RECORD_PROGRESS_ACTIVITY)).input).toMatchObject({
+      status: 'canceled',
+      registered: 10,
+    });
+  });
+
+  it('when a chunk reports canceled (consent gone at registration), then it records canceled and completes', async () => {
+    const { history, third } = await processing();
+    const chunks = activity(third, REGISTER_CHUNK_ACTIVITY);
+    const episode = await history.episode(at(3), [
+      history.completed(chunks[0], chunkResult(0, 0, true), at(3)),
+    ]);
+    expect(episode.newActions).toEqual([
+      {
+        type: 'CallActivity',
+        id: expect.any(Number),
+        name: RECORD_PROGRESS_ACTIVITY,
+        input: { ref, at: at(3).toISOString(), status: 'canceled', registered: 0, failed: 0 },
+      },
+    ]);
+    const end = await history.episode(at(4), [history.completed(episode.newActions[0], 'canceled', at(4))]);
+    expect(end.output).toEqual({ status: 'canceled', registered: 0, failed: 0 });
+  });
+
+  it('when ConsentGiven and ConsentRevoked both arrive while it waits, then it cancels without registering anything', async () => {
+    const { history, second } = await started('none');
+    await history.episode(at(2), [history.completed(second.newActions[0], 'awaiting_consent', at(2))]);
+    const episode = await history.episode(at(3), [
+      history.raised(CONSENT_GIVEN_EVENT, at(3)),
+      history.raised(CONSENT_REVOKED_EVENT, at(3)),
+    ]);
+    const processingRecord = only(activity(episode, RECORD_PROGRESS_ACTIVITY));
+    expect(processingRecord.input).toMatchObject({ status: 'processing' });
+    const next = await history.episode(at(4), [history.completed(processingRecord, 'processing', at(4))]);
+    expect(only(activity(next, RECORD_PROGRESS_ACTIVITY)).input).toMatchObject({ status: 'canceled' });
+    // The chunk calls were built before the revocation was seen, but it cancels instead of awaiting them.
+    const end = await history.episode(at(5), [
+      history.completed(only(activity(next, RECORD_PROGRESS_ACTIVITY)), 'canceled', at(5)),
+    ]);
+    expect(end.output).toEqual({ status: 'canceled', registered: 0, failed: 0 });
+  });
+
+  it('when the times are recorded, then each is the OrchestratorStarted timestamp of its episode, whatever the wall clock says', async () => {
+    const recordedAt = async (wallClock: string) => {
+      jest.useFakeTimers({
+        now: new Date(wallClock),
+        doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'],
+      });
+      try {
+        const { second } = await started('active');
+        return (only(activity(second, RECORD_PROGRESS_ACTIVITY)).input as { at: string }).at;
+      } finally {
+        jest.useRealTimers();
+      }
+    };
+    expect(await recordedAt('2030-01-01T00:00:00.000Z')).toBe(at(1).toISOString());
+    expect(await recordedAt('2031-06-01T12:34:56.000Z')).toBe(at(1).toISOString());
+  });
+
+  it('when the same history is replayed twice, then the library answers the same actions and status both times', async () => {
+    const { history, third } = await processing({ ...baseInput, chunkCount: 6 });
+    const chunks = activity(third, REGISTER_CHUNK_ACTIVITY);
+    await history.episode(at(3), [history.completed(chunks[2], chunkResult(5, 1), at(3))]);
+    const first = await history.replay();
+    const second = await history.replay();
+    expect(JSON.stringify(second)).toBe(JSON.stringify(first));
+    expect(flatten(first.actions).length).toBeGreaterThan(5);
+  });
+});
