@@ -6,7 +6,12 @@ const functionsCore = { '^@azure/functions-core$': '<rootDir>/test/support/funct
 
 module.exports = {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
+      moduleNameMapper: functionsCore,
+    },
     {
       ...common,
       displayName: 'integration',

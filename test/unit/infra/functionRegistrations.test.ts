@@ -1,0 +1,260 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { BindingMetadata, Registration } from '../../../infra/local/functionsCore/registry';
+import { functionRegistry } from '../../../infra/local/functionsCore/registry';
+import {
+  CHECK_CONSENT_ACTIVITY,
+  DEVICE_BATCH_ORCHESTRATION,
+  RECORD_PROGRESS_ACTIVITY,
+  REGISTER_CHUNK_ACTIVITY,
+} from '../../../shared/adapters/durable/batchOrchestrationContract';
+import '../../../functions/index';
+
+/**
+ * The app as the Functions host sees it. Requiring functions/index.ts runs every `app.*` and `df.app.*`
+ * registration call of the `@azure/functions` programming model; the jest `unit` project maps
+ * `@azure/functions-core` to the local host's stand-in, which records each function's metadata exactly
+ * as the worker would hand it to the host (without it the package drops registrations in "test mode").
+ * Each function is then held to the table below, written from the public contract in the brief.
+ */
+
+const ROOT = path.resolve(__dirname, '../../..');
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+type Expected =
+  | {
+      readonly trigger: 'httpTrigger';
+      readonly method: Method;
+      readonly route: string;
+      readonly durableClient: boolean;
+    }
+  | { readonly trigger: 'orchestrationTrigger' | 'activityTrigger' };
+
+const http = (method: Method, route: string, durableClient = false): Expected => ({
+  trigger: 'httpTrigger',
+  method,
+  route,
+  durableClient,
+});
+
+/** Routes are as registered, without the host's `api` prefix (host.json `extensions.http.routePrefix`). */
+const EXPECTED: Record<string, Expected> = {
+  health: http('GET', 'health'),
+  openApi: http('GET', 'openapi.json'),
+  // Local dev issuer (AUTH_MODE=dev); the handlers refuse with 404 in entra mode.
+  devToken: http('POST', 'dev/token'),
+  devSignInPage: http('GET', 'dev/signin'),
+  devSignIn: http('POST', 'dev/signin'),
+  devTenants: http('POST', 'dev/tenants'),
+  // Partner API: invitations and customers.
+  createInvitation: http('POST', 'v1/invitations'),
+  listInvitations: http('GET', 'v1/invitations'),
+  withdrawInvitation: http('DELETE', 'v1/invitations/{id}'),
+  listCustomers: http('GET', 'v1/customers'),
+  getCustomer: http('GET', 'v1/customers/{tenantId}'),
+  // Device batches: every function of that file is registered through df.app.client.http, so each has
+  // a durable client; submitting starts the orchestration, which is the one that must have it.
+  submitDeviceBatch: http('POST', 'v1/customers/{tenantId}/deviceBatches', true),
+  validateDeviceBatch: http('POST', 'v1/customers/{tenantId}/deviceBatches/validate', true),
+  getDeviceBatch: http('GET', 'v1/customers/{tenantId}/deviceBatches/{batchId}', true),
+  listDeviceBatchDevices: http('GET', 'v1/customers/{tenantId}/deviceBatches/{batchId}/devices', true),
+  deregisterDevice: http('DELETE', 'v1/customers/{tenantId}/devices/{deviceId}', true),
+  // Consent link: the page, and accepting (which signals the batches waiting for consent).
+  consentPage: http('GET', 'consent/{token}'),
+  acceptConsent: http('POST', 'consent/{token}', true),
+  // Customer admin API (revoking cancels the partner's batches that have not run).
+  listTenantPartners: http('GET', 'v1/tenant/partners'),
+  removeDelegatedAdmin: http('POST', 'v1/tenant/partners/{partnerId}/removeDelegatedAdmin'),
+  revokeTenantPartner: http('DELETE', 'v1/tenant/partners/{partnerId}', true),
+  // Customer admin page, for people.
+  tenantAdminPage: http('GET', 'tenant/partners'),
+  tenantAdminRevoke: http('POST', 'tenant/partners/{partnerId}/revoke', true),
+  tenantAdminRemoveDelegatedAdmin: http('POST', 'tenant/partners/{partnerId}/removeDelegatedAdmin'),
+  listAudit: http('GET', 'v1/audit'),
+  // The device batch orchestration and its activities.
+  [DEVICE_BATCH_ORCHESTRATION]: { trigger: 'orchestrationTrigger' },
+  [CHECK_CONSENT_ACTIVITY]: { trigger: 'activityTrigger' },
+  [REGISTER_CHUNK_ACTIVITY]: { trigger: 'activityTrigger' },
+  [RECORD_PROGRESS_ACTIVITY]: { trigger: 'activityTrigger' },
+};
+
+const registrations = functionRegistry.all();
+const byName = new Map(registrations.map((r) => [r.name, r]));
+
+/** Each binding as `direction:type`, sorted: what the host will create for the function. */
+function bindingShape(registration: Registration): string[] {
+  return Object.values(registration.metadata.bindings)
+    .map((b: BindingMetadata) => `${b.direction}:${b.type}`)
+    .sort();
+}
+
+function expectedShape(expected: Expected): string[] {
+  if (expected.trigger !== 'httpTrigger') return [`in:${expected.trigger}`];
+  return ['in:httpTrigger', 'out:http', ...(expected.durableClient ? ['in:durableClient'] : [])].sort();
+}
+
+const httpTrigger = (r: Registration) =>
+  r.trigger as BindingMetadata & { route?: string; methods?: string[] };
+
+/** Does a concrete path (after /api/) match a route template such as v1/customers/{tenantId}? */
+function routeMatches(template: string, concrete: string): boolean {
+  const t = template.split('/');
+  const c = concrete.split('/');
+  return t.length === c.length && t.every((segment, i) => /^\{[^}]+\}$/.test(segment) || segment === c[i]);
+}
+
+describe('function registrations, as the Functions host loads them', () => {
+  it('when functions/index.ts is loaded, then every registration reaches the host (none dropped)', () => {
+    expect(registrations.length).toBeGreaterThan(0);
+  });
+
+  it('when the registrations are listed, then each one is in the expected table and none is missing', () => {
+    const unknown = registrations.map((r) => r.name).filter((name) => !(name in EXPECTED));
+    const missing = Object.keys(EXPECTED).filter((name) => !byName.has(name));
+    expect({ unknown, missing }).toEqual({ unknown: [], missing: [] });
+  });
+
+  it.each(Object.entries(EXPECTED))(
+    '%s has the expected trigger, route, method and bindings',
+    (name, expected) => {
+      const registration = byName.get(name);
+      if (!registration) throw new Error(`${name} is not registered`);
+      expect({ name, trigger: registration.trigger.type }).toEqual({ name, trigger: expected.trigger });
+      expect({ name, bindings: bindingShape(registration) }).toEqual({
+        name,
+        bindings: expectedShape(expected),
+      });
+      if (expected.trigger === 'httpTrigger') {
+        const trigger = httpTrigger(registration);
+        expect({ name, route: trigger.route, methods: trigger.methods }).toEqual({
+          name,
+          route: expected.route,
+          methods: [expected.method],
+        });
+      }
+    },
+  );
+
+  it('when an HTTP function is registered, then its authLevel is anonymous (identity is a JWT the app verifies)', () => {
+    const keyed = registrations
+      .filter((r) => r.trigger.type === 'httpTrigger')
+      .filter((r) => r.trigger.authLevel !== 'anonymous')
+      .map((r) => `${r.name}: ${String(r.trigger.authLevel)}`);
+    expect(keyed).toEqual([]);
+  });
+
+  it('when routes are compared, then no two HTTP functions answer the same method on the same route', () => {
+    const seen = new Map<string, string>();
+    const clashes: string[] = [];
+    for (const r of registrations.filter((x) => x.trigger.type === 'httpTrigger')) {
+      const { route = '', methods = [] } = httpTrigger(r);
+      const shape = route.replace(/\{[^}]+\}/g, '{}').toLowerCase();
+      for (const method of methods) {
+        const key = `${method.toUpperCase()} ${shape}`;
+        const other = seen.get(key);
+        if (other) clashes.push(`${key}: ${other} and ${r.name}`);
+        seen.set(key, r.name);
+      }
+    }
+    expect(clashes).toEqual([]);
+  });
+
+  it('when names and routes are checked against the host rules, then all are valid', () => {
+    const invalid = registrations.flatMap((r) => {
+      const problems: string[] = [];
+      if (!/^[A-Za-z][A-Za-z0-9_-]{0,126}$/.test(r.name)) problems.push(`${r.name}: invalid function name`);
+      const route = httpTrigger(r).route;
+      if (r.trigger.type === 'httpTrigger' && (!route || /^\/|^api\//.test(route)))
+        problems.push(`${r.name}: route "${route}" must be relative to the "api" prefix`);
+      return problems;
+    });
+    expect(invalid).toEqual([]);
+  });
+});
+
+describe('host.json', () => {
+  const host = JSON.parse(readFileSync(path.join(ROOT, 'host.json'), 'utf8'));
+
+  it('when the host reads host.json, then it is schema version 2.0 with routes under /api', () => {
+    expect(host.version).toBe('2.0');
+    expect(host.extensions?.http?.routePrefix).toBe('api');
+  });
+
+  it('when Durable Functions starts, then its task hub name comes from the TASK_HUB_NAME app setting', () => {
+    expect(host.extensions?.durableTask?.hubName).toBe('%TASK_HUB_NAME%');
+    const sample = JSON.parse(readFileSync(path.join(ROOT, 'local.settings.sample.json'), 'utf8'));
+    expect(sample.Values.TASK_HUB_NAME).toMatch(/^[A-Za-z][A-Za-z0-9]{2,44}$/);
+  });
+
+  it('when the extension bundle is resolved, then its version range covers every 4.x and no 3.x', () => {
+    expect(host.extensionBundle?.id).toBe('Microsoft.Azure.Functions.ExtensionBundle');
+    const range = parseVersionRange(String(host.extensionBundle?.version));
+    expect({ '4.0.0': range('4.0.0'), '4.999.0': range('4.999.0'), '3.99.0': range('3.99.0') }).toEqual({
+      '4.0.0': true,
+      '4.999.0': true,
+      '3.99.0': false,
+    });
+  });
+});
+
+describe('the README walk-through', () => {
+  const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+
+  /** Every `METHOD /api/...` the README mentions: curl lines against $B, `GET /api/x` in prose, printed URLs. */
+  function readmeRoutes(): { method: string; path: string }[] {
+    const found: { method: string; path: string }[] = [];
+    for (const line of readme.split('\n')) {
+      const curlMethod = /-X\s?([A-Z]+)/.exec(line)?.[1] ?? 'GET';
+      for (const m of line.matchAll(/\$B(\/api\/[^\s"'?]*)/g))
+        found.push({ method: curlMethod, path: m[1]! });
+      for (const m of line.matchAll(/`(GET|POST|PUT|PATCH|DELETE) (\/api\/[^\s`?]*)`?/g))
+        found.push({ method: m[1]!, path: m[2]! });
+      for (const m of line.matchAll(/http:\/\/localhost:\d+(\/api\/[^\s`"'?]+)/g))
+        found.push({ method: 'GET', path: m[1]! });
+      // POST "$URL": the invitation link that step 1 printed, /api/consent/<token>.
+      if (/curl[^\n]*-XPOST "?\$URL"?/.test(line))
+        found.push({ method: 'POST', path: '/api/consent/{token}' });
+    }
+    return found.map(({ method, path: p }) => ({
+      method,
+      path: p.replace(/\$\w+/g, 'x').replace(/\/$/, ''),
+    }));
+  }
+
+  it('when the README is read, then it uses routes at all (the extraction works)', () => {
+    expect(readmeRoutes().length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('when each route the README uses is looked up, then a registered function answers it', () => {
+    const http = registrations.filter((r) => r.trigger.type === 'httpTrigger');
+    const unanswered = readmeRoutes().filter(
+      ({ method, path: p }) =>
+        !http.some((r) => {
+          const { route = '', methods = [] } = httpTrigger(r);
+          return methods.includes(method) && routeMatches(route, p.replace(/^\/api\//, ''));
+        }),
+    );
+    expect(unanswered).toEqual([]);
+  });
+});
+
+/** NuGet-style interval notation as extension bundles use it, e.g. `[4.*, 5.0.0)`. */
+function parseVersionRange(spec: string): (version: string) => boolean {
+  const m = /^([[(])\s*([^,\s]*)\s*,\s*([^\])\s]*)\s*([\])])$/.exec(spec);
+  if (!m) throw new Error(`not a version range: ${spec}`);
+  const [, open, low, high, close] = m;
+  const parse = (v: string) => v.split('.').map((part) => (part === '*' ? 0 : Number(part)));
+  const compare = (a: number[], b: number[]) => {
+    for (let i = 0; i < 3; i++) {
+      const d = (a[i] ?? 0) - (b[i] ?? 0);
+      if (d !== 0) return d;
+    }
+    return 0;
+  };
+  return (version) => {
+    const v = parse(version);
+    const aboveLow = !low || (open === '[' ? compare(v, parse(low)) >= 0 : compare(v, parse(low)) > 0);
+    const belowHigh = !high || (close === ']' ? compare(v, parse(high)) <= 0 : compare(v, parse(high)) < 0);
+    return aboveLow && belowHigh;
+  };
+}
