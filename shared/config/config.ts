@@ -7,6 +7,11 @@ import { z } from 'zod';
  */
 const base64Key = z
   .string()
+  // An unresolved Key Vault reference reaches the app as its own text: that is no key at all.
+  .refine(
+    (v) => !v.startsWith('@Microsoft.KeyVault('),
+    'is an unresolved Key Vault reference; check the app identity can read the secret',
+  )
   .refine((v) => Buffer.from(v, 'base64').length >= 32, 'must be at least 32 bytes, base64-encoded');
 
 const ConfigSchema = z

@@ -43,6 +43,14 @@ describe('configuration', () => {
     expect(config.sessionSecret).toEqual(Buffer.alloc(32, 3));
   });
 
+  it('when a key is an unresolved Key Vault reference, then the app refuses to start and names the setting', () => {
+    const error = configError({
+      STORAGE_CONNECTION_STRING: STORAGE,
+      LINK_SIGNING_KEY: '@Microsoft.KeyVault(SecretUri=https://kv-example.vault.azure.net/secrets/link-signing-key)',
+    });
+    expect(error.message).toMatch(/LINK_SIGNING_KEY: is an unresolved Key Vault reference/);
+  });
+
   it('when the public base URL ends with a slash, then the slash is dropped', () => {
     expect(
       parseConfig({ STORAGE_CONNECTION_STRING: STORAGE, PUBLIC_BASE_URL: 'https://consent.example/' })
