@@ -166,9 +166,9 @@ export class InMemoryDeviceRegistry implements DeviceRegistry {
     return Promise.resolve();
   }
 
-  /** Registers a device directly (test setup: "already registered elsewhere"). */
-  seed(owner: DeviceOwner): void {
-    for (const key of owner.keys) this.#keys.set(key, copy(owner));
+  /** Registers a device directly (test setup): all its keys, or only `keys` (a claim cut short). */
+  seed(owner: DeviceOwner, keys: readonly string[] = owner.keys): void {
+    for (const key of keys) this.#keys.set(key, copy(owner));
   }
 
   /** Every key and its owner, for assertions. */

@@ -1,0 +1,243 @@
+import { CHUNK_SIZE } from '../../../shared/application/batches/batchDependencies';
+import { registerChunk } from '../../../shared/application/batches/registerChunk';
+import { submitDeviceBatch } from '../../../shared/application/batches/submitDeviceBatch';
+import type { DeviceOwner } from '../../../shared/application/ports/deviceRegistry';
+import { validateDevice } from '../../../shared/domain/devices';
+import type { BatchRef } from '../../../shared/domain/batches/deviceBatch';
+import type { InMemoryBatchWorld } from '../../support/inMemoryBatchPorts';
+import {
+  giveConsent,
+  hashDevice,
+  inMemoryBatchWorld,
+  pkidDevice,
+  tupleDevice,
+} from '../../support/inMemoryBatchPorts';
+import { PARTNERS, TENANT_ID, partnerClient } from '../../support/inMemoryPorts';
+
+const OTHER_TENANT = '9b3e7d21-5c4f-4a8b-b6e2-1f0d8c7a5e94';
+
+async function submitted(world: InMemoryBatchWorld, devices: unknown[], batchId = 'b1'): Promise<BatchRef> {
+  const { batch } = await submitDeviceBatch(
+    world.batchDeps,
+    partnerClient(PARTNERS.direct),
+    'api',
+    TENANT_ID,
+    {
+      batchId,
+      devices,
+    },
+  );
+  return batch;
+}
+
+/** An owner as another batch would have registered the device. */
+function ownerOf(device: unknown, where: Partial<DeviceOwner> = {}): DeviceOwner {
+  const checked = validateDevice(device);
+  if (checked.status !== 'valid') throw new Error('fixture device is invalid');
+  return {
+    tenantId: OTHER_TENANT,
+    partnerId: PARTNERS.oem.id,
+    batchId: 'earlier',
+    index: 0,
+    chunkNo: 0,
+    deviceId: checked.device.deviceId,
+    keys: checked.device.keys,
+    registeredAt: '2025-01-01T00:00:00.000Z',
+    ...where,
+  };
+}
+
+describe('registerChunk', () => {
+  it('when consent is not active, then it returns canceled and registers and writes nothing', async () => {
+    for (const consent of ['none', 'revoked'] as const) {
+      const world = inMemoryBatchWorld();
+      if (consent === 'revoked') await giveConsent(world, PARTNERS.direct.id, { status: 'revoked' });
+      const ref = await submitted(world, [pkidDevice(1), pkidDevice(2)]);
+
+      const result = await registerChunk(world.batchDeps, ref, 0);
+      expect(result).toEqual({ registered: 0, failed: 0, canceled: true });
+      expect(world.registry.size).toBe(0);
+      expect(world.outcomes.writeCalls).toBe(0);
+    }
+  });
+
+  it('when consent is active, then valid devices are registered, prefailed ones keep their error, and outcomes are in index order', async () => {
+    const world = inMemoryBatchWorld();
+    await giveConsent(world, PARTNERS.direct.id);
+    const devices = [
+      pkidDevice(1),
+      { productKey: 'abc' },
+      { ...tupleDevice(5), groupTag: 'Sales' },
+      pkidDevice(1),
+      hashDevice(9),
+    ];
+    const ref = await submitted(world, devices);
+
+    const result = await registerChunk(world.batchDeps, ref, 0);
+    expect(result).toEqual({ registered: 3, failed: 2, canceled: false });
+
+    const outcomes = await world.outcomes.readChunk(ref, 0);
+    expect(outcomes.map((o) => [o.index, o.status, o.errorCode])).toEqual([
+      [0, 'registered', null],
+      [1, 'failed', 'InvalidZtdRequestBody'],
+      [2, 'registered', null],
+      [3, 'failed', 'ZtdDeviceDuplicated'],
+      [4, 'registered', null],
+    ]);
+    expect(outcomes[0]).toMatchObject({
+      deviceId: `pkid:${pkidDevice(1).productKey}`,
+      productKey: pkidDevice(1).productKey,
+    });
+    expect(outcomes[1]).toMatchObject({ deviceId: null, productKey: 'abc', errorNumber: 801 });
+    expect(outcomes[2]).toMatchObject({
+      serialNumber: tupleDevice(5).serialNumber,
+      manufacturer: 'Contoso Devices',
+      model: 'Surface Laptop 7',
+      groupTag: 'Sales',
+    });
+    // The hash device is read from its hash: the same serial, manufacturer and model.
+    expect(outcomes[4]).toMatchObject({
+      serialNumber: tupleDevice(9).serialNumber,
+      model: 'Surface Laptop 7',
+    });
+    const owners = world.registry.entries().map(([, owner]) => owner);
+    expect(new Set(owners.map((o) => o.index))).toEqual(new Set([0, 2, 4]));
+    expect(owners.every((o) => o.tenantId === TENANT_ID && o.batchId === 'b1' && o.chunkNo === 0)).toBe(true);
+  });
+
+  it('when the same chunk is registered again (a retry after a crash), then the outcomes and counts are the same and nothing more is claimed', async () => {
+    const world = inMemoryBatchWorld();
+    await giveConsent(world, PARTNERS.direct.id);
+    const ref = await submitted(world, [pkidDevice(1), tupleDevice(2), hashDevice(3), { productKey: '1' }]);
+
+    const first = await registerChunk(world.batchDeps, ref, 0);
+    const outcomesAfterFirst = await world.outcomes.readChunk(ref, 0);
+    const registryAfterFirst = world.registry.entries();
+    world.clock.advanceDays(1);
+    const second = await registerChunk(world.batchDeps, ref, 0);
+
+    expect(second).toEqual(first);
+    expect(first).toEqual({ registered: 3, failed: 1, canceled: false });
+    expect(await world.outcomes.readChunk(ref, 0)).toEqual(outcomesAfterFirst);
+    expect(world.registry.entries()).toEqual(registryAfterFirst);
+  });
+
+  it('when a crash left only some keys of a multi-key device claimed, then the retry completes the claim as registered', async () => {
+    const world = inMemoryBatchWorld();
+    await giveConsent(world, PARTNERS.direct.id);
+    const device = { ...hashDevice(4), productKey: '5555555555555' };
+    const ref = await submitted(world, [device]);
+    const checked = validateDevice(device);
+    if (checked.status !== 'valid') throw new Error('invalid fixture');
+    expect(checked.device.keys.length).toBeGreaterThan(1);
+    // The first attempt took the first of its sorted keys, then the process died.
+    const firstKey = [...checked.device.keys].sort()[0]!;
+    world.registry.seed(
+      ownerOf(device, { tenantId: ref.tenantId, partnerId: ref.partnerId, batchId: ref.batchId }),
+      [firstKey],
+    );
+    expect(world.registry.size).toBe(1);
+    const result = await registerChunk(world.batchDeps, ref, 0);
+    expect(result).toEqual({ registered: 1, failed: 0, canceled: false });
+    expect(world.registry.size).toBe(checked.device.keys.length);
+  });
+
+  it('when a device is already registered in this tenant, then it fails with 806 ZtdDeviceAlreadyAssigned', async () => {
+    const world = inMemoryBatchWorld();
+    await giveConsent(world, PARTNERS.direct.id);
+    world.registry.seed(ownerOf(pkidDevice(1), { tenantId: TENANT_ID, partnerId: PARTNERS.direct.id }));
+    // Even when another partner of the same tenant registered it.
+    world.registry.seed(ownerOf(tupleDevice(2), { tenantId: TENANT_ID, partnerId: PARTNERS.oem.id }));
+    const ref = await submitted(world, [pkidDevice(1), tupleDevice(2), pkidDevice(3)]);
+
+    const result = await registerChunk(world.batchDeps, ref, 0);
+    expect(result).toEqual({ registered: 1, failed: 2, canceled: false });
+    const outcomes = await world.outcomes.readChunk(ref, 0);
+    expect(outcomes.map((o) => [o.errorCode, o.errorNumber])).toEqual([
+      ['ZtdDeviceAlreadyAssigned', 806],
+      ['ZtdDeviceAlreadyAssigned', 806],
+      [null, null],
+    ]);
+  });
+
+  it('when a device is registered to another tenant, then it fails with 808 and the outcome never names that tenant', async () => {
+    const world = inMemoryBatchWorld();
+    await giveConsent(world, PARTNERS.direct.id);
+    world.registry.seed(ownerOf(pkidDevice(1)));
+    const ref = await submitted(world, [pkidDevice(1)]);
+
+    expect(await registerChunk(world.batchDeps, ref, 0)).toEqual({
+      registered: 0,
+      failed: 1,
+      canceled: false,
+    });
+    const [outcome] = await world.outcomes.readChunk(ref, 0);
+    expect(outcome).toMatchObject({
+      status: 'failed',
+      errorCode: 'ZtdDeviceAssignedToOtherTenant',
+      errorNumber: 808,
+    });
+    expect(JSON.stringify(outcome)).not.toContain(OTHER_TENANT);
+    expect(JSON.stringify(outcome)).not.toContain(PARTNERS.oem.id);
+  });
+
+  it('when a device is sent by hardware hash and the same device is registered elsewhere by its tuple, then it fails with 808 and no key is left claimed', async () => {
+    const world = inMemoryBatchWorld();
+    await giveConsent(world, PARTNERS.direct.id);
+    world.registry.seed(ownerOf(tupleDevice(7)));
+    const before = world.registry.entries();
+    const ref = await submitted(world, [hashDevice(7)]);
+
+    expect(await registerChunk(world.batchDeps, ref, 0)).toEqual({
+      registered: 0,
+      failed: 1,
+      canceled: false,
+    });
+    expect((await world.outcomes.readChunk(ref, 0))[0]?.errorCode).toBe('ZtdDeviceAssignedToOtherTenant');
+    expect(world.registry.entries()).toEqual(before);
+  });
+
+  it('when two batches of different tenants hold the same device, then the first registers it and the second gets 808', async () => {
+    const world = inMemoryBatchWorld();
+    await giveConsent(world, PARTNERS.direct.id);
+    await giveConsent(world, PARTNERS.direct.id, { tenantId: OTHER_TENANT });
+    const ours = await submitted(world, [tupleDevice(1)]);
+    const { batch: theirs } = await submitDeviceBatch(
+      world.batchDeps,
+      partnerClient(PARTNERS.direct),
+      'api',
+      OTHER_TENANT,
+      { batchId: 'b2', devices: [hashDevice(1)] },
+    );
+    expect(await registerChunk(world.batchDeps, ours, 0)).toMatchObject({ registered: 1 });
+    expect(await registerChunk(world.batchDeps, theirs, 0)).toMatchObject({ registered: 0, failed: 1 });
+    expect((await world.outcomes.readChunk(theirs, 0))[0]?.errorNumber).toBe(808);
+  });
+
+  it('when the batch has several chunks, then each call registers only its own chunk', async () => {
+    const world = inMemoryBatchWorld();
+    await giveConsent(world, PARTNERS.direct.id);
+    const count = CHUNK_SIZE + 10;
+    const ref = await submitted(
+      world,
+      Array.from({ length: count }, (_, i) => pkidDevice(i)),
+    );
+
+    expect(await registerChunk(world.batchDeps, ref, 1)).toEqual({
+      registered: 10,
+      failed: 0,
+      canceled: false,
+    });
+    expect(world.registry.size).toBe(10);
+    expect((await world.outcomes.readChunk(ref, 1)).map((o) => o.index)).toEqual(
+      Array.from({ length: 10 }, (_, i) => CHUNK_SIZE + i),
+    );
+    expect(await world.outcomes.readChunk(ref, 0)).toEqual([]);
+    expect(await registerChunk(world.batchDeps, ref, 0)).toEqual({
+      registered: CHUNK_SIZE,
+      failed: 0,
+      canceled: false,
+    });
+    expect(world.registry.size).toBe(count);
+  });
+});

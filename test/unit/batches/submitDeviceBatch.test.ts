@@ -1,0 +1,259 @@
+import { CHUNK_SIZE } from '../../../shared/application/batches/batchDependencies';
+import { submitDeviceBatch } from '../../../shared/application/batches/submitDeviceBatch';
+import { VersionConflict } from '../../../shared/application/ports/versioned';
+import type { DeviceBatch } from '../../../shared/domain/batches/deviceBatch';
+import { DomainError } from '../../../shared/domain/domainError';
+import { encodeHardwareHash } from '../../../shared/domain/devices';
+import type { InMemoryBatchWorld } from '../../support/inMemoryBatchPorts';
+import { inMemoryBatchWorld, pkidDevice, tupleDevice } from '../../support/inMemoryBatchPorts';
+import { PARTNERS, TENANT_ID, partnerClient } from '../../support/inMemoryPorts';
+import type { Partner } from '../../../shared/domain/partners/partner';
+
+const devices = (count: number, series = 0) => Array.from({ length: count }, (_, i) => pkidDevice(i, series));
+
+function submit(
+  world: InMemoryBatchWorld,
+  body: { batchId: string; devices: unknown[] },
+  options: { partner?: Partner; channel?: 'api' | 'portal'; tenantId?: string } = {},
+) {
+  return submitDeviceBatch(
+    world.batchDeps,
+    partnerClient(options.partner ?? PARTNERS.direct),
+    options.channel ?? 'api',
+    options.tenantId ?? TENANT_ID,
+    body,
+  );
+}
+
+async function refusal(promise: Promise<unknown>): Promise<DomainError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(DomainError);
+  return error as DomainError;
+}
+
+describe('submitDeviceBatch', () => {
+  it('when a partner submits devices, then the batch is stored queued with its counts, staged, started once and audited', async () => {
+    const world = inMemoryBatchWorld();
+    const { batch, created } = await submit(world, { batchId: 'b1', devices: devices(3) });
+
+    expect(created).toBe(true);
+    expect(batch).toMatchObject({
+      tenantId: TENANT_ID,
+      partnerId: PARTNERS.direct.id,
+      batchId: 'b1',
+      status: 'queued',
+      total: 3,
+      prefailed: 0,
+      registered: 0,
+      failed: 0,
+      processed: 0,
+      chunkCount: 1,
+      createdAt: '2025-03-01T10:00:00.000Z',
+      startedAt: null,
+      completedAt: null,
+    });
+    expect(world.batches.peek(batch)).toEqual(batch);
+    expect(world.staging.chunksOf(batch)).toEqual([devices(3).map((entry, index) => ({ index, entry }))]);
+    expect(world.workflow.calls).toEqual([
+      {
+        kind: 'ensureStarted',
+        ref: { tenantId: TENANT_ID, partnerId: PARTNERS.direct.id, batchId: 'b1' },
+        chunkCount: 1,
+        deadline: batch.consentDeadline,
+      },
+    ]);
+    expect(world.audit.ofType('DeviceBatchSubmitted')).toEqual([
+      expect.objectContaining({
+        partnerId: PARTNERS.direct.id,
+        tenantId: TENANT_ID,
+        details: { batchId: 'b1', total: 3, prefailed: 0, channel: 'api' },
+      }),
+    ]);
+  });
+
+  it('when the consent deadline is configured, then the batch waits for consent that long from its submission', async () => {
+    const fortnight = inMemoryBatchWorld();
+    const { batch } = await submit(fortnight, { batchId: 'b1', devices: devices(1) });
+    expect(batch.consentDeadline).toBe('2025-03-15T10:00:00.000Z');
+
+    const short = inMemoryBatchWorld({ consentDeadline: 'PT30S' });
+    short.clock.set('2025-06-01T08:00:00.000Z');
+    const { batch: quick } = await submit(short, { batchId: 'b1', devices: devices(1) });
+    expect(quick.consentDeadline).toBe('2025-06-01T08:00:30.000Z');
+    expect(short.workflow.calls[0]).toMatchObject({ deadline: '2025-06-01T08:00:30.000Z' });
+  });
+
+  it('when the same body is submitted again under the same batchId, then it is the same batch and the orchestration is ensured again', async () => {
+    const world = inMemoryBatchWorld();
+    const body = { batchId: 'b1', devices: devices(5) };
+    const first = await submit(world, body);
+    world.clock.advanceDays(1);
+    const again = await submit(world, structuredClone(body));
+
+    expect(again.created).toBe(false);
+    expect(again.batch).toEqual(first.batch);
+    expect(world.batches.size).toBe(1);
+    expect(world.workflow.ofKind('ensureStarted')).toHaveLength(2);
+    expect(world.workflow.calls[1]).toEqual(world.workflow.calls[0]);
+    expect(world.audit.ofType('DeviceBatchSubmitted')).toHaveLength(1);
+  });
+
+  it('when the same body is submitted again after the batch reached a final status, then the orchestration is not started again', async () => {
+    const world = inMemoryBatchWorld();
+    const body = { batchId: 'b1', devices: devices(2) };
+    const { batch } = await submit(world, body);
+    for (const status of ['finished', 'finished_with_errors', 'expired', 'canceled'] as const) {
+      world.batches.put({ ...batch, status });
+      const again = await submit(world, body);
+      expect(again).toEqual({ batch: { ...batch, status }, created: false });
+    }
+    expect(world.workflow.ofKind('ensureStarted')).toHaveLength(1);
+  });
+
+  it('when another body is submitted under a used batchId, then it is refused with 409 BatchIdConflict and nothing changes', async () => {
+    const world = inMemoryBatchWorld();
+    const { batch } = await submit(world, { batchId: 'b1', devices: devices(2) });
+    const staged = world.staging.chunksOf(batch);
+
+    const error = await refusal(submit(world, { batchId: 'b1', devices: devices(3) }));
+    expect(error.kind).toBe('conflict');
+    expect(error.code).toBe('BatchIdConflict');
+    expect(error.message).toMatch(/new batchId/);
+    expect(world.batches.peek(batch)).toEqual(batch);
+    expect(world.staging.chunksOf(batch)).toEqual(staged);
+    expect(world.workflow.calls).toHaveLength(1);
+
+    // The same devices in another order are another body too.
+    const reordered = await refusal(submit(world, { batchId: 'b1', devices: devices(2).reverse() }));
+    expect(reordered.code).toBe('BatchIdConflict');
+  });
+
+  it('when the same batchId is used by another partner or for another tenant, then it is a separate batch', async () => {
+    const world = inMemoryBatchWorld();
+    await submit(world, { batchId: 'b1', devices: devices(2) });
+    const other = await submit(world, { batchId: 'b1', devices: devices(3) }, { partner: PARTNERS.oem });
+    const elsewhere = await submit(
+      world,
+      { batchId: 'b1', devices: devices(4) },
+      { tenantId: '9b3e7d21-5c4f-4a8b-b6e2-1f0d8c7a5e94' },
+    );
+    expect([other.created, elsewhere.created]).toEqual([true, true]);
+    expect(world.batches.size).toBe(3);
+  });
+
+  it('when an indirect reseller submits through the API, then it is refused with 403 ResellerMustUsePortal and nothing is written', async () => {
+    const world = inMemoryBatchWorld();
+    const error = await refusal(
+      submit(world, { batchId: 'b1', devices: devices(2) }, { partner: PARTNERS.reseller }),
+    );
+    expect(error.kind).toBe('forbidden');
+    expect(error.code).toBe('ResellerMustUsePortal');
+    expect(world.batches.size).toBe(0);
+    expect(world.staging.writeCalls).toBe(0);
+    expect(world.workflow.calls).toEqual([]);
+  });
+
+  it('when an indirect reseller uploads through the portal, then its batch is accepted', async () => {
+    const world = inMemoryBatchWorld();
+    const { batch, created } = await submit(
+      world,
+      { batchId: 'csv-1', devices: devices(2) },
+      { partner: PARTNERS.reseller, channel: 'portal' },
+    );
+    expect(created).toBe(true);
+    expect(batch.partnerId).toBe(PARTNERS.reseller.id);
+    expect(world.audit.ofType('DeviceBatchSubmitted')[0]?.details).toMatchObject({ channel: 'portal' });
+  });
+
+  it('when the caller names a partner that is not registered, then it is refused and nothing is written', async () => {
+    const world = inMemoryBatchWorld();
+    const error = await refusal(
+      submitDeviceBatch(
+        world.batchDeps,
+        { kind: 'partner-client', partnerId: 'nobody', clientId: 'x' },
+        'api',
+        TENANT_ID,
+        { batchId: 'b1', devices: devices(1) },
+      ),
+    );
+    expect(error.code).toBe('UnknownPartner');
+    expect(world.batches.size).toBe(0);
+  });
+
+  it('when devices are malformed, unidentifiable or repeated, then they are staged with their error and counted as prefailed', async () => {
+    const world = inMemoryBatchWorld();
+    const good = pkidDevice(1);
+    const body = {
+      batchId: 'mixed',
+      devices: [
+        good,
+        { productKey: '12345' }, // 801: not a 13-digit PKID
+        { hardwareHash: encodeHardwareHash({ serialNumber: 'X' }).slice(0, -4) + 'AAAA' }, // 802
+        { serialNumber: 'SN-1', modelName: 'M' }, // 803
+        { ...good }, // duplicate of index 0
+        'not a device', // 801
+        tupleDevice(2),
+      ],
+    };
+    const { batch } = await submit(world, body);
+    expect(batch.total).toBe(7);
+    expect(batch.prefailed).toBe(5);
+
+    const [chunk] = world.staging.chunksOf(batch);
+    const errors = chunk!.map((s) => [s.index, s.error?.errorCode ?? null, s.error?.errorNumber ?? null]);
+    expect(errors).toEqual([
+      [0, null, null],
+      [1, 'InvalidZtdRequestBody', 801],
+      [2, 'InvalidZtdHardwareHash', 802],
+      [3, 'MissingZtdSerialNumberAndProductKey', 803],
+      [4, 'ZtdDeviceDuplicated', null],
+      [5, 'InvalidZtdRequestBody', 801],
+      [6, null, null],
+    ]);
+    expect(chunk![4]!.error!.errorDescription).toMatch(/index 0/);
+    expect(chunk!.map((s) => s.entry)).toEqual(body.devices);
+  });
+
+  it(`when a submission holds more than ${CHUNK_SIZE} devices, then it is staged in chunks of ${CHUNK_SIZE} with global indexes`, async () => {
+    const world = inMemoryBatchWorld();
+    const count = 2 * CHUNK_SIZE + 500;
+    const { batch } = await submit(world, { batchId: 'big', devices: devices(count) });
+    expect(batch.chunkCount).toBe(3);
+    const chunks = world.staging.chunksOf(batch);
+    expect(chunks.map((c) => c.length)).toEqual([CHUNK_SIZE, CHUNK_SIZE, 500]);
+    expect(chunks.flat().map((s) => s.index)).toEqual(Array.from({ length: count }, (_, i) => i));
+    expect(chunks[1]![0]).toEqual({ index: CHUNK_SIZE, entry: pkidDevice(CHUNK_SIZE) });
+    expect(world.workflow.calls[0]).toMatchObject({ chunkCount: 3 });
+  });
+
+  it('when a submission holds exactly one chunk of devices or one more, then the chunk count is 1 or 2', async () => {
+    const world = inMemoryBatchWorld();
+    const exact = await submit(world, { batchId: 'exact', devices: devices(CHUNK_SIZE) });
+    const oneMore = await submit(world, { batchId: 'one-more', devices: devices(CHUNK_SIZE + 1, 1) });
+    expect(exact.batch.chunkCount).toBe(1);
+    expect(oneMore.batch.chunkCount).toBe(2);
+    expect(world.staging.chunksOf(oneMore.batch)[1]).toEqual([
+      { index: CHUNK_SIZE, entry: pkidDevice(CHUNK_SIZE, 1) },
+    ]);
+  });
+
+  it('when the same submission arrives twice at once and the other one creates the batch first, then this one returns that batch', async () => {
+    const world = inMemoryBatchWorld();
+    const body = { batchId: 'race', devices: devices(2) };
+    let winner: DeviceBatch | undefined;
+    const create = world.batches.create.bind(world.batches);
+    world.batches.create = async (batch) => {
+      // The concurrent request wins between our read and our insert.
+      winner = { ...batch, createdAt: '2025-03-01T09:59:59.000Z' };
+      await create(winner);
+      throw new VersionConflict('batch');
+    };
+    const result = await submit(world, body);
+    expect(result).toEqual({ batch: winner, created: false });
+    expect(world.workflow.ofKind('ensureStarted')).toHaveLength(1);
+    expect(world.audit.ofType('DeviceBatchSubmitted')).toEqual([]);
+  });
+});
