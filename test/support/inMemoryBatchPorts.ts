@@ -128,7 +128,7 @@ export class InMemoryDeviceOutcomes implements DeviceOutcomeStore {
   markDeregistered(ref: BatchRef, chunkNo: number, index: number): Promise<void> {
     const rows = this.#chunks.get(`${refKey(ref)}\u0000${chunkNo}`);
     if (!rows?.has(index)) return Promise.reject(new Error(`No outcome ${chunkNo}/${index} to mark`));
-    this.deregistered.push({ ref: { ...ref }, chunkNo, index });
+    this.deregistered.push({ ref: pickRef(ref), chunkNo, index });
     return Promise.resolve();
   }
 }
@@ -168,7 +168,7 @@ export class InMemoryDeviceRegistry implements DeviceRegistry {
 
   /** Registers a device directly (test setup): all its keys, or only `keys` (a claim cut short). */
   seed(owner: DeviceOwner, keys: readonly string[] = owner.keys): void {
-    for (const key of keys) this.#keys.set(key, copy(owner));
+    for (const key of keys) this.#keys.set(key, ownerRow(owner));
   }
 
   /** Every key and its owner, for assertions. */
@@ -185,7 +185,7 @@ export class InMemoryDeviceRegistry implements DeviceRegistry {
     for (const key of keys) {
       const held = this.#keys.get(key);
       if (!held) {
-        this.#keys.set(key, copy(claim.owner));
+        this.#keys.set(key, ownerRow(claim.owner));
         continue;
       }
       if (sameOwner(held, claim.owner)) continue;
@@ -198,6 +198,18 @@ export class InMemoryDeviceRegistry implements DeviceRegistry {
     return { claimed: true };
   }
 }
+
+/** What the index row keeps of an owner (as the table adapter does): the owner's fields and no more. */
+const ownerRow = (o: DeviceOwner): DeviceOwner => ({
+  tenantId: o.tenantId,
+  partnerId: o.partnerId,
+  batchId: o.batchId,
+  index: o.index,
+  chunkNo: o.chunkNo,
+  deviceId: o.deviceId,
+  keys: [...o.keys],
+  registeredAt: o.registeredAt,
+});
 
 export type WorkflowCall =
   | {
