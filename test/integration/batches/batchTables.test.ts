@@ -1,0 +1,232 @@
+import { BatchTableRepository } from '../../../shared/adapters/tables/batchTableRepository';
+import { DeviceOutcomeTable } from '../../../shared/adapters/tables/deviceOutcomeTable';
+import { DeviceStagingTable } from '../../../shared/adapters/tables/deviceStagingTable';
+import { VersionConflict } from '../../../shared/application/ports/versioned';
+import type { BatchRef, BatchStatus, DeviceBatch } from '../../../shared/domain/batches/deviceBatch';
+import type { DeviceOutcome, StagedDevice } from '../../../shared/domain/batches/stagedDevice';
+import { deviceError } from '../../../shared/domain/devices';
+import { hashDevice, pkidDevice } from '../../support/inMemoryBatchPorts';
+import { ownTables, rowsOf } from '../consent/tableFixture';
+
+jest.setTimeout(120_000);
+
+const TENANT = '4f1c6a8e-2b7d-4c3a-9e51-7d2f0b9a6c13';
+const ref = (batchId: string, partnerId = 'contoso-direct'): BatchRef => ({
+  tenantId: TENANT,
+  partnerId,
+  batchId,
+});
+const stagingPartition = (r: BatchRef) => `${r.tenantId}|${r.partnerId}|${r.batchId}`;
+
+describe('batch tables (Azurite)', () => {
+  const own = ownTables();
+  afterAll(() => own.dropAll());
+
+  describe('DeviceStagingTable', () => {
+    const staging = new DeviceStagingTable(own.table(own.names.batchStaging));
+
+    const staged = (entries: unknown[], offset = 0): StagedDevice[] =>
+      entries.map((entry, i) =>
+        i % 97 === 5
+          ? { index: offset + i, entry, error: deviceError('ZtdDeviceDuplicated', `Same as index ${offset}`) }
+          : { index: offset + i, entry },
+      );
+
+    it('when 1,000 product-key devices are staged, then the chunk reads back the same, in order, from one row', async () => {
+      const r = ref('pkid-1000');
+      const chunk = staged(
+        Array.from({ length: 1000 }, (_, i) => ({ ...pkidDevice(i), groupTag: `g${i % 5}` })),
+      );
+      await staging.writeChunks(r, [chunk]);
+      expect(await staging.readChunk(r, 0)).toEqual(chunk);
+      expect(await rowsOf(own.tables, own.names.batchStaging, stagingPartition(r))).toHaveLength(1);
+    });
+
+    it('when 1,000 hardware-hash devices of about 5.5 KB are staged, then they span several rows and read back the same, in order', async () => {
+      const r = ref('hash-1000');
+      const entries = Array.from({ length: 1000 }, (_, i) => hashDevice(i, 3, 4000));
+      expect(entries[0]!.hardwareHash.length).toBeGreaterThan(5300);
+      const chunk = staged(entries);
+      await staging.writeChunks(r, [chunk]);
+
+      const rows = await rowsOf(own.tables, own.names.batchStaging, stagingPartition(r));
+      expect(rows.length).toBeGreaterThan(5);
+      const read = await staging.readChunk(r, 0);
+      expect(read.map((s) => s.index)).toEqual(chunk.map((s) => s.index));
+      expect(read).toEqual(chunk);
+    });
+
+    it('when several chunks are staged, then each chunk reads back alone, and a missing chunk reads empty', async () => {
+      const r = ref('multi');
+      const chunks = [0, 1, 2].map((c) =>
+        staged(
+          Array.from({ length: c === 2 ? 300 : 1000 }, (_, i) => hashDevice(c * 1000 + i, 4, 4000)),
+          c * 1000,
+        ),
+      );
+      await staging.writeChunks(r, chunks);
+      for (const [c, chunk] of chunks.entries()) expect(await staging.readChunk(r, c)).toEqual(chunk);
+      expect(await staging.readChunk(r, 3)).toEqual([]);
+      expect(await staging.readChunk(ref('never-staged'), 0)).toEqual([]);
+    });
+
+    it('when the same chunks are written again (a retried submission), then the rows and what reads back are unchanged', async () => {
+      const r = ref('rewrite');
+      const chunks = [
+        staged(Array.from({ length: 1000 }, (_, i) => hashDevice(i, 5, 4000))),
+        staged(
+          Array.from({ length: 10 }, (_, i) => pkidDevice(1000 + i, 5)),
+          1000,
+        ),
+      ];
+      await staging.writeChunks(r, chunks);
+      const rowsBefore = await rowsOf(own.tables, own.names.batchStaging, stagingPartition(r));
+      await staging.writeChunks(r, chunks);
+      const rowsAfter = await rowsOf(own.tables, own.names.batchStaging, stagingPartition(r));
+      const content = (rows: Record<string, unknown>[]) =>
+        rows.map(({ rowKey, ...rest }) => ({
+          rowKey,
+          ...Object.fromEntries(Object.entries(rest).filter(([k]) => /^p\d+$/.test(k))),
+        }));
+      expect(content(rowsAfter)).toEqual(content(rowsBefore));
+      expect(await staging.readChunk(r, 0)).toEqual(chunks[0]);
+      expect(await staging.readChunk(r, 1)).toEqual(chunks[1]);
+    });
+  });
+
+  describe('DeviceOutcomeTable', () => {
+    const outcomes = new DeviceOutcomeTable(own.table(own.names.deviceOutcomes));
+    const outcomeOf = (index: number): DeviceOutcome => {
+      const failed = index % 10 === 0;
+      const error = failed ? deviceError('ZtdDeviceAssignedToOtherTenant') : null;
+      return {
+        index,
+        deviceId: failed && index % 20 === 0 ? null : `pkid:${pkidDevice(index).productKey}`,
+        serialNumber: index % 3 === 0 ? `SN-${index}` : null,
+        productKey: pkidDevice(index).productKey,
+        manufacturer: null,
+        model: null,
+        groupTag: index % 2 === 0 ? 'Sales' : null,
+        status: failed ? 'failed' : 'registered',
+        errorCode: error?.errorCode ?? null,
+        errorNumber: error?.errorNumber ?? null,
+        errorDescription: error?.errorDescription ?? null,
+      };
+    };
+
+    it('when a 1,000-device chunk is written, then it reads back the same, in index order', async () => {
+      const r = ref('outcomes-1');
+      const chunk = Array.from({ length: 1000 }, (_, i) => outcomeOf(3000 + i));
+      await outcomes.writeChunk(r, 3, chunk);
+      expect(await outcomes.readChunk(r, 3)).toEqual(chunk);
+      expect(await outcomes.readChunk(r, 2)).toEqual([]);
+    });
+
+    it('when the same chunk is written again, or with changed outcomes, then each device keeps one row holding the latest', async () => {
+      const r = ref('outcomes-2');
+      const chunk = Array.from({ length: 1000 }, (_, i) => outcomeOf(i));
+      await outcomes.writeChunk(r, 0, chunk);
+      await outcomes.writeChunk(r, 0, chunk);
+      expect(await outcomes.readChunk(r, 0)).toEqual(chunk);
+
+      const changed = chunk.map((o) =>
+        o.index === 7
+          ? { ...o, status: 'failed' as const, errorCode: 'ZtdDeviceAlreadyAssigned', errorNumber: 806 }
+          : o,
+      );
+      await outcomes.writeChunk(r, 0, changed);
+      const read = await outcomes.readChunk(r, 0);
+      expect(read).toHaveLength(1000);
+      expect(read[7]).toMatchObject({ status: 'failed', errorNumber: 806 });
+    });
+
+    it('when a device is marked deregistered, then its row records when and the rest of its outcome stays', async () => {
+      const r = ref('outcomes-3');
+      const chunk = Array.from({ length: 5 }, (_, i) => outcomeOf(i + 1));
+      await outcomes.writeChunk(r, 0, chunk);
+      await outcomes.markDeregistered(r, 0, 2);
+      const rows = await rowsOf(
+        own.tables,
+        own.names.deviceOutcomes,
+        `${TENANT}|contoso-direct|outcomes-3|00000`,
+      );
+      const row = rows.find((x) => x.rowKey === '000002');
+      expect(typeof row?.deregisteredAt).toBe('string');
+      expect(rows.filter((x) => x.deregisteredAt !== undefined)).toHaveLength(1);
+      expect(await outcomes.readChunk(r, 0)).toEqual(chunk);
+    });
+  });
+
+  describe('BatchTableRepository', () => {
+    const batches = new BatchTableRepository(own.table(own.names.deviceBatches));
+    const batch = (
+      batchId: string,
+      status: BatchStatus = 'queued',
+      partnerId = 'contoso-direct',
+    ): DeviceBatch => ({
+      ...ref(batchId, partnerId),
+      status,
+      total: 2500,
+      prefailed: 3,
+      registered: 0,
+      failed: 0,
+      processed: 0,
+      chunkCount: 3,
+      fingerprint: 'f'.repeat(64),
+      createdAt: '2025-03-01T10:00:00.000Z',
+      startedAt: null,
+      completedAt: null,
+      consentDeadline: '2025-03-15T10:00:00.000Z',
+    });
+
+    it('when a batch is created, then it reads back the same with a version; creating it again is a VersionConflict', async () => {
+      const b = batch('create-twice');
+      await batches.create(b);
+      const found = await batches.get(b);
+      expect(found?.value).toEqual(b);
+      expect(found?.version).toEqual(expect.any(String));
+      await expect(batches.create({ ...b, total: 1 })).rejects.toBeInstanceOf(VersionConflict);
+      expect((await batches.get(b))?.value).toEqual(b);
+      expect(await batches.get(ref('absent'))).toBeUndefined();
+    });
+
+    it('when a batch is replaced with a stale version, then it is a VersionConflict and the newer write stays', async () => {
+      const b = batch('stale');
+      await batches.create(b);
+      const read = (await batches.get(b))!;
+      const processing = {
+        ...b,
+        status: 'processing' as const,
+        startedAt: '2025-03-01T10:05:00.000Z',
+        registered: 10,
+        processed: 10,
+      };
+      await batches.replace(processing, read.version);
+      await expect(batches.replace({ ...b, status: 'canceled' }, read.version)).rejects.toBeInstanceOf(
+        VersionConflict,
+      );
+      expect((await batches.get(b))?.value).toEqual(processing);
+    });
+
+    it('when open batches are listed, then batches in a final status and other partners’ batches are left out', async () => {
+      const statuses: BatchStatus[] = [
+        'queued',
+        'awaiting_consent',
+        'processing',
+        'finished',
+        'finished_with_errors',
+        'expired',
+        'canceled',
+      ];
+      for (const status of statuses) await batches.create(batch(`list-${status}`, status, 'adatum-oem'));
+      await batches.create(batch('list-other-partner', 'queued', 'fabrikam-distribution'));
+      const open = await batches.listOpen(TENANT, 'adatum-oem');
+      expect(open.map((b) => b.batchId).sort()).toEqual([
+        'list-awaiting_consent',
+        'list-processing',
+        'list-queued',
+      ]);
+      expect(open.every((b) => b.partnerId === 'adatum-oem')).toBe(true);
+    });
+  });
+});
