@@ -52,20 +52,25 @@ export const deviceBatchOrchestration: OrchestrationHandler = function* (context
   const revoked = context.df.waitForExternalEvent(CONSENT_REVOKED_EVENT);
   let registered = 0;
   let failed = 0;
-  yield record({ status: 'processing', registered, failed });
-  context.df.setCustomStatus({ status: 'processing', registered, failed });
-
   const inFlight: Task[] = [];
+  context.df.setCustomStatus({ status: 'processing', registered, failed });
+  // Raced with the revocation so that one raised early (already in history) is seen before any chunk starts.
+  if (
+    (yield context.df.Task.any([record({ status: 'processing', registered, failed }), revoked])) === revoked
+  ) {
+    return yield* cancel();
+  }
+
   let next = 0;
   while (next < input.chunkCount || inFlight.length > 0) {
+    // Task.any settles only when a child completes after it was built: tasks (or the revocation) that
+    // completed while the orchestration awaited something else are taken without waiting.
+    if (revoked.isCompleted) return yield* cancel();
     while (inFlight.length < PARALLEL_CHUNKS && next < input.chunkCount) {
       inFlight.push(
         context.df.callActivityWithRetry(REGISTER_CHUNK_ACTIVITY, chunkRetry, { ref, chunkNo: next++ }),
       );
     }
-    // Task.any settles only when a child completes after it was built: tasks (or the revocation) that
-    // completed while the orchestration awaited something else are taken without waiting.
-    if (revoked.isCompleted) return yield* cancel();
     let done = inFlight.find((task) => task.isCompleted || task.isFaulted);
     if (!done) {
       done = (yield context.df.Task.any([...inFlight, revoked])) as Task;
@@ -90,7 +95,17 @@ export const deviceBatchOrchestration: OrchestrationHandler = function* (context
   return { status, registered, failed };
 
   function* cancel() {
-    // Chunks already running finish their own consent check and register nothing once it is gone.
+    // Chunks still running check consent again after claiming and give their devices back when it is
+    // gone; waiting for them makes the recorded counts final.
+    for (const task of inFlight) {
+      try {
+        const result = ChunkResultSchema.parse(yield task);
+        registered += result.registered;
+        failed += result.failed;
+      } catch {
+        // A chunk that failed registered nothing it kept.
+      }
+    }
     yield record({ status: 'canceled', registered, failed });
     context.df.setCustomStatus({ status: 'canceled', registered, failed });
     return { status: 'canceled', registered, failed };

@@ -4,6 +4,7 @@ import { invalid, notFound } from '../../domain/domainError';
 import type { PartnerPrincipal } from '../../domain/identity/principal';
 import { partnerOf } from '../partnerOf';
 import type { BatchDependencies } from './batchDependencies';
+import { CHUNK_SIZE } from './batchDependencies';
 import { pendingOutcome } from './registerChunk';
 
 type ReadDeps = Pick<BatchDependencies, 'partners' | 'batches' | 'staging' | 'outcomes'>;
@@ -39,21 +40,20 @@ export async function listBatchDevices(
   query: DeviceListQuery,
 ): Promise<{ items: DeviceOutcome[]; continuationToken: string | null }> {
   const batch = await getDeviceBatch(deps, principal, tenantId, batchId);
-  let { chunkNo, offset } = decodeToken(query.continuationToken, batch.chunkCount);
+  // The token is the index to go on from, so outcomes that change between two pages (a chunk registering
+  // while a partner pages through) never make a device appear twice or be skipped.
+  const from = decodeToken(query.continuationToken, batch.total);
   const items: DeviceOutcome[] = [];
-  while (chunkNo < batch.chunkCount) {
+  for (let chunkNo = Math.floor(from / CHUNK_SIZE); chunkNo < batch.chunkCount; chunkNo++) {
     const chunk = (await chunkOutcomes(deps, batch, chunkNo)).filter(
-      (o) => !query.status || o.status === query.status,
+      (o) => o.index >= from && (!query.status || o.status === query.status),
     );
-    const room = query.pageSize - items.length;
-    items.push(...chunk.slice(offset, offset + room));
-    if (chunk.length - offset > room)
-      return { items, continuationToken: encodeToken(chunkNo, offset + room) };
-    chunkNo++;
-    offset = 0;
-    if (items.length >= query.pageSize) break;
+    for (const outcome of chunk) {
+      if (items.length === query.pageSize) return { items, continuationToken: encodeToken(outcome.index) };
+      items.push(outcome);
+    }
   }
-  return { items, continuationToken: chunkNo < batch.chunkCount ? encodeToken(chunkNo, 0) : null };
+  return { items, continuationToken: null };
 }
 
 async function chunkOutcomes(deps: ReadDeps, ref: BatchRef, chunkNo: number): Promise<DeviceOutcome[]> {
@@ -65,26 +65,15 @@ async function chunkOutcomes(deps: ReadDeps, ref: BatchRef, chunkNo: number): Pr
   return staged.map((item) => byIndex.get(item.index) ?? pendingOutcome(item));
 }
 
-function encodeToken(chunkNo: number, offset: number): string {
-  return Buffer.from(JSON.stringify({ c: chunkNo, o: offset })).toString('base64url');
+function encodeToken(nextIndex: number): string {
+  return Buffer.from(JSON.stringify({ n: nextIndex })).toString('base64url');
 }
 
-function decodeToken(token: string | undefined, chunkCount: number): { chunkNo: number; offset: number } {
-  if (!token) return { chunkNo: 0, offset: 0 };
+function decodeToken(token: string | undefined, total: number): number {
+  if (!token) return 0;
   try {
-    const { c, o } = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as {
-      c: unknown;
-      o: unknown;
-    };
-    if (
-      Number.isInteger(c) &&
-      Number.isInteger(o) &&
-      (c as number) >= 0 &&
-      (c as number) <= chunkCount &&
-      (o as number) >= 0
-    ) {
-      return { chunkNo: c as number, offset: o as number };
-    }
+    const { n } = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { n: unknown };
+    if (typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= total) return n;
   } catch {
     // fall through to the refusal below
   }

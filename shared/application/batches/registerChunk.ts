@@ -55,6 +55,14 @@ export async function registerChunk(
   }
 
   const results = await deps.registry.claim(claims.map((c) => c.claim));
+  // Consent revoked while the keys were being claimed: give them back, so that nothing this chunk did
+  // outlives the revocation. A retry of the chunk finds consent gone and registers nothing.
+  if ((await consentStatus(deps, ref.partnerId, ref.tenantId)) !== 'active') {
+    await Promise.all(
+      claims.filter((_, i) => results[i]!.claimed).map((c) => deps.registry.release(c.claim.owner)),
+    );
+    return { registered: 0, failed: 0, canceled: true };
+  }
   claims.forEach(({ device, staged: item }, i) => {
     const result = results[i]!;
     if (result.claimed) {

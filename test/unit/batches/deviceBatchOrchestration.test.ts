@@ -320,6 +320,7 @@ describe('deviceBatchOrchestration replayed by durable-functions', () => {
         name: RECORD_PROGRESS_ACTIVITY,
         input: { ref, at: at(30).toISOString(), status: 'processing', registered: 0, failed: 0 },
       },
+      { type: 'WaitForExternalEvent', name: CONSENT_REVOKED_EVENT },
     ]);
 
     const fifth = await history.episode(at(31), [
@@ -330,7 +331,10 @@ describe('deviceBatchOrchestration replayed by durable-functions', () => {
     expect(chunks.map((c) => c.type)).toEqual(Array(4).fill('CallActivityWithRetry'));
     expect(chunks.map((c) => c.input)).toEqual([0, 1, 2, 3].map((chunkNo) => ({ ref, chunkNo })));
     expect(chunks.every((c) => (c.attempts ?? 0) > 1)).toBe(true);
-    expect(fifth.newActions).toContainEqual({ type: 'WaitForExternalEvent', name: CONSENT_REVOKED_EVENT });
+    // The same revocation listener, scheduled once with the processing record, is kept waiting.
+    expect(
+      fifth.allActions.filter((a) => a.type === 'WaitForExternalEvent' && a.name === CONSENT_REVOKED_EVENT),
+    ).toHaveLength(1);
   });
 
   it('when consent is already active, then it neither waits nor creates a timer and records processing at once', async () => {
@@ -342,6 +346,8 @@ describe('deviceBatchOrchestration replayed by durable-functions', () => {
         name: RECORD_PROGRESS_ACTIVITY,
         input: { ref, at: at(1).toISOString(), status: 'processing', registered: 0, failed: 0 },
       },
+      // Listening for a revocation from the start of processing.
+      { type: 'WaitForExternalEvent', name: CONSENT_REVOKED_EVENT },
     ]);
     expect(second.allActions.some((a) => a.type === 'CreateTimer')).toBe(false);
     expect(second.allActions.some((a) => a.name === CONSENT_GIVEN_EVENT)).toBe(false);
@@ -447,15 +453,23 @@ describe('deviceBatchOrchestration replayed by durable-functions', () => {
     expect(activity(afterRecord, REGISTER_CHUNK_ACTIVITY)).toHaveLength(1);
 
     const revoked = await history.episode(at(5), [history.raised(CONSENT_REVOKED_EVENT, at(5))]);
-    expect(revoked.newActions).toEqual([
+    // It starts nothing more and waits for the chunks already running; they find consent gone.
+    expect(revoked.newActions).toEqual([]);
+    const running = [...chunks.slice(1), ...activity(afterRecord, REGISTER_CHUNK_ACTIVITY)];
+    expect(running).toHaveLength(4);
+    const drained = await history.episode(
+      at(6),
+      running.map((chunk) => history.completed(chunk, chunkResult(0, 0, true), at(6))),
+    );
+    expect(drained.newActions).toEqual([
       {
         type: 'CallActivity',
         id: expect.any(Number),
         name: RECORD_PROGRESS_ACTIVITY,
-        input: { ref, at: at(5).toISOString(), status: 'canceled', registered: 1000, failed: 0 },
+        input: { ref, at: at(6).toISOString(), status: 'canceled', registered: 1000, failed: 0 },
       },
     ]);
-    const end = await history.episode(at(6), [history.completed(revoked.newActions[0], 'canceled', at(6))]);
+    const end = await history.episode(at(7), [history.completed(drained.newActions[0], 'canceled', at(7))]);
     expect(end.done).toBe(true);
     expect(end.output).toEqual({ status: 'canceled', registered: 1000, failed: 0 });
     expect(end.newActions).toEqual([]);
@@ -474,9 +488,17 @@ describe('deviceBatchOrchestration replayed by durable-functions', () => {
       history.completed(record, 'processing', at(4)),
     ]);
     expect(activity(next, REGISTER_CHUNK_ACTIVITY)).toEqual([]);
-    expect(only(activity(next, RECORD_PROGRESS_ACTIVITY)).input).toMatchObject({
+    // The three chunks still running are awaited (one of them had registered some devices before
+    // the revocation landed), and their counts are in the canceled record.
+    const drained = await history.episode(at(5), [
+      history.completed(chunks[1], chunkResult(0, 0, true), at(5)),
+      history.completed(chunks[2], chunkResult(7, 1), at(5)),
+      history.completed(chunks[3], chunkResult(0, 0, true), at(5)),
+    ]);
+    expect(only(activity(drained, RECORD_PROGRESS_ACTIVITY)).input).toMatchObject({
       status: 'canceled',
-      registered: 10,
+      registered: 17,
+      failed: 1,
     });
   });
 
@@ -486,15 +508,20 @@ describe('deviceBatchOrchestration replayed by durable-functions', () => {
     const episode = await history.episode(at(3), [
       history.completed(chunks[0], chunkResult(0, 0, true), at(3)),
     ]);
-    expect(episode.newActions).toEqual([
+    expect(episode.newActions).toEqual([]);
+    const drained = await history.episode(
+      at(4),
+      chunks.slice(1).map((chunk) => history.completed(chunk, chunkResult(0, 0, true), at(4))),
+    );
+    expect(drained.newActions).toEqual([
       {
         type: 'CallActivity',
         id: expect.any(Number),
         name: RECORD_PROGRESS_ACTIVITY,
-        input: { ref, at: at(3).toISOString(), status: 'canceled', registered: 0, failed: 0 },
+        input: { ref, at: at(4).toISOString(), status: 'canceled', registered: 0, failed: 0 },
       },
     ]);
-    const end = await history.episode(at(4), [history.completed(episode.newActions[0], 'canceled', at(4))]);
+    const end = await history.episode(at(5), [history.completed(drained.newActions[0], 'canceled', at(5))]);
     expect(end.output).toEqual({ status: 'canceled', registered: 0, failed: 0 });
   });
 
@@ -505,14 +532,14 @@ describe('deviceBatchOrchestration replayed by durable-functions', () => {
       history.raised(CONSENT_GIVEN_EVENT, at(3)),
       history.raised(CONSENT_REVOKED_EVENT, at(3)),
     ]);
-    const processingRecord = only(activity(episode, RECORD_PROGRESS_ACTIVITY));
-    expect(processingRecord.input).toMatchObject({ status: 'processing' });
-    const next = await history.episode(at(4), [history.completed(processingRecord, 'processing', at(4))]);
-    expect(only(activity(next, RECORD_PROGRESS_ACTIVITY)).input).toMatchObject({ status: 'canceled' });
-    // The chunk calls were built before the revocation was seen, but it cancels instead of awaiting them.
-    const end = await history.episode(at(5), [
-      history.completed(only(activity(next, RECORD_PROGRESS_ACTIVITY)), 'canceled', at(5)),
-    ]);
+    // The revocation is already in history when processing begins: it cancels before any chunk starts.
+    expect(
+      activity(episode, RECORD_PROGRESS_ACTIVITY).map((a) => (a.input as { status: string }).status),
+    ).toEqual(['processing', 'canceled']);
+    expect(activity(episode, REGISTER_CHUNK_ACTIVITY)).toEqual([]);
+    const canceledRecord = activity(episode, RECORD_PROGRESS_ACTIVITY)[1]!;
+    const end = await history.episode(at(4), [history.completed(canceledRecord, 'canceled', at(4))]);
+    expect(end.done).toBe(true);
     expect(end.output).toEqual({ status: 'canceled', registered: 0, failed: 0 });
   });
 

@@ -61,6 +61,31 @@ describe('registerChunk', () => {
     }
   });
 
+  it('when consent is revoked while the chunk claims its devices, then it gives every claim back and writes no outcome', async () => {
+    const world = inMemoryBatchWorld();
+    await giveConsent(world, PARTNERS.direct.id);
+    const ref = await submitted(world, [pkidDevice(1), tupleDevice(2), hashDevice(3)]);
+    const registry = world.batchDeps.registry;
+    const deps = {
+      ...world.batchDeps,
+      registry: {
+        claim: async (...args: Parameters<typeof registry.claim>) => {
+          const results = await registry.claim(...args);
+          await giveConsent(world, PARTNERS.direct.id, { status: 'revoked' });
+          return results;
+        },
+        find: (key: string) => registry.find(key),
+        findMany: (keys: readonly string[]) => registry.findMany(keys),
+        release: (owner: Parameters<typeof registry.release>[0]) => registry.release(owner),
+      },
+    };
+
+    const result = await registerChunk(deps, ref, 0);
+    expect(result).toEqual({ registered: 0, failed: 0, canceled: true });
+    expect(world.registry.size).toBe(0);
+    expect(world.outcomes.writeCalls).toBe(0);
+  });
+
   it('when consent is active, then valid devices are registered, prefailed ones keep their error, and outcomes are in index order', async () => {
     const world = inMemoryBatchWorld();
     await giveConsent(world, PARTNERS.direct.id);
