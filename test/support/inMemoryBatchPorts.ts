@@ -12,6 +12,7 @@ import type {
   DeviceRegistry,
 } from '../../shared/application/ports/deviceRegistry';
 import { sameOwner } from '../../shared/application/ports/deviceRegistry';
+import type { RelationshipRepository } from '../../shared/application/ports/relationshipRepository';
 import type { Versioned } from '../../shared/application/ports/versioned';
 import { VersionConflict } from '../../shared/application/ports/versioned';
 import type { BatchRef, DeviceBatch } from '../../shared/domain/batches/deviceBatch';
@@ -280,7 +281,7 @@ export function inMemoryBatchWorld(options: { consentDeadline?: string } = {}): 
 
 /** Writes a relationship between a partner and the test tenant (consent given, or revoked). */
 export async function giveConsent(
-  world: Pick<InMemoryWorld, 'relationships'>,
+  world: { readonly relationships: RelationshipRepository },
   partnerId: string,
   options: { tenantId?: string; status?: Relationship['status'] } = {},
 ): Promise<void> {
