@@ -46,7 +46,8 @@ describe('configuration', () => {
   it('when a key is an unresolved Key Vault reference, then the app refuses to start and names the setting', () => {
     const error = configError({
       STORAGE_CONNECTION_STRING: STORAGE,
-      LINK_SIGNING_KEY: '@Microsoft.KeyVault(SecretUri=https://kv-example.vault.azure.net/secrets/link-signing-key)',
+      LINK_SIGNING_KEY:
+        '@Microsoft.KeyVault(SecretUri=https://kv-example.vault.azure.net/secrets/link-signing-key)',
     });
     expect(error.message).toMatch(/LINK_SIGNING_KEY: is an unresolved Key Vault reference/);
   });
