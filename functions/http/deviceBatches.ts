@@ -1,4 +1,5 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { app } from '@azure/functions';
 import * as df from 'durable-functions';
 import { deregisterDevice } from '../../shared/application/batches/deregisterDevice';
 import { getDeviceBatch, listBatchDevices } from '../../shared/application/batches/readDeviceBatch';
@@ -100,34 +101,35 @@ export async function deleteDevice(
   return { status: 204 };
 }
 
-const anonymous = 'anonymous' as const;
-df.app.client.http('submitDeviceBatch', {
+// Only submission starts an orchestration, so only it takes the durable client input.
+app.http('submitDeviceBatch', {
   methods: ['POST'],
-  authLevel: anonymous,
+  authLevel: 'anonymous',
   route: 'v1/customers/{tenantId}/deviceBatches',
-  handler: (request, _client, context) => apiHandler(postDeviceBatch)(request, context),
+  extraInputs: [df.input.durableClient()],
+  handler: apiHandler(postDeviceBatch),
 });
-df.app.client.http('validateDeviceBatch', {
+app.http('validateDeviceBatch', {
   methods: ['POST'],
-  authLevel: anonymous,
+  authLevel: 'anonymous',
   route: 'v1/customers/{tenantId}/deviceBatches/validate',
-  handler: (request, _client, context) => apiHandler(postValidate)(request, context),
+  handler: apiHandler(postValidate),
 });
-df.app.client.http('getDeviceBatch', {
+app.http('getDeviceBatch', {
   methods: ['GET'],
-  authLevel: anonymous,
+  authLevel: 'anonymous',
   route: 'v1/customers/{tenantId}/deviceBatches/{batchId}',
-  handler: (request, _client, context) => apiHandler(getBatch)(request, context),
+  handler: apiHandler(getBatch),
 });
-df.app.client.http('listDeviceBatchDevices', {
+app.http('listDeviceBatchDevices', {
   methods: ['GET'],
-  authLevel: anonymous,
+  authLevel: 'anonymous',
   route: 'v1/customers/{tenantId}/deviceBatches/{batchId}/devices',
-  handler: (request, _client, context) => apiHandler(getBatchDevices)(request, context),
+  handler: apiHandler(getBatchDevices),
 });
-df.app.client.http('deregisterDevice', {
+app.http('deregisterDevice', {
   methods: ['DELETE'],
-  authLevel: anonymous,
+  authLevel: 'anonymous',
   route: 'v1/customers/{tenantId}/devices/{deviceId}',
-  handler: (request, _client, context) => apiHandler(deleteDevice)(request, context),
+  handler: apiHandler(deleteDevice),
 });

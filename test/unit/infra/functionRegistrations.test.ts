@@ -52,13 +52,12 @@ const EXPECTED: Record<string, Expected> = {
   withdrawInvitation: http('DELETE', 'v1/invitations/{id}'),
   listCustomers: http('GET', 'v1/customers'),
   getCustomer: http('GET', 'v1/customers/{tenantId}'),
-  // Device batches: every function of that file is registered through df.app.client.http, so each has
-  // a durable client; submitting starts the orchestration, which is the one that must have it.
+  // Device batches: only submitting starts an orchestration, so only it has the durable client input.
   submitDeviceBatch: http('POST', 'v1/customers/{tenantId}/deviceBatches', true),
-  validateDeviceBatch: http('POST', 'v1/customers/{tenantId}/deviceBatches/validate', true),
-  getDeviceBatch: http('GET', 'v1/customers/{tenantId}/deviceBatches/{batchId}', true),
-  listDeviceBatchDevices: http('GET', 'v1/customers/{tenantId}/deviceBatches/{batchId}/devices', true),
-  deregisterDevice: http('DELETE', 'v1/customers/{tenantId}/devices/{deviceId}', true),
+  validateDeviceBatch: http('POST', 'v1/customers/{tenantId}/deviceBatches/validate'),
+  getDeviceBatch: http('GET', 'v1/customers/{tenantId}/deviceBatches/{batchId}'),
+  listDeviceBatchDevices: http('GET', 'v1/customers/{tenantId}/deviceBatches/{batchId}/devices'),
+  deregisterDevice: http('DELETE', 'v1/customers/{tenantId}/devices/{deviceId}'),
   // Consent link: the page, and accepting (which signals the batches waiting for consent).
   consentPage: http('GET', 'consent/{token}'),
   acceptConsent: http('POST', 'consent/{token}', true),
