@@ -3,6 +3,7 @@ import type { Dependencies } from './application/dependencies';
 import type { TokenVerifier } from './application/identity/tokenClaims';
 import { noConsentEvents } from './application/ports/consentEvents';
 import { systemClock } from './application/ports/clock';
+import { azureCredential } from './adapters/azure/azureCredential';
 import { BrowserSessions } from './adapters/identity/browserSession';
 import { DevIssuer } from './adapters/identity/devIssuer';
 import { EntraTokenVerifier } from './adapters/identity/entraTokenVerifier';
@@ -44,7 +45,10 @@ export async function buildServices(cfg: AppConfig): Promise<Services> {
   const tables = new TableClientFactory(
     cfg.storage.connectionString
       ? { connectionString: cfg.storage.connectionString }
-      : { accountUrl: cfg.storage.tableEndpoint, credential: await managedIdentityCredential() },
+      : {
+          accountUrl: cfg.storage.tableEndpoint,
+          credential: await azureCredential(cfg.managedIdentityClientId),
+        },
   );
   const names = tableNames(cfg.tablePrefix);
   const table = (name: string) => () => tables.table(name);
@@ -110,15 +114,6 @@ const workflowNeedsDurableClient: BatchWorkflow = {
   consentRevoked: () =>
     Promise.reject(new Error('Signalling a batch needs the durable client of the invocation')),
 };
-
-async function managedIdentityCredential(): Promise<never> {
-  // Issue 5 brings @azure/identity; until then only connection strings are supported.
-  return Promise.reject(
-    new Error(
-      'STORAGE_TABLE_ENDPOINT needs managed identity support, which is not built yet; set STORAGE_CONNECTION_STRING.',
-    ),
-  );
-}
 
 let built: Promise<Services> | undefined;
 

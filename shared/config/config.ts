@@ -37,6 +37,7 @@ const ConfigSchema = z
       .regex(/^P(?:\d+D)?(?:T(?:\d+H)?(?:\d+M)?(?:\d+S)?)?$/, 'an ISO 8601 duration such as P14D or PT30S')
       .default('P14D'),
     WEBSITE_INSTANCE_ID: z.string().optional(),
+    AZURE_CLIENT_ID: z.string().optional(),
   })
   .superRefine((env, ctx) => {
     if (env.AUTH_MODE === 'dev' && env.WEBSITE_INSTANCE_ID) {
@@ -73,6 +74,8 @@ export interface AppConfig {
   readonly entra: { readonly clientId: string | undefined; readonly authorityHost: string };
   readonly invitationTtlDays: number;
   readonly consentDeadline: string;
+  /** The user-assigned managed identity's client ID (Azure); unset locally, where az login is used. */
+  readonly managedIdentityClientId: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -108,6 +111,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): AppConfig {
     entra: { clientId: e.ENTRA_CLIENT_ID, authorityHost: e.ENTRA_AUTHORITY_HOST },
     invitationTtlDays: e.INVITATION_TTL_DAYS,
     consentDeadline: e.CONSENT_DEADLINE,
+    managedIdentityClientId: e.AZURE_CLIENT_ID,
   };
 }
 

@@ -1,3 +1,4 @@
+import type { TokenCredential } from '@azure/core-auth';
 import { TableClient, TableServiceClient } from '@azure/data-tables';
 
 /**
@@ -7,7 +8,7 @@ import { TableClient, TableServiceClient } from '@azure/data-tables';
 export interface TableStorageTarget {
   readonly connectionString?: string;
   readonly accountUrl?: string;
-  readonly credential?: ConstructorParameters<typeof TableClient>[2];
+  readonly credential?: TokenCredential;
 }
 
 const isLocal = (connectionString: string) =>
