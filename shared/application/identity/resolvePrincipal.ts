@@ -1,6 +1,6 @@
 import { unauthenticated } from '../../domain/domainError';
 import type { Principal } from '../../domain/identity/principal';
-import { isCloudNativeUpn } from '../../domain/identity/principal';
+import { isCloudNativeAccount } from '../../domain/identity/principal';
 import type { PartnerDirectory } from '../ports/partnerDirectory';
 import type { TokenClaims } from './tokenClaims';
 
@@ -44,6 +44,6 @@ export async function resolvePrincipal(partners: PartnerDirectory, claims: Token
     upn: upn.toLowerCase(),
     ...(claims.name ? { displayName: claims.name } : {}),
     roleIds: (claims.wids ?? []).map((w) => w.toLowerCase()),
-    cloudNative: isCloudNativeUpn(upn),
+    cloudNative: isCloudNativeAccount({ tenantId, upn, acct: claims.acct, idp: claims.idp }),
   };
 }

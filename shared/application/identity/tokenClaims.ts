@@ -12,6 +12,10 @@ export const TokenClaimsSchema = z.object({
   idtyp: z.string().optional(),
   azp: z.string().optional(),
   appid: z.string().optional(),
+  /** 0 a member of the token's tenant, 1 a guest (optional claim; v1 tokens send it as a string). */
+  acct: z.coerce.number().int().optional(),
+  /** The identity provider that authenticated the user, when it is not the token's tenant. */
+  idp: z.string().optional(),
 });
 export type TokenClaims = z.infer<typeof TokenClaimsSchema>;
 

@@ -26,7 +26,7 @@ export interface CustomerUser {
   readonly displayName?: string;
   /** Entra role template IDs the user holds in the tenant (the `wids` claim). */
   readonly roleIds: readonly string[];
-  /** The account lives in the tenant's own directory (`*.onmicrosoft.com`), not a federated domain. */
+  /** A member account of the tenant's own directory (`*.onmicrosoft.com`): not federated, not a guest. */
   readonly cloudNative: boolean;
 }
 
@@ -38,6 +38,41 @@ export const isGlobalAdministrator = (user: CustomerUser): boolean =>
 
 export function isCloudNativeUpn(upn: string): boolean {
   return /@[a-z0-9-]+\.onmicrosoft\.com$/i.test(upn.trim());
+}
+
+/** What a verified token says about where a user's account lives (Entra ID's claim names). */
+export interface AccountEvidence {
+  /** The token's tenant (`tid`). */
+  readonly tenantId: string;
+  /** `upn`, else `preferred_username`. */
+  readonly upn: string;
+  /** `acct`: 0 a member of the token's tenant, 1 a guest. */
+  readonly acct?: number;
+  /** `idp`: who authenticated the user, when that is not the token's tenant itself. */
+  readonly idp?: string;
+}
+
+const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+
+/**
+ * A cloud-native account is a member account that the tenant's own directory authenticated, named in
+ * the tenant's `onmicrosoft.com` domain. The suffix alone is not enough: a guest invited from another
+ * tenant is named `alice_contoso.com#EXT#@tenant.onmicrosoft.com` (or carries its home
+ * `…@other.onmicrosoft.com` as preferred_username), so the claims that tell a guest or an external
+ * identity provider apart are checked first: `acct` = 1 (guest), an `idp` other than the token's own
+ * tenant (B2B guests, personal Microsoft accounts, social or SAML identity providers), an `#EXT#` name.
+ * A federated account (`it-admin@tailspintoys.com`) is a member authenticated by its organisation's
+ * own identity provider and is named in a verified custom domain, so the suffix refuses it.
+ */
+export function isCloudNativeAccount(evidence: AccountEvidence): boolean {
+  if (evidence.acct === 1) return false;
+  if (
+    evidence.idp !== undefined &&
+    GUID.exec(evidence.idp)?.[0].toLowerCase() !== evidence.tenantId.toLowerCase()
+  )
+    return false;
+  if (evidence.upn.includes('#EXT#')) return false;
+  return isCloudNativeUpn(evidence.upn);
 }
 
 export function assertPartnerClient(principal: Principal): asserts principal is PartnerClient {

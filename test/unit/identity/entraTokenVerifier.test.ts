@@ -4,12 +4,18 @@ import type { Server } from 'node:http';
 import type { JWK, KeyLike } from 'jose';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { EntraTokenVerifier } from '../../../shared/adapters/identity/entraTokenVerifier';
+import { resolvePrincipal } from '../../../shared/application/identity/resolvePrincipal';
 import { DomainError } from '../../../shared/domain/domainError';
+import { isGlobalAdministrator } from '../../../shared/domain/identity/principal';
+import type { Principal } from '../../../shared/domain/identity/principal';
+import { InMemoryPartnerDirectory, PARTNERS } from '../../support/inMemoryPorts';
 
 const TENANT = '4f1c6a8e-2b7d-4c3a-9e51-7d2f0b9a6c13';
 const OTHER_TENANT = '9b3e7d21-5c4f-4a8b-b6e2-1f0d8c7a5e94';
 const AUDIENCE = 'api://partner-consent';
 const CLIENT_ID = '11111111-2222-4333-8444-555555555555';
+const GLOBAL_ADMINISTRATOR = '62e90394-69f5-4237-9190-012177145e10';
+const HELPDESK_ADMINISTRATOR = '729827e3-9c14-49f7-bb1b-9608f156bbb8';
 
 interface SigningKey {
   readonly kid: string;
@@ -80,6 +86,7 @@ describe('Entra token verifier', () => {
       issuerTenant?: string;
       audience?: string;
       expiresAt?: number;
+      claims?: Record<string, unknown>;
     } = {},
   ): Promise<string> {
     const key = options.key ?? current;
@@ -89,7 +96,8 @@ describe('Entra token verifier', () => {
       tid,
       oid: 'a0000000-0000-4000-8000-000000000001',
       upn: 'admin@tailspin.onmicrosoft.com',
-      wids: ['62e90394-69f5-4237-9190-012177145e10'],
+      wids: [GLOBAL_ADMINISTRATOR],
+      ...options.claims,
     })
       .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' })
       .setSubject('subject-1')
@@ -195,5 +203,78 @@ describe('Entra token verifier', () => {
     jest.spyOn(Date, 'now').mockImplementation(() => realNow() + 7 * 60 * 60 * 1000);
 
     expect((await refusal(v, await token())).code).toBe('InvalidToken');
+  });
+  it('when many tokens are verified within the cache age, then the key set is fetched once', async () => {
+    const v = verifier();
+    const tokens = await Promise.all([token(), token(), token({ audience: CLIENT_ID })]);
+
+    await Promise.all(tokens.map((jwt) => v.verify(jwt)));
+    await v.verify(await token());
+
+    expect(jwks.fetches).toBe(1);
+  });
+
+  it('when an unknown kid is presented again and again within the cooldown, then the key set is not refetched each time', async () => {
+    const v = verifier();
+    await v.verify(await token());
+    const forged = await token({ key: stranger });
+
+    for (let i = 0; i < 5; i++) expect((await refusal(v, forged)).code).toBe('InvalidToken');
+
+    expect(jwks.fetches).toBe(1);
+  });
+
+  describe('what the verified claims make of the caller', () => {
+    const partners = new InMemoryPartnerDirectory(Object.values(PARTNERS));
+    const principalOf = async (jwt: string): Promise<Principal> =>
+      resolvePrincipal(partners, await verifier().verify(jwt));
+
+    it('when wids holds Global Administrator, then the customer user is a Global Administrator', async () => {
+      const principal = await principalOf(
+        await token({ claims: { wids: [HELPDESK_ADMINISTRATOR, GLOBAL_ADMINISTRATOR] } }),
+      );
+
+      expect(principal.kind === 'customer-user' && isGlobalAdministrator(principal)).toBe(true);
+    });
+
+    it('when wids holds other roles only, then the customer user is not a Global Administrator', async () => {
+      const principal = await principalOf(await token({ claims: { wids: [HELPDESK_ADMINISTRATOR] } }));
+
+      expect(principal).toMatchObject({ kind: 'customer-user', roleIds: [HELPDESK_ADMINISTRATOR] });
+      expect(principal.kind === 'customer-user' && isGlobalAdministrator(principal)).toBe(false);
+    });
+
+    it('when the token has no wids claim, then the customer user holds no role', async () => {
+      const principal = await principalOf(await token({ claims: { wids: undefined } }));
+
+      expect(principal).toMatchObject({ kind: 'customer-user', roleIds: [] });
+    });
+
+    it("when an app-only token of a foreign tenant names a partner's registered client, then it is refused", async () => {
+      const jwt = await token({
+        claims: { idtyp: 'app', azp: PARTNERS.direct.apiClientIds[0], upn: undefined, wids: undefined },
+      });
+
+      await expect(principalOf(jwt)).rejects.toMatchObject({ code: 'UserTokenRequired' });
+    });
+
+    it("when a partner's API client signs in from the partner's home tenant, then it is that partner's client", async () => {
+      const jwt = await token({
+        tid: PARTNERS.direct.homeTenantId,
+        claims: { idtyp: 'app', azp: PARTNERS.direct.apiClientIds[0], upn: undefined, wids: undefined },
+      });
+
+      expect(await principalOf(jwt)).toMatchObject({ kind: 'partner-client', partnerId: PARTNERS.direct.id });
+    });
+
+    it("when a token is issued by a foreign tenant's issuer but names the partner's tenant in tid, then it is refused", async () => {
+      const jwt = await token({
+        tid: PARTNERS.direct.homeTenantId,
+        issuerTenant: OTHER_TENANT,
+        claims: { idtyp: 'app', azp: PARTNERS.direct.apiClientIds[0] },
+      });
+
+      await expect(principalOf(jwt)).rejects.toMatchObject({ code: 'InvalidToken' });
+    });
   });
 });

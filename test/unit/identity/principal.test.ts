@@ -5,6 +5,7 @@ import {
   assertGlobalAdministrator,
   assertPartner,
   assertPartnerClient,
+  isCloudNativeAccount,
   isCloudNativeUpn,
   isGlobalAdministrator,
 } from '../../../shared/domain/identity/principal';
@@ -56,6 +57,56 @@ describe('principal rules', () => {
       '',
     ])('when the UPN is %j, then it is not cloud-native', (upn) => {
       expect(isCloudNativeUpn(upn)).toBe(false);
+    });
+  });
+
+  describe('cloud-native account, from the claims', () => {
+    const TENANT = '4f1c6a8e-2b7d-4c3a-9e51-7d2f0b9a6c13';
+    const OTHER_TENANT = '9b3e7d21-5c4f-4a8b-b6e2-1f0d8c7a5e94';
+    const member = { tenantId: TENANT, upn: 'admin@tailspin.onmicrosoft.com' };
+
+    it('when a member signs in with an onmicrosoft.com name and no idp, then it is cloud-native', () => {
+      expect(isCloudNativeAccount(member)).toBe(true);
+      expect(isCloudNativeAccount({ ...member, acct: 0 })).toBe(true);
+    });
+
+    it("when idp names the token's own tenant (v1 tokens), then it is still cloud-native", () => {
+      expect(
+        isCloudNativeAccount({ ...member, idp: `https://sts.windows.net/${TENANT.toUpperCase()}/` }),
+      ).toBe(true);
+    });
+
+    it('when acct says guest, then an onmicrosoft.com name does not make it cloud-native', () => {
+      expect(isCloudNativeAccount({ ...member, acct: 1 })).toBe(false);
+    });
+
+    it('when idp is another tenant (a B2B guest homed elsewhere), then it is not cloud-native', () => {
+      expect(
+        isCloudNativeAccount({
+          tenantId: TENANT,
+          upn: 'admin@wingtip.onmicrosoft.com',
+          idp: `https://sts.windows.net/${OTHER_TENANT}/`,
+        }),
+      ).toBe(false);
+    });
+
+    it.each(['live.com', 'google.com', 'http://adfs.tailspintoys.com/adfs/services/trust'])(
+      'when idp is %j, then it is not cloud-native',
+      (idp) => {
+        expect(isCloudNativeAccount({ ...member, idp })).toBe(false);
+      },
+    );
+
+    it('when the name is a guest #EXT# name in the tenant domain, then it is not cloud-native', () => {
+      expect(
+        isCloudNativeAccount({ tenantId: TENANT, upn: 'alice_contoso.com#EXT#@tailspin.onmicrosoft.com' }),
+      ).toBe(false);
+    });
+
+    it('when a member is named in a federated domain, then it is not cloud-native', () => {
+      expect(isCloudNativeAccount({ tenantId: TENANT, upn: 'it-admin@tailspintoys.com', acct: 0 })).toBe(
+        false,
+      );
     });
   });
 

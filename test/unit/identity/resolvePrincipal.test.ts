@@ -144,4 +144,16 @@ describe('resolvePrincipal', () => {
 
     expect(error.code).toBe('UserTokenRequired');
   });
+  it('when a guest from another tenant signs in with its home onmicrosoft.com name, then it is not cloud-native', async () => {
+    const principal = await resolvePrincipal(partners, {
+      tid: TENANT_ID,
+      sub: 'sub-4',
+      preferred_username: 'admin@wingtip.onmicrosoft.com',
+      wids: [GLOBAL_ADMINISTRATOR_ROLE],
+      acct: 1,
+      idp: 'https://sts.windows.net/9b3e7d21-5c4f-4a8b-b6e2-1f0d8c7a5e94/',
+    });
+
+    expect(principal).toMatchObject({ kind: 'customer-user', tenantId: TENANT_ID, cloudNative: false });
+  });
 });
