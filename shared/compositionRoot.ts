@@ -6,6 +6,7 @@ import { systemClock } from './application/ports/clock';
 import { azureCredential } from './adapters/azure/azureCredential';
 import { BrowserSessions } from './adapters/identity/browserSession';
 import { DevIssuer } from './adapters/identity/devIssuer';
+import { EntraSignIn } from './adapters/identity/entraSignIn';
 import { EntraTokenVerifier } from './adapters/identity/entraTokenVerifier';
 import { AuditTableLog } from './adapters/tables/auditTableLog';
 import { DevDirectoryTable } from './adapters/tables/devDirectoryTable';
@@ -24,6 +25,8 @@ import { DeviceOutcomeTable } from './adapters/tables/deviceOutcomeTable';
 import { DeviceRegistryTable } from './adapters/tables/deviceRegistryTable';
 import { DeviceStagingTable } from './adapters/tables/deviceStagingTable';
 import { invitationToken } from './domain/invitations/invitationToken';
+import type { StagedUploadStore } from './application/portal/stagedUploads';
+import { StagedUploadTable } from './adapters/tables/stagedUploadTable';
 
 /** The app's object graph, built once per process from the configuration. */
 export interface Services {
@@ -39,6 +42,10 @@ export interface Services {
   readonly devIssuer: DevIssuer | undefined;
   readonly devDirectory: DevDirectoryTable;
   readonly sessions: BrowserSessions;
+  /** The browser sign-in with Entra ID; present only with AUTH_MODE=entra. */
+  readonly entraSignIn: EntraSignIn | undefined;
+  /** The partner portal's CSV files between "check" and "confirm". */
+  readonly uploads: StagedUploadStore;
 }
 
 export async function buildServices(cfg: AppConfig): Promise<Services> {
@@ -67,7 +74,18 @@ export async function buildServices(cfg: AppConfig): Promise<Services> {
     new EntraTokenVerifier({
       authorityHost: cfg.entra.authorityHost,
       audiences: [cfg.tokenAudience, ...(cfg.entra.clientId ? [cfg.entra.clientId] : [])],
+      clientId: cfg.entra.clientId,
     });
+  const entraSignIn =
+    verifier instanceof EntraTokenVerifier && cfg.entra.clientId
+      ? new EntraSignIn({
+          authorityHost: cfg.entra.authorityHost,
+          clientId: cfg.entra.clientId,
+          redirectUri: `${cfg.publicBaseUrl}/api/auth/callback`,
+          sessionSecret: cfg.sessionSecret,
+          idTokens: verifier,
+        })
+      : undefined;
   const deps: Dependencies = {
     partners,
     invitations: new InvitationTableRepository(table(names.invitations)),
@@ -103,6 +121,8 @@ export async function buildServices(cfg: AppConfig): Promise<Services> {
     devIssuer,
     devDirectory,
     sessions: new BrowserSessions(cfg.sessionSecret, cfg.publicBaseUrl.startsWith('https:')),
+    entraSignIn,
+    uploads: new StagedUploadTable(table(names.portalUploads)),
   };
 }
 

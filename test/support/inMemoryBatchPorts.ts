@@ -69,6 +69,14 @@ export class InMemoryBatchRepository implements BatchRepository {
     );
   }
 
+  listByPartner(tenantId: string, partnerId: string): Promise<DeviceBatch[]> {
+    return Promise.resolve(
+      [...this.#rows.values()]
+        .map((row) => copy(row.value))
+        .filter((b) => b.tenantId === tenantId && b.partnerId === partnerId),
+    );
+  }
+
   /** The stored batch, for assertions (undefined when absent). */
   peek(ref: BatchRef): DeviceBatch | undefined {
     const row = this.#rows.get(refKey(ref));

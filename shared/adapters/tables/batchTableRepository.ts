@@ -43,6 +43,18 @@ export class BatchTableRepository implements BatchRepository {
     }
     return open;
   }
+
+  async listByPartner(tenantId: string, partnerId: string): Promise<DeviceBatch[]> {
+    // The partner's rows of the tenant's partition are one RowKey range: `partnerId|` up to `partnerId}`.
+    const rows = (await this.table()).listEntities<BatchRow>({
+      queryOptions: {
+        filter: odata`PartitionKey eq ${tenantId} and RowKey gt ${`${partnerId}|`} and RowKey lt ${`${partnerId}}`}`,
+      },
+    });
+    const batches: DeviceBatch[] = [];
+    for await (const row of rows) batches.push(fromRow(tenantId, row));
+    return batches;
+  }
 }
 
 function toRow(b: DeviceBatch) {

@@ -10,6 +10,8 @@ export interface TableNames {
   readonly batchStaging: string;
   readonly deviceOutcomes: string;
   readonly deviceIndex: string;
+  /** CSV files checked in the partner portal and waiting for confirmation. */
+  readonly portalUploads: string;
 }
 
 export function tableNames(prefix = ''): TableNames {
@@ -24,5 +26,6 @@ export function tableNames(prefix = ''): TableNames {
     batchStaging: `${prefix}BatchStaging`,
     deviceOutcomes: `${prefix}DeviceOutcomes`,
     deviceIndex: `${prefix}DeviceIndex`,
+    portalUploads: `${prefix}PortalUploads`,
   };
 }

@@ -4,6 +4,7 @@ import type { PartnerPrincipal } from '../../domain/identity/principal';
 import { assertMayUseDeviceApi } from '../../domain/partners/partnerRules';
 import { partnerOf } from '../partnerOf';
 import type { BatchDependencies } from './batchDependencies';
+import type { SubmissionChannel } from './submitDeviceBatch';
 import type { ConsentStatus } from './consentStatus';
 import { consentStatus } from './consentStatus';
 
@@ -15,16 +16,18 @@ export interface DeviceCheck {
 
 /**
  * Tells a partner, before it submits, whether consent is in place and how each device would fare,
- * including devices already registered here or elsewhere. Writes nothing.
+ * including devices already registered here or elsewhere. Writes nothing. Indirect resellers validate
+ * through the portal only, as they submit.
  */
 export async function validateDeviceBatch(
   deps: Pick<BatchDependencies, 'partners' | 'relationships' | 'registry'>,
   principal: PartnerPrincipal,
   tenantId: string,
   devices: readonly unknown[],
+  channel: SubmissionChannel = 'api',
 ): Promise<{ consent: ConsentStatus; devices: DeviceCheck[] }> {
   const partner = await partnerOf(deps, principal);
-  assertMayUseDeviceApi(partner);
+  if (channel === 'api') assertMayUseDeviceApi(partner);
   const results = validateSubmission(devices);
   const keys = results.flatMap((r) => (r.status === 'valid' ? r.device.keys : []));
   const [consent, owners] = await Promise.all([

@@ -10,6 +10,8 @@ export interface BatchRepository {
   replace(batch: DeviceBatch, version: string): Promise<void>;
   /** Batches of this partner and tenant that have not reached a final status. */
   listOpen(tenantId: string, partnerId: string): Promise<DeviceBatch[]>;
+  /** Every batch of this partner for this tenant, whatever its status (the portal's listing). */
+  listByPartner(tenantId: string, partnerId: string): Promise<DeviceBatch[]>;
 }
 
 /** The devices of a submission, kept in chunks until they are registered. */

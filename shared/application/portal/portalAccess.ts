@@ -1,0 +1,72 @@
+import type { BatchRef, DeviceBatch } from '../../domain/batches/deviceBatch';
+import { forbidden, notFound } from '../../domain/domainError';
+import type { PartnerUser, Principal } from '../../domain/identity/principal';
+import type { Partner } from '../../domain/partners/partner';
+import type { BatchDependencies } from '../batches/batchDependencies';
+import { partnerOf } from '../partnerOf';
+
+/** The partner portal is for a partner's people; API clients use the API, customers their own pages. */
+export function assertPortalUser(principal: Principal): asserts principal is PartnerUser {
+  if (principal.kind !== 'partner-user') {
+    throw forbidden(
+      'PartnerPortalUserRequired',
+      "The partner portal is for a partner's portal users. Sign in with your partner account.",
+    );
+  }
+}
+
+export interface VisibleBatch {
+  readonly batch: DeviceBatch;
+  readonly owner: Pick<Partner, 'id' | 'name'>;
+  /** False when an indirect provider looks at one of its resellers' batches. */
+  readonly own: boolean;
+}
+
+type AccessDeps = Pick<BatchDependencies, 'partners' | 'batches'>;
+
+/**
+ * The batches a partner sees for one customer: its own, and for an indirect provider those of its
+ * resellers (the seeds: the provider sees what its resellers register), newest first.
+ */
+export async function listVisibleBatches(
+  deps: AccessDeps,
+  principal: PartnerUser,
+  tenantId: string,
+): Promise<VisibleBatch[]> {
+  const partner = await partnerOf(deps, principal);
+  const owners = [partner, ...(await resellersOf(deps, partner))];
+  const lists = await Promise.all(
+    owners.map(async (owner) =>
+      (await deps.batches.listByPartner(tenantId, owner.id)).map((batch): VisibleBatch => ({
+        batch,
+        owner: { id: owner.id, name: owner.name },
+        own: owner.id === partner.id,
+      })),
+    ),
+  );
+  return lists.flat().sort((a, b) => b.batch.createdAt.localeCompare(a.batch.createdAt));
+}
+
+/** One batch the partner may see (its own or its reseller's); any other is not found. */
+export async function getVisibleBatch(
+  deps: AccessDeps,
+  principal: PartnerUser,
+  ref: BatchRef,
+): Promise<VisibleBatch> {
+  const partner = await partnerOf(deps, principal);
+  const owner = ref.partnerId === partner.id ? partner : await deps.partners.get(ref.partnerId);
+  const visible = owner && (owner.id === partner.id || owner.providerIds.includes(partner.id));
+  const found = visible ? await deps.batches.get(ref) : undefined;
+  if (!owner || !found) {
+    throw notFound(
+      'BatchNotFound',
+      `No batch ${ref.batchId} that you may see exists for tenant ${ref.tenantId}.`,
+    );
+  }
+  return { batch: found.value, owner: { id: owner.id, name: owner.name }, own: owner.id === partner.id };
+}
+
+async function resellersOf(deps: AccessDeps, partner: Partner): Promise<Partner[]> {
+  if (partner.kind !== 'indirect-provider') return [];
+  return (await deps.partners.all()).filter((p) => p.providerIds.includes(partner.id));
+}
