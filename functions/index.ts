@@ -5,6 +5,7 @@
 import './http/health';
 import './http/openApi';
 import './http/devIdentity';
+import './http/entraSignIn';
 import './http/invitations';
 import './http/consentPage';
 import './http/customers';

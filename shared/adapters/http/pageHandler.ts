@@ -56,5 +56,5 @@ export function redirect(location: string, cookies: HttpResponseInit['cookies'] 
 export function signInUrl(svc: Services, returnTo: string): string {
   return svc.config.authMode === 'dev'
     ? `/api/dev/signin?returnTo=${encodeURIComponent(returnTo)}`
-    : `/.auth/login/aad?post_login_redirect_uri=${encodeURIComponent(returnTo)}`;
+    : `/api/auth/signin?returnTo=${encodeURIComponent(returnTo)}`;
 }

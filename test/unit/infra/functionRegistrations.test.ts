@@ -46,6 +46,9 @@ const EXPECTED: Record<string, Expected> = {
   devSignInPage: http('GET', 'dev/signin'),
   devSignIn: http('POST', 'dev/signin'),
   devTenants: http('POST', 'dev/tenants'),
+  // Browser sign-in with Entra ID (AUTH_MODE=entra): off to Entra ID, and its form post back.
+  entraSignIn: http('GET', 'auth/signin'),
+  entraSignInCallback: http('POST', 'auth/callback'),
   // Partner API: invitations and customers.
   createInvitation: http('POST', 'v1/invitations'),
   listInvitations: http('GET', 'v1/invitations'),
