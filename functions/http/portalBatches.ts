@@ -1,0 +1,161 @@
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { app } from '@azure/functions';
+import { failedDevices, pageOfDevices } from '../../shared/application/portal/portalBatchDevices';
+import { getVisibleBatch } from '../../shared/application/portal/portalAccess';
+import type { Services } from '../../shared/compositionRoot';
+import { writeDeviceCsv } from '../../shared/adapters/csv/deviceCsvWriter';
+import { apiHandler, json } from '../../shared/adapters/http/apiHandler';
+import { authenticate } from '../../shared/adapters/http/authentication';
+import { pageHandler } from '../../shared/adapters/http/pageHandler';
+import { PortalBatchParams, PortalDeviceQuerySchema } from '../../shared/adapters/web/portalForms';
+import {
+  isResponse,
+  portalHtmlResponse,
+  portalVisitor,
+  renderPortalPage,
+} from '../../shared/adapters/web/portalPage';
+import { BATCH_STATUS_LABELS, batchPagePath, batchSummary } from '../../shared/adapters/web/portalViews';
+import { toBatchStatus } from '../../shared/contract/deviceBatchContract';
+import type { PortalBatchProgress } from '../../shared/contract/portalContract';
+import type { DeviceBatch } from '../../shared/domain/batches/deviceBatch';
+import { TERMINAL_STATUSES } from '../../shared/domain/batches/deviceBatch';
+import { DEVICE_ERROR_CODES } from '../../shared/domain/devices';
+import { assertPortalUser } from '../../shared/application/portal/portalAccess';
+
+/** A batch in the portal: live progress, per-device results with filters, and the failed rows as CSV. */
+const PAGE_SIZE = 100;
+
+export async function showPortalBatch(
+  request: HttpRequest,
+  _context: InvocationContext,
+  svc: Services,
+): Promise<HttpResponseInit> {
+  const visitor = await portalVisitor(request, svc);
+  if (isResponse(visitor)) return visitor;
+  const ref = PortalBatchParams.parse(request.params);
+  const query = PortalDeviceQuerySchema.parse(Object.fromEntries(request.query.entries()));
+  const visible = await getVisibleBatch(svc.batchDeps, visitor.principal, ref);
+  const { batch } = visible;
+  const page = await pageOfDevices(svc.batchDeps, batch, query, query.from, PAGE_SIZE);
+  const path = batchPagePath(batch);
+  const filterQuery = new URLSearchParams();
+  if (query.status) filterQuery.set('status', query.status);
+  if (query.errorCode) filterQuery.set('errorCode', query.errorCode);
+  const nextUrl = page.next === null ? '' : `${path}?${withFrom(filterQuery, page.next)}`;
+  const customerDomain =
+    (await svc.batchDeps.relationships.get(visitor.partner.id, batch.tenantId))?.value.domain ??
+    batch.tenantId;
+  const html = renderPortalPage(
+    'portalBatch',
+    visitor,
+    { title: `Batch ${batch.batchId}`, section: 'customers' },
+    {
+      batch: batchSummary(visible),
+      customerDomain,
+      customerUrl: `/api/portal/customers/${batch.tenantId}`,
+      statusUrl: `${path}/status`,
+      failedRowsUrl: `${path}/failed.csv`,
+      selfUrl: path,
+      devices: page.items.map(({ outcome, submitted }) => ({
+        row: outcome.index + 1,
+        serialNumber: outcome.serialNumber ?? submitted.serialNumber ?? '',
+        productKey: outcome.productKey ?? submitted.productKey ?? '',
+        manufacturer: outcome.manufacturer ?? submitted.oemManufacturerName ?? '',
+        model: outcome.model ?? submitted.modelName ?? '',
+        hasHash: Boolean(submitted.hardwareHash),
+        status: outcome.status,
+        errorCode: outcome.errorCode,
+        errorNumber: outcome.errorNumber,
+        errorDescription: outcome.errorDescription,
+      })),
+      filtered: Boolean(query.status ?? query.errorCode),
+      statuses: ['registered', 'failed', 'pending'].map((value) => ({
+        value,
+        selected: value === query.status,
+      })),
+      errorCodes: DEVICE_ERROR_CODES.map((value) => ({ value, selected: value === query.errorCode })),
+      nextUrl,
+      firstUrl: query.from > 0 ? `${path}?${withFrom(filterQuery, 0)}` : '',
+      from: query.from,
+    },
+  );
+  return portalHtmlResponse(200, html);
+}
+
+/** GET …/status: the progress bar's JSON, for the portal's session (API clients have the batch API). */
+export async function getPortalBatchStatus(
+  request: HttpRequest,
+  _context: InvocationContext,
+  svc: Services,
+): Promise<HttpResponseInit> {
+  const { principal } = await authenticate(request, svc);
+  assertPortalUser(principal);
+  const ref = PortalBatchParams.parse(request.params);
+  const { batch } = await getVisibleBatch(svc.batchDeps, principal, ref);
+  return json(200, toProgress(batch));
+}
+
+/** GET …/failed.csv: every failed row with its reason, ready to fix and upload again. */
+export async function getPortalFailedRows(
+  request: HttpRequest,
+  _context: InvocationContext,
+  svc: Services,
+): Promise<HttpResponseInit> {
+  const visitor = await portalVisitor(request, svc);
+  if (isResponse(visitor)) return visitor;
+  const ref = PortalBatchParams.parse(request.params);
+  const { batch } = await getVisibleBatch(svc.batchDeps, visitor.principal, ref);
+  const rows = (await failedDevices(svc.batchDeps, batch)).map(({ outcome, submitted }) => ({
+    device: submitted,
+    error: [
+      `${outcome.errorCode ?? 'Failed'}${outcome.errorNumber === null ? '' : ` (${outcome.errorNumber})`}`,
+      outcome.errorDescription ?? '',
+    ]
+      .filter(Boolean)
+      .join(': '),
+  }));
+  return {
+    status: 200,
+    body: writeDeviceCsv(rows),
+    headers: {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="failed-rows-${batch.batchId}.csv"`,
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    },
+  };
+}
+
+function toProgress(batch: DeviceBatch): PortalBatchProgress {
+  return {
+    ...toBatchStatus(batch),
+    partnerId: batch.partnerId,
+    statusLabel: BATCH_STATUS_LABELS[batch.status],
+    final: TERMINAL_STATUSES.has(batch.status),
+  };
+}
+
+function withFrom(filters: URLSearchParams, from: number): string {
+  const query = new URLSearchParams(filters);
+  if (from > 0) query.set('from', String(from));
+  return query.toString();
+}
+
+app.http('portalBatchPage', {
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  route: 'portal/batches/{tenantId}/{partnerId}/{batchId}',
+  handler: pageHandler(showPortalBatch),
+});
+app.http('portalBatchStatus', {
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  route: 'portal/batches/{tenantId}/{partnerId}/{batchId}/status',
+  handler: apiHandler(getPortalBatchStatus),
+});
+app.http('portalBatchFailedRows', {
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  route: 'portal/batches/{tenantId}/{partnerId}/{batchId}/failed.csv',
+  handler: pageHandler(getPortalFailedRows),
+});

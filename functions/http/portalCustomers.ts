@@ -1,0 +1,202 @@
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { app } from '@azure/functions';
+import { getCustomer, listCustomers } from '../../shared/application/customers/listCustomers';
+import { createInvitation } from '../../shared/application/invitations/createInvitation';
+import { listInvitations } from '../../shared/application/invitations/listInvitations';
+import { withdrawInvitation } from '../../shared/application/invitations/withdrawInvitation';
+import { listVisibleBatches } from '../../shared/application/portal/portalAccess';
+import type { Services } from '../../shared/compositionRoot';
+import { assertCsrf } from '../../shared/adapters/http/authentication';
+import { formFields, readFormData } from '../../shared/adapters/http/formData';
+import { pageHandler, redirect } from '../../shared/adapters/http/pageHandler';
+import { DEFAULT_JSON_LIMIT } from '../../shared/adapters/http/requestBody';
+import {
+  CsrfFormSchema,
+  DELEGATION_DURATIONS,
+  InvitationFormSchema,
+} from '../../shared/adapters/web/portalForms';
+import {
+  isResponse,
+  portalHtmlResponse,
+  portalVisitor,
+  renderPortalPage,
+} from '../../shared/adapters/web/portalPage';
+import { batchSummary } from '../../shared/adapters/web/portalViews';
+import { TenantIdParams, toCustomer } from '../../shared/contract/customerContract';
+import { InvitationIdParams } from '../../shared/contract/invitationContract';
+import {
+  ADMIN_ROLES,
+  GLOBAL_ADMINISTRATOR_ROLE,
+  adminRoleName,
+} from '../../shared/domain/invitations/adminRoles';
+import { invitationState } from '../../shared/domain/invitations/invitation';
+
+/** The partner portal's customers page: customers, invitations (create, copy, withdraw), and batches. */
+const DONE: Record<string, string> = {
+  created: 'Invitation created. Copy its link and send it to your customer.',
+  withdrawn: 'The invitation was withdrawn; its link no longer works.',
+};
+
+export async function showPortalHome(): Promise<HttpResponseInit> {
+  return Promise.resolve(redirect('/api/portal/customers'));
+}
+
+export async function showPortalCustomers(
+  request: HttpRequest,
+  _context: InvocationContext,
+  svc: Services,
+): Promise<HttpResponseInit> {
+  const visitor = await portalVisitor(request, svc);
+  if (isResponse(visitor)) return visitor;
+  const { principal, partner } = visitor;
+  const now = svc.deps.clock.now();
+  const customers = (await listCustomers(svc.deps, principal)).map((r) => {
+    const c = toCustomer(r, now);
+    return {
+      ...c,
+      relationshipLabel: c.relationship === 'oem' ? 'OEM authorisation' : 'Reseller relationship',
+      authorizationLabel: c.authorization === 'direct' ? 'Direct' : 'Indirect',
+      active: c.status === 'active',
+      delegatedRoles: c.delegatedAdmin?.roles.map((role) => role.name) ?? [],
+      delegatedUntil: c.delegatedAdmin?.expiresAt.slice(0, 10) ?? '',
+      acceptedOn: c.acceptedAt.slice(0, 10),
+    };
+  });
+  const createdId = request.query.get('created') ?? '';
+  const invitations = (await listInvitations(svc.deps, principal)).map(({ invitation, url, warnings }) => {
+    const state = invitationState(invitation, now);
+    return {
+      id: invitation.id,
+      kindLabel: invitation.kind === 'oem-authorization' ? 'OEM authorisation' : 'Reseller relationship',
+      roles: invitation.delegatedAdmin?.roles.map(adminRoleName) ?? [],
+      customerEmail: invitation.customerEmail,
+      createdOn: invitation.createdAt.slice(0, 10),
+      expiresOn: invitation.expiresAt.slice(0, 10),
+      active: state === 'active',
+      stateLabel: { active: 'Active', expired: 'Expired', withdrawn: 'Withdrawn' }[state],
+      url,
+      warnings,
+      justCreated: invitation.id === createdId,
+    };
+  });
+  const inviteKinds =
+    partner.kind === 'oem'
+      ? partner.oemEligible
+        ? [{ value: 'oem-authorization', label: 'OEM authorisation' }]
+        : []
+      : partner.kind === 'indirect-provider'
+        ? []
+        : [{ value: 'reseller-relationship', label: 'Reseller relationship' }];
+  const html = renderPortalPage(
+    'portalCustomers',
+    visitor,
+    { title: 'Customers', section: 'customers' },
+    {
+      customers,
+      invitations,
+      message: DONE[request.query.get('done') ?? ''],
+      canInvite: inviteKinds.length > 0,
+      inviteKinds,
+      offersDelegatedAdmin: inviteKinds.some((k) => k.value === 'reseller-relationship'),
+      isProvider: partner.kind === 'indirect-provider',
+      isIneligibleOem: partner.kind === 'oem' && !partner.oemEligible,
+      roles: Object.entries(ADMIN_ROLES)
+        .map(([id, name]) => ({ id, name, mostPrivileged: id === GLOBAL_ADMINISTRATOR_ROLE }))
+        .sort((a, b) => a.name.localeCompare(b.name)),
+      durations: DELEGATION_DURATIONS.map((d) => ({ ...d, selected: d.value === 'P90D' })),
+      csrf: visitor.csrf,
+    },
+  );
+  return portalHtmlResponse(200, html);
+}
+
+/** One customer: its relationship and the device batches this partner may see for it. */
+export async function showPortalCustomer(
+  request: HttpRequest,
+  _context: InvocationContext,
+  svc: Services,
+): Promise<HttpResponseInit> {
+  const visitor = await portalVisitor(request, svc);
+  if (isResponse(visitor)) return visitor;
+  const { tenantId } = TenantIdParams.parse(request.params);
+  const customer = toCustomer(await getCustomer(svc.deps, visitor.principal, tenantId), svc.deps.clock.now());
+  const batches = (await listVisibleBatches(svc.batchDeps, visitor.principal, tenantId)).map(batchSummary);
+  const html = renderPortalPage(
+    'portalCustomer',
+    visitor,
+    { title: customer.domain, section: 'customers' },
+    {
+      customer,
+      active: customer.status === 'active',
+      batches,
+      anyFromResellers: batches.some((b) => !b.own),
+    },
+  );
+  return portalHtmlResponse(200, html);
+}
+
+export async function postPortalInvitation(
+  request: HttpRequest,
+  _context: InvocationContext,
+  svc: Services,
+): Promise<HttpResponseInit> {
+  const visitor = await portalVisitor(request, svc);
+  if (isResponse(visitor)) return visitor;
+  const form = InvitationFormSchema.parse(formFields(await readFormData(request, DEFAULT_JSON_LIMIT)));
+  assertCsrf(visitor.caller, form.csrf, svc);
+  const created = await createInvitation(svc.deps, visitor.principal, {
+    kind: form.kind,
+    delegatedAdmin:
+      form.kind === 'reseller-relationship' && form.roles.length > 0
+        ? { roles: form.roles, duration: form.duration }
+        : undefined,
+    customerEmail: form.customerEmail,
+  });
+  const id = encodeURIComponent(created.invitation.id);
+  return redirect(`/api/portal/customers?done=created&created=${id}#invitation-${id}`);
+}
+
+export async function postPortalWithdrawInvitation(
+  request: HttpRequest,
+  _context: InvocationContext,
+  svc: Services,
+): Promise<HttpResponseInit> {
+  const visitor = await portalVisitor(request, svc);
+  if (isResponse(visitor)) return visitor;
+  const form = CsrfFormSchema.parse(formFields(await readFormData(request, DEFAULT_JSON_LIMIT)));
+  assertCsrf(visitor.caller, form.csrf, svc);
+  const { id } = InvitationIdParams.parse(request.params);
+  await withdrawInvitation(svc.deps, visitor.principal, id);
+  return redirect('/api/portal/customers?done=withdrawn#invitations');
+}
+
+app.http('portalHome', {
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  route: 'portal',
+  handler: pageHandler(showPortalHome),
+});
+app.http('portalCustomers', {
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  route: 'portal/customers',
+  handler: pageHandler(showPortalCustomers),
+});
+app.http('portalCustomer', {
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  route: 'portal/customers/{tenantId}',
+  handler: pageHandler(showPortalCustomer),
+});
+app.http('portalCreateInvitation', {
+  methods: ['POST'],
+  authLevel: 'anonymous',
+  route: 'portal/invitations',
+  handler: pageHandler(postPortalInvitation),
+});
+app.http('portalWithdrawInvitation', {
+  methods: ['POST'],
+  authLevel: 'anonymous',
+  route: 'portal/invitations/{id}/withdraw',
+  handler: pageHandler(postPortalWithdrawInvitation),
+});

@@ -1,0 +1,61 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+import { app } from '@azure/functions';
+
+/**
+ * The portal's stylesheet and script, served from shared/adapters/web/static so that pages can load them
+ * under a Content-Security-Policy of 'self' (no inline script). Only files of that folder, by name.
+ */
+const STATIC_DIR_PARTS = ['shared', 'adapters', 'web', 'static'];
+const TYPES: Record<string, string> = {
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+};
+const NAME = /^[a-z][a-z0-9-]*\.(?:css|js)$/;
+
+let cache: Map<string, Buffer> | undefined;
+
+function staticDir(): string {
+  // Compiled code runs from dist/, sources from the project root: look for the folder upwards.
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, ...STATIC_DIR_PARTS);
+    if (existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) throw new Error(`Static files not found above ${__dirname}`);
+  }
+}
+
+function staticFile(name: string): Buffer | undefined {
+  cache ??= new Map();
+  const cached = cache.get(name);
+  if (cached) return cached;
+  const file = path.join(staticDir(), name);
+  if (!existsSync(file)) return undefined;
+  const content = readFileSync(file);
+  cache.set(name, content);
+  return content;
+}
+
+export function getPortalStatic(request: HttpRequest): Promise<HttpResponseInit> {
+  const name = request.params.name ?? '';
+  const content = NAME.test(name) ? staticFile(name) : undefined;
+  if (!content) {
+    return Promise.resolve({ status: 404, headers: { 'content-type': 'text/plain' }, body: 'Not found' });
+  }
+  return Promise.resolve({
+    status: 200,
+    body: content,
+    headers: {
+      'content-type': TYPES[path.extname(name)] ?? 'application/octet-stream',
+      'cache-control': 'public, max-age=300',
+      'x-content-type-options': 'nosniff',
+    },
+  });
+}
+
+app.http('portalStatic', {
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  route: 'portal/static/{name}',
+  handler: getPortalStatic,
+});

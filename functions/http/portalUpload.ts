@@ -1,0 +1,160 @@
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { app } from '@azure/functions';
+import * as df from 'durable-functions';
+import { getCustomer, listCustomers } from '../../shared/application/customers/listCustomers';
+import type { PortalDependencies } from '../../shared/application/portal/portalDependencies';
+import { checkUpload, confirmUpload } from '../../shared/application/portal/portalUploads';
+import type { Services } from '../../shared/compositionRoot';
+import { readDeviceCsv } from '../../shared/adapters/csv/deviceCsvReader';
+import { invocationDeps } from '../../shared/adapters/durable/invocationDeps';
+import { assertCsrf } from '../../shared/adapters/http/authentication';
+import { formFields, readFormData } from '../../shared/adapters/http/formData';
+import { pageHandler, redirect } from '../../shared/adapters/http/pageHandler';
+import { DEFAULT_JSON_LIMIT } from '../../shared/adapters/http/requestBody';
+import {
+  CsrfFormSchema,
+  MAX_UPLOAD_FORM_BYTES,
+  UploadFormSchema,
+  UploadIdParams,
+} from '../../shared/adapters/web/portalForms';
+import type { PortalVisitor } from '../../shared/adapters/web/portalPage';
+import {
+  isResponse,
+  portalHtmlResponse,
+  portalVisitor,
+  renderPortalPage,
+} from '../../shared/adapters/web/portalPage';
+import { batchPagePath } from '../../shared/adapters/web/portalViews';
+
+/** The portal's CSV upload: pick a customer and a file, see every row checked, then confirm. */
+const SHOWN_PROBLEMS = 500;
+
+const HEADER_STYLE_LABELS: Record<string, string> = {
+  'partner-center': 'Partner Center',
+  intune: 'Intune (Get-WindowsAutopilotInfo)',
+};
+
+export async function showPortalUpload(
+  request: HttpRequest,
+  _context: InvocationContext,
+  svc: Services,
+): Promise<HttpResponseInit> {
+  const visitor = await portalVisitor(request, svc);
+  if (isResponse(visitor)) return visitor;
+  return portalHtmlResponse(200, await uploadPage(svc, visitor, request.query.get('tenantId') ?? ''));
+}
+
+async function uploadPage(
+  svc: Services,
+  visitor: PortalVisitor,
+  selectedTenantId: string,
+  refusal?: { code: string; message: string; line?: number | undefined; fileName?: string },
+): Promise<string> {
+  const customers = (await listCustomers(svc.deps, visitor.principal))
+    .filter((c) => c.status === 'active')
+    .map((c) => ({
+      tenantId: c.tenantId,
+      domain: c.domain,
+      selected: c.tenantId === selectedTenantId.toLowerCase(),
+    }));
+  return renderPortalPage(
+    'portalUpload',
+    visitor,
+    { title: 'Upload devices', section: 'upload' },
+    { customers, refusal, csrf: visitor.csrf },
+  );
+}
+
+/** POST the file: read and check it, stage it, and show each row's problems; nothing is registered. */
+export async function postPortalUpload(
+  request: HttpRequest,
+  _context: InvocationContext,
+  svc: Services,
+): Promise<HttpResponseInit> {
+  const visitor = await portalVisitor(request, svc);
+  if (isResponse(visitor)) return visitor;
+  const form = await readFormData(request, MAX_UPLOAD_FORM_BYTES);
+  const fields = UploadFormSchema.parse(formFields(form));
+  assertCsrf(visitor.caller, fields.csrf, svc);
+  const customer = await getCustomer(svc.deps, visitor.principal, fields.tenantId);
+  const file = form.get('file');
+  if (!(file instanceof Blob) || file.size === 0) {
+    const refusal = { code: 'CsvFileMissing', message: 'Choose a CSV file to upload.' };
+    return portalHtmlResponse(400, await uploadPage(svc, visitor, fields.tenantId, refusal));
+  }
+  const fileName = 'name' in file && typeof file.name === 'string' ? file.name : 'upload.csv';
+  const checked = await checkUpload(portalDeps(svc), visitor.principal, {
+    tenantId: customer.tenantId,
+    fileName,
+    bytes: Buffer.from(await file.arrayBuffer()),
+  });
+  if (!checked.ok) {
+    const refusal = { ...checked.error, fileName };
+    return portalHtmlResponse(400, await uploadPage(svc, visitor, fields.tenantId, refusal));
+  }
+  const html = renderPortalPage(
+    'portalUploadChecked',
+    visitor,
+    { title: `Check ${fileName}`, section: 'upload' },
+    {
+      fileName,
+      customer,
+      headerStyle: HEADER_STYLE_LABELS[checked.headerStyle] ?? checked.headerStyle,
+      encoding: checked.encoding.toUpperCase(),
+      total: checked.total,
+      valid: checked.valid,
+      invalid: checked.problems.length,
+      problems: checked.problems.slice(0, SHOWN_PROBLEMS),
+      moreProblems: Math.max(0, checked.problems.length - SHOWN_PROBLEMS),
+      consentActive: checked.consent === 'active',
+      consentRevoked: checked.consent === 'revoked',
+      confirmUrl: `/api/portal/upload/${checked.upload.uploadId}/confirm`,
+      expiresAt: checked.upload.expiresAt.replace('T', ' ').slice(0, 16),
+      csrf: visitor.csrf,
+    },
+  );
+  return portalHtmlResponse(200, html);
+}
+
+/** POST confirm: the staged file becomes a batch (the same batch however often it is confirmed). */
+export async function postPortalUploadConfirm(
+  request: HttpRequest,
+  context: InvocationContext,
+  svc: Services,
+): Promise<HttpResponseInit> {
+  const visitor = await portalVisitor(request, svc);
+  if (isResponse(visitor)) return visitor;
+  const form = CsrfFormSchema.parse(formFields(await readFormData(request, DEFAULT_JSON_LIMIT)));
+  assertCsrf(visitor.caller, form.csrf, svc);
+  const { uploadId } = UploadIdParams.parse(request.params);
+  const batch = await confirmUpload(
+    { ...portalDeps(svc), ...invocationDeps(svc, context) },
+    visitor.principal,
+    uploadId,
+  );
+  return redirect(batchPagePath(batch));
+}
+
+function portalDeps(svc: Services): PortalDependencies {
+  return { ...svc.batchDeps, uploads: svc.uploads, readDeviceFile: readDeviceCsv };
+}
+
+app.http('portalUploadPage', {
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  route: 'portal/upload',
+  handler: pageHandler(showPortalUpload),
+});
+app.http('portalUploadCheck', {
+  methods: ['POST'],
+  authLevel: 'anonymous',
+  route: 'portal/upload',
+  handler: pageHandler(postPortalUpload),
+});
+app.http('portalUploadConfirm', {
+  methods: ['POST'],
+  authLevel: 'anonymous',
+  route: 'portal/upload/{uploadId}/confirm',
+  extraInputs: [df.input.durableClient()],
+  handler: pageHandler(postPortalUploadConfirm),
+});

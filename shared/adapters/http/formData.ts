@@ -1,0 +1,38 @@
+import type { HttpRequest } from '@azure/functions';
+import { DomainError } from '../../domain/domainError';
+
+/**
+ * Reads an HTML form post, URL-encoded or multipart (file uploads), as FormData, so that repeated
+ * fields (a group of checkboxes) and files keep their shape. The declared length is checked before
+ * anything is read.
+ */
+export async function readFormData(request: HttpRequest, maxBytes: number): Promise<FormData> {
+  const type = request.headers.get('content-type') ?? '';
+  if (!/^(?:application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type)) {
+    throw new DomainError(
+      'unsupportedMediaType',
+      'UnsupportedMediaType',
+      'Send the form as application/x-www-form-urlencoded or multipart/form-data.',
+    );
+  }
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (declared > maxBytes) {
+    throw new DomainError(
+      'tooLarge',
+      'PayloadTooLarge',
+      `The form is larger than the ${maxBytes.toLocaleString('en-US')} bytes this page accepts.`,
+    );
+  }
+  return request.formData();
+}
+
+/** A form's text fields as a plain object; a repeated field becomes an array. */
+export function formFields(form: FormData): Record<string, string | string[]> {
+  const fields: Record<string, string | string[]> = {};
+  for (const [name, value] of form.entries()) {
+    if (typeof value !== 'string') continue;
+    const earlier = fields[name];
+    fields[name] = earlier === undefined ? value : [...(Array.isArray(earlier) ? earlier : [earlier]), value];
+  }
+  return fields;
+}

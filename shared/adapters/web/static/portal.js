@@ -1,0 +1,83 @@
+// The partner portal's small enhancements. Every page works without them (links, forms, a refresh link).
+(function () {
+  'use strict';
+
+  // Copy buttons beside read-only invitation links.
+  document.querySelectorAll('input[data-copy]').forEach(function (input) {
+    var button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'secondary';
+    button.textContent = 'Copy link';
+    button.setAttribute('aria-label', input.getAttribute('data-copy-label') || 'Copy link');
+    var status = document.getElementById(input.getAttribute('data-copy-status') || '');
+    button.addEventListener('click', function () {
+      var done = function () {
+        button.textContent = 'Copied';
+        if (status) status.textContent = 'Link copied to the clipboard.';
+      };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(input.value).then(done, function () {
+          input.select();
+        });
+      } else {
+        input.focus();
+        input.select();
+        if (document.execCommand && document.execCommand('copy')) done();
+      }
+    });
+    input.insertAdjacentElement('afterend', button);
+  });
+
+  // A form that must not be sent twice (confirming an upload) disables its button once sent.
+  document.querySelectorAll('form[data-once]').forEach(function (form) {
+    form.addEventListener('submit', function () {
+      form.querySelectorAll('button[type=submit]').forEach(function (button) {
+        button.disabled = true;
+        button.textContent = button.getAttribute('data-busy') || button.textContent;
+      });
+    });
+  });
+
+  // Live progress of a batch: poll its status and update the bar; reload once it is final.
+  var live = document.querySelector('[data-status-url]');
+  if (live && live.getAttribute('data-final') !== 'true') {
+    var url = live.getAttribute('data-status-url');
+    var bar = live.querySelector('progress');
+    var set = function (name, value) {
+      live.querySelectorAll('[data-field="' + name + '"]').forEach(function (el) {
+        el.textContent = value;
+      });
+    };
+    var noscriptHint = document.querySelector('[data-refresh-hint]');
+    if (noscriptHint) noscriptHint.hidden = true;
+    var poll = function () {
+      fetch(url, { headers: { accept: 'application/json' }, credentials: 'same-origin' })
+        .then(function (response) {
+          if (!response.ok) throw new Error('HTTP ' + response.status);
+          return response.json();
+        })
+        .then(function (status) {
+          if (bar) {
+            bar.value = status.progress;
+            bar.textContent = status.progress + '%';
+          }
+          set('progress', status.progress + '%');
+          set('registered', status.registered.toLocaleString());
+          set('failed', status.failed.toLocaleString());
+          set('total', status.total.toLocaleString());
+          set('statusLabel', status.statusLabel);
+          live.setAttribute('data-status', status.status);
+          if (status.final) {
+            live.setAttribute('data-final', 'true');
+            window.location.reload();
+          } else {
+            window.setTimeout(poll, 1500);
+          }
+        })
+        .catch(function () {
+          window.setTimeout(poll, 5000);
+        });
+    };
+    window.setTimeout(poll, 1000);
+  }
+})();
