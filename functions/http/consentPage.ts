@@ -12,19 +12,15 @@ import { assertCsrf, authenticate, authenticateOptional } from '../../shared/ada
 import { pageHandler, prefersJson, redirect, signInUrl } from '../../shared/adapters/http/pageHandler';
 import { readForm } from '../../shared/adapters/http/requestBody';
 import { htmlResponse, renderPage } from '../../shared/adapters/web/pageRenderer';
+import { adminRoleLabel, partnerKindLabel, refusalText } from '../../shared/adapters/web/localizedLabels';
+import { translate } from '../../shared/adapters/web/messageCatalogs';
+import { pageLocale } from '../../shared/adapters/web/pageLocale';
 import { AcceptFormSchema, ConsentTokenParams } from '../../shared/contract/consentContract';
 import { toCustomer } from '../../shared/contract/customerContract';
-import { GLOBAL_ADMINISTRATOR_ROLE, adminRoleName } from '../../shared/domain/invitations/adminRoles';
-import { PARTNER_KIND_LABELS } from '../../shared/domain/partners/partner';
+import { GLOBAL_ADMINISTRATOR_ROLE } from '../../shared/domain/invitations/adminRoles';
 import { implicitlyAuthorizedProviders } from '../../shared/domain/partners/partnerRules';
 
-const REFUSAL_TITLES: Record<string, string> = {
-  GlobalAdministratorRequired: 'You need to be a Global Administrator',
-  CloudNativeAccountRequired: 'Sign in with a cloud-native account',
-  CustomerAccountRequired: "Sign in with your organisation's account",
-};
-
-/** GET <link>: the consent page, after signing in. */
+/** GET <link>: the consent page, after signing in, in the language the browser asks for (or ?lang=). */
 export async function showConsentPage(
   request: HttpRequest,
   _context: InvocationContext,
@@ -33,7 +29,9 @@ export async function showConsentPage(
   const { token } = ConsentTokenParams.parse(request.params);
   const { invitation, partner } = await openInvitationLink(svc.deps, token);
   const caller = await authenticateOptional(request, svc);
-  if (!caller) return redirect(signInUrl(svc, new URL(request.url).pathname));
+  const language = pageLocale(request);
+  const { locale } = language;
+  if (!caller) return redirect(signInUrl(svc, new URL(request.url).pathname), language.cookies);
 
   const { principal } = caller;
   const eligibility = consentEligibility(principal, invitation);
@@ -55,37 +53,43 @@ export async function showConsentPage(
   const tenantDomain =
     principal.kind === 'customer-user'
       ? ((await svc.deps.tenants.domainOf(principal.tenantId)) ?? principal.upn.split('@')[1])
-      : 'your organisation';
+      : translate(locale, 'consent.yourOrganisation');
+  const refusal = eligibility.eligible
+    ? undefined
+    : refusalText(locale, eligibility.code, eligibility.reason);
   const model = {
     partnerName: partner.name,
-    partnerKindLabel: PARTNER_KIND_LABELS[partner.kind],
+    partnerKindLabel: partnerKindLabel(locale, partner.kind),
     tenantDomain,
     isOem: invitation.kind === 'oem-authorization',
     providers: providerNames,
     providersPlural: providerNames.length > 1,
     delegatedAdmin: invitation.delegatedAdmin && {
-      roles: invitation.delegatedAdmin.roles.map(adminRoleName),
-      durationText: durationText(invitation.delegatedAdmin.duration),
+      roles: invitation.delegatedAdmin.roles.map((role) => adminRoleLabel(locale, role)),
+      duration: invitation.delegatedAdmin.duration,
       includesGlobalAdmin: invitation.delegatedAdmin.roles.includes(GLOBAL_ADMINISTRATOR_ROLE),
     },
     eligible: eligibility.eligible,
-    refusalTitle: eligibility.eligible
-      ? ''
-      : (REFUSAL_TITLES[eligibility.code] ?? 'You cannot accept this request'),
-    refusalReason: eligibility.eligible ? '' : eligibility.reason,
+    refusalTitle: refusal?.title ?? '',
+    refusalReason: refusal?.reason ?? '',
     actionUrl: new URL(request.url).pathname,
     csrf: caller.session ? svc.sessions.csrfToken(caller.session) : '',
   };
   const html = renderPage(
     'consent',
     {
-      title: `${partner.name} asks for your permission`,
+      title: translate(locale, 'consent.title', { partner: partner.name }),
       signedInAs: upnOf(principal),
       switchAccountUrl: signInUrl(svc, new URL(request.url).pathname),
+      locale,
+      languageLinks: language.languageLinks,
     },
     model,
   );
-  return htmlResponse(eligibility.eligible ? 200 : 403, html);
+  return {
+    ...htmlResponse(eligibility.eligible ? 200 : 403, html, { 'content-language': locale }),
+    cookies: language.cookies,
+  };
 }
 
 /** POST <link>: accepts, from the page's form (cookie + CSRF) or from a client with a Bearer user token. */
@@ -115,37 +119,29 @@ export async function acceptConsent(
     result.providers.map(async (p) => (await svc.deps.partners.get(p.partnerId))?.name ?? p.partnerId),
   );
   const grant = result.relationship.delegatedAdmin;
+  // No switcher here: its links would lead back to the form, not to this answer to a POST.
+  const { locale } = pageLocale(request);
   const html = renderPage(
     'consentAccepted',
-    { title: `${result.partner.name} is authorised`, signedInAs: upnOf(caller.principal) },
+    {
+      title: translate(locale, 'accepted.title', { partner: result.partner.name }),
+      signedInAs: upnOf(caller.principal),
+      locale,
+    },
     {
       partnerName: result.partner.name,
       tenantDomain: result.relationship.domain,
       providers: providerNames,
-      delegatedRoles: grant?.roles.map(adminRoleName) ?? [],
-      delegatedUntil: grant?.expiresAt.slice(0, 10) ?? '',
+      delegatedRoles: grant?.roles.map((role) => adminRoleLabel(locale, role)) ?? [],
+      delegatedUntil: grant?.expiresAt ?? '',
       adminUrl: '/api/tenant/partners',
     },
   );
-  return htmlResponse(200, html);
+  return htmlResponse(200, html, { 'content-language': locale });
 }
 
 function upnOf(principal: { kind: string; upn?: string; partnerId?: string }): string {
   return principal.upn ?? principal.partnerId ?? '';
-}
-
-function durationText(duration: string): string {
-  const units: [RegExp, string][] = [
-    [/(\d+)Y/, 'year'],
-    [/(\d+)M/, 'month'],
-    [/(\d+)W/, 'week'],
-    [/(\d+)D/, 'day'],
-  ];
-  const parts = units.flatMap(([re, unit]) => {
-    const n = Number(re.exec(duration)?.[1] ?? 0);
-    return n > 0 ? [`${n} ${unit}${n === 1 ? '' : 's'}`] : [];
-  });
-  return parts.join(' ') || duration;
 }
 
 app.http('consentPage', {

@@ -12,22 +12,30 @@ import { assertCsrf, authenticate, authenticateOptional } from '../../shared/ada
 import { pageHandler, redirect, signInUrl } from '../../shared/adapters/http/pageHandler';
 import { readForm } from '../../shared/adapters/http/requestBody';
 import { htmlResponse, renderPage } from '../../shared/adapters/web/pageRenderer';
+import { adminRoleLabel, partnerKindLabel } from '../../shared/adapters/web/localizedLabels';
+import { translate } from '../../shared/adapters/web/messageCatalogs';
+import { pageLocale } from '../../shared/adapters/web/pageLocale';
 import { PartnerIdParams, toTenantPartner } from '../../shared/contract/tenantAdminContract';
 import { assertGlobalAdministrator } from '../../shared/domain/identity/principal';
 
-const MESSAGES: Record<string, string> = {
-  revoked: 'The partner relationship was revoked.',
-  dapRemoved: 'Delegated administration permissions were removed.',
+const DONE_MESSAGES: Record<string, string> = {
+  revoked: 'admin.done.revoked',
+  dapRemoved: 'admin.done.dapRemoved',
 };
 
-/** The customer admin's page: every partner relationship, with remove-DAP and revoke buttons. */
+/**
+ * The customer admin's page: every partner relationship, with remove-DAP and revoke buttons, in the
+ * browser's language (or ?lang=). Someone who is not a Global Administrator gets the localized error page.
+ */
 export async function showTenantAdminPage(
   request: HttpRequest,
   _context: InvocationContext,
   svc: Services,
 ): Promise<HttpResponseInit> {
   const caller = await authenticateOptional(request, svc);
-  if (!caller) return redirect(signInUrl(svc, '/api/tenant/partners'));
+  const language = pageLocale(request);
+  const { locale } = language;
+  if (!caller) return redirect(signInUrl(svc, '/api/tenant/partners'), language.cookies);
   const { principal } = caller;
   assertGlobalAdministrator(principal);
   const now = svc.deps.clock.now();
@@ -35,20 +43,24 @@ export async function showTenantAdminPage(
     const item = toTenantPartner(p, now);
     return {
       ...item,
-      relationshipLabel: `${item.relationship === 'oem' ? 'OEM authorisation' : 'Reseller relationship'}, ${item.authorization}`,
-      statusLabel:
-        item.status === 'active' ? 'Active' : `Revoked ${item.revokedAt?.slice(0, 10) ?? ''}`.trim(),
-      delegatedUntil: item.delegatedAdmin?.expiresAt.slice(0, 10) ?? '',
+      partnerKind: partnerKindLabel(locale, p.partner?.kind),
+      relationshipLabel: translate(locale, `admin.relationship.${item.relationship}`, {
+        authorization: translate(locale, `admin.authorization.${item.authorization}`),
+      }),
+      roleNames: item.delegatedAdmin?.roles.map((role) => adminRoleLabel(locale, role.id)) ?? [],
     };
   });
-  const message = MESSAGES[request.query.get('done') ?? ''];
+  const doneKey = DONE_MESSAGES[request.query.get('done') ?? ''];
+  const message = doneKey && translate(locale, doneKey);
   const html = renderPage(
     'tenantAdmin',
     {
-      title: 'Your partners',
+      title: translate(locale, 'admin.title'),
       signedInAs: principal.upn,
       switchAccountUrl: signInUrl(svc, '/api/tenant/partners'),
       wide: true,
+      locale,
+      languageLinks: language.languageLinks,
     },
     {
       tenantDomain: (await svc.deps.tenants.domainOf(principal.tenantId)) ?? principal.upn.split('@')[1],
@@ -57,7 +69,7 @@ export async function showTenantAdminPage(
       csrf: caller.session ? svc.sessions.csrfToken(caller.session) : '',
     },
   );
-  return htmlResponse(200, html);
+  return { ...htmlResponse(200, html, { 'content-language': locale }), cookies: language.cookies };
 }
 
 export async function postRevokeFromPage(

@@ -2,6 +2,8 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/fu
 import Negotiator from 'negotiator';
 import type { Services } from '../../compositionRoot';
 import { services } from '../../compositionRoot';
+import { errorPageText } from '../web/localizedLabels';
+import { pageLocale } from '../web/pageLocale';
 import { htmlResponse, renderPage } from '../web/pageRenderer';
 import { problemResponse, toProblem } from './problem';
 
@@ -17,15 +19,6 @@ export function prefersJson(request: HttpRequest): boolean {
   return negotiator.mediaType(['text/html', 'application/json', 'application/problem+json']) !== 'text/html';
 }
 
-const HEADINGS: Record<number, string> = {
-  400: 'This request could not be completed',
-  401: 'Please sign in',
-  403: 'You cannot do this',
-  404: 'This link is not valid',
-  410: 'This link can no longer be used',
-  500: 'Something went wrong',
-};
-
 /** Wraps a page: errors become a readable page (or problem+json for API clients), never a stack trace. */
 export function pageHandler(fn: PageFunction) {
   return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
@@ -34,16 +27,15 @@ export function pageHandler(fn: PageFunction) {
     } catch (error) {
       if (prefersJson(request)) return problemResponse(error, context);
       const problem = toProblem(error, context);
+      // The error page speaks the page's language; codes the catalogs do not know keep their English detail.
+      const { locale } = pageLocale(request);
+      const text = errorPageText(locale, problem);
       const html = renderPage(
         'error',
-        { title: HEADINGS[problem.status] ?? 'Error' },
-        {
-          heading: HEADINGS[problem.status] ?? 'This request could not be completed',
-          message: problem.detail,
-          code: problem.code,
-        },
+        { title: text.title, locale },
+        { heading: text.heading, message: text.message, code: problem.code },
       );
-      return htmlResponse(problem.status, html);
+      return htmlResponse(problem.status, html, { 'content-language': locale });
     }
   };
 }

@@ -1,10 +1,15 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
+import type { LanguageLink } from './pageLocale';
+import type { Locale } from './locales';
+import { DEFAULT_LOCALE, directionOf } from './locales';
+import { createTemplateEngine } from './templateHelpers';
 
 /**
  * Server-rendered pages: Handlebars templates from ./templates, HTML-escaped by default; every page is
- * wrapped in layout.hbs. Templates are compiled once per process.
+ * wrapped in layout.hbs. Templates are compiled once per process. Pages speak the frame's `locale`
+ * (English when a page passes none) through the `t` helper and the catalogs in ./locales.
  */
 const TEMPLATE_DIR_PARTS = ['shared', 'adapters', 'web', 'templates'];
 
@@ -25,8 +30,7 @@ let compiled: Map<string, Handlebars.TemplateDelegate> | undefined;
 function templates(): Map<string, Handlebars.TemplateDelegate> {
   if (compiled) return compiled;
   const dir = templateDir();
-  const engine = Handlebars.create();
-  engine.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  const engine = createTemplateEngine('html');
   compiled = new Map();
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.hbs'))) {
     compiled.set(
@@ -43,6 +47,10 @@ export interface PageFrame {
   /** Where to go to sign in with another account (a refusal often asks for one). */
   readonly switchAccountUrl?: string | undefined;
   readonly wide?: boolean;
+  /** The page's language; English when absent. */
+  readonly locale?: Locale | undefined;
+  /** The language switcher's links (see pageLocale); no switcher when absent. */
+  readonly languageLinks?: readonly LanguageLink[] | undefined;
 }
 
 export function renderPage(name: string, frame: PageFrame, model: object): string {
@@ -50,7 +58,12 @@ export function renderPage(name: string, frame: PageFrame, model: object): strin
   const page = all.get(name);
   const layout = all.get('layout');
   if (!page || !layout) throw new Error(`No template "${name}"`);
-  return layout({ ...frame, body: new Handlebars.SafeString(page(model)) });
+  const locale = frame.locale ?? DEFAULT_LOCALE;
+  const data = { locale };
+  return layout(
+    { ...frame, locale, dir: directionOf(locale), body: new Handlebars.SafeString(page(model, { data })) },
+    { data },
+  );
 }
 
 export function htmlResponse(status: number, html: string, headers: Record<string, string> = {}) {

@@ -171,15 +171,21 @@ describe('consent page in a browser', () => {
           (el as unknown as { ownerDocument: { activeElement: unknown } }).ownerDocument.activeElement === el,
       );
 
-    // The header's "Sign in as someone else" link comes first, then the form.
-    await page.keyboard.press('Tab');
-    expect(
-      await page.evaluate(
+    // The header's "Sign in as someone else" link comes first, then the four languages, then the form.
+    const focusedText = () =>
+      page.evaluate(
         () =>
           (globalThis as unknown as { document: { activeElement: { textContent: string } } }).document
             .activeElement.textContent,
-      ),
-    ).toBe('Sign in as someone else');
+      );
+    await page.keyboard.press('Tab');
+    expect(await focusedText()).toBe('Sign in as someone else');
+    const languages: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      await page.keyboard.press('Tab');
+      languages.push(await focusedText());
+    }
+    expect(languages).toEqual(['English', 'Français', 'Deutsch', 'עברית']);
     await page.keyboard.press('Tab');
     expect(await isFocused('Yes')).toBe(true);
     await page.keyboard.press('Space');
