@@ -2,6 +2,8 @@
  * The app's entry point (package.json "main"): importing a module registers its functions with the
  * host, exactly as the Azure Functions Node.js v4 programming model expects.
  */
+// First: every invocation after it runs in its telemetry scope (invocation and orchestration IDs).
+import '../shared/adapters/telemetry/invocationHooks';
 import './http/health';
 import './http/openApi';
 import './http/devIdentity';

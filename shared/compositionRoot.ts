@@ -8,6 +8,7 @@ import { BrowserSessions } from './adapters/identity/browserSession';
 import { DevIssuer } from './adapters/identity/devIssuer';
 import { EntraSignIn } from './adapters/identity/entraSignIn';
 import { EntraTokenVerifier } from './adapters/identity/entraTokenVerifier';
+import { appTelemetry } from './adapters/telemetry/appTelemetry';
 import { AuditTableLog } from './adapters/tables/auditTableLog';
 import { DevDirectoryTable } from './adapters/tables/devDirectoryTable';
 import { InvitationTableRepository } from './adapters/tables/invitationTableRepository';
@@ -100,6 +101,7 @@ export async function buildServices(cfg: AppConfig): Promise<Services> {
       url: (token) => `${cfg.publicBaseUrl}/api/consent/${token}`,
     },
     invitationTtlDays: cfg.invitationTtlDays,
+    telemetry: appTelemetry(cfg),
   };
   const batchDeps: BatchDependencies = {
     ...deps,

@@ -4,6 +4,7 @@ import type { ConsentEvents } from './ports/consentEvents';
 import type { InvitationRepository } from './ports/invitationRepository';
 import type { PartnerDirectory } from './ports/partnerDirectory';
 import type { RelationshipRepository } from './ports/relationshipRepository';
+import type { Telemetry } from './ports/telemetry';
 import type { TenantDirectory } from './ports/tenantDirectory';
 
 /** Everything the use cases need from the outside world, wired once by the composition root. */
@@ -19,6 +20,8 @@ export interface Dependencies {
   readonly links: InvitationLinks;
   /** How long a link lives when the partner does not say. */
   readonly invitationTtlDays: number;
+  /** Operators' events (Application Insights); absent in tests that do not look at them. */
+  readonly telemetry?: Telemetry;
 }
 
 export interface InvitationLinks {

@@ -37,10 +37,28 @@ const ConfigSchema = z
       .regex(/^P(?:\d+D)?(?:T(?:\d+H)?(?:\d+M)?(?:\d+S)?)?$/, 'an ISO 8601 duration such as P14D or PT30S')
       .default('P14D'),
     WEBSITE_INSTANCE_ID: z.string().optional(),
+    WEBSITE_HOSTNAME: z.string().optional(),
+    WEBSITE_SITE_NAME: z.string().optional(),
     AZURE_CLIENT_ID: z.string().optional(),
+    APPLICATIONINSIGHTS_CONNECTION_STRING: z
+      .string()
+      .refine(
+        (v) =>
+          /(^|;)\s*InstrumentationKey=[^;]+/i.test(v) &&
+          /(^|;)\s*IngestionEndpoint=https?:\/\/[^;]+/i.test(v),
+        'must be an Application Insights connection string with InstrumentationKey and IngestionEndpoint',
+      )
+      .optional(),
+    APPLICATIONINSIGHTS_AUTHENTICATION_STRING: z
+      .string()
+      .regex(
+        /^(ClientId=[^;]+;)?Authorization=AAD$/i,
+        'must be "Authorization=AAD" or "ClientId=<id>;Authorization=AAD"',
+      )
+      .optional(),
   })
   .superRefine((env, ctx) => {
-    if (env.AUTH_MODE === 'dev' && env.WEBSITE_INSTANCE_ID) {
+    if (env.AUTH_MODE === 'dev' && runsInAzure(env)) {
       ctx.addIssue({
         code: 'custom',
         path: ['AUTH_MODE'],
@@ -62,6 +80,22 @@ const ConfigSchema = z
     }
   });
 
+/**
+ * App Service and Functions set WEBSITE_INSTANCE_ID on their workers and WEBSITE_HOSTNAME to the app's
+ * host name; Core Tools sets WEBSITE_HOSTNAME too, but to localhost, which is not Azure.
+ */
+function runsInAzure(env: {
+  WEBSITE_INSTANCE_ID?: string | undefined;
+  WEBSITE_HOSTNAME?: string | undefined;
+}) {
+  if (env.WEBSITE_INSTANCE_ID) return true;
+  const host = env.WEBSITE_HOSTNAME?.replace(/:\d+$/, '').toLowerCase();
+  return host !== undefined && !['localhost', '127.0.0.1', '[::1]', '0.0.0.0'].includes(host);
+}
+
+/** The name of every setting the app reads. */
+export const CONFIG_SETTINGS: readonly string[] = Object.keys(ConfigSchema.shape);
+
 export interface AppConfig {
   readonly authMode: 'dev' | 'entra';
   readonly storage: { readonly connectionString?: string; readonly tableEndpoint?: string };
@@ -76,6 +110,13 @@ export interface AppConfig {
   readonly consentDeadline: string;
   /** The user-assigned managed identity's client ID (Azure); unset locally, where az login is used. */
   readonly managedIdentityClientId: string | undefined;
+  /** Custom events to Application Insights; without a connection string they are log lines only. */
+  readonly telemetry: {
+    readonly connectionString: string | undefined;
+    /** Ingestion with an Entra ID token (local auth is off on the resource). */
+    readonly entraAuth: boolean;
+    readonly roleName: string;
+  };
 }
 
 export class ConfigError extends Error {
@@ -112,6 +153,11 @@ export function parseConfig(env: NodeJS.ProcessEnv): AppConfig {
     invitationTtlDays: e.INVITATION_TTL_DAYS,
     consentDeadline: e.CONSENT_DEADLINE,
     managedIdentityClientId: e.AZURE_CLIENT_ID,
+    telemetry: {
+      connectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING,
+      entraAuth: e.APPLICATIONINSIGHTS_AUTHENTICATION_STRING !== undefined,
+      roleName: e.WEBSITE_SITE_NAME ?? 'partner-consent',
+    },
   };
 }
 

@@ -90,6 +90,47 @@ describe('configuration', () => {
     ).toContain('AUTH_MODE');
   });
 
+  it('when the platform names the app by its host name only (no instance ID), then the dev issuer is refused too', () => {
+    expect(
+      configError({ STORAGE_CONNECTION_STRING: STORAGE, WEBSITE_HOSTNAME: 'func-abc.azurewebsites.net' })
+        .message,
+    ).toMatch(/AUTH_MODE: .*refused/);
+  });
+
+  it.each(['localhost:7071', '127.0.0.1:7071'])(
+    'when Core Tools sets WEBSITE_HOSTNAME=%s, then that is not Azure and dev mode is accepted',
+    (host) => {
+      expect(parseConfig({ STORAGE_CONNECTION_STRING: STORAGE, WEBSITE_HOSTNAME: host }).authMode).toBe(
+        'dev',
+      );
+    },
+  );
+
+  it('when Application Insights settings are given, then telemetry goes there with Entra ID auth under the site name', () => {
+    const config = parseConfig({
+      STORAGE_CONNECTION_STRING: STORAGE,
+      APPLICATIONINSIGHTS_CONNECTION_STRING:
+        'InstrumentationKey=00000000-0000-4000-8000-000000000000;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/',
+      APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=abc;Authorization=AAD',
+      WEBSITE_SITE_NAME: 'func-abc',
+    });
+
+    expect(config.telemetry).toEqual({
+      connectionString: expect.stringContaining('IngestionEndpoint='),
+      entraAuth: true,
+      roleName: 'func-abc',
+    });
+  });
+
+  it.each([
+    ['APPLICATIONINSIGHTS_CONNECTION_STRING', 'InstrumentationKey=abc'],
+    ['APPLICATIONINSIGHTS_AUTHENTICATION_STRING', 'Authorization=Key'],
+  ])('when %s is %j, then the app refuses to start and names it', (name, value) => {
+    expect(configError({ STORAGE_CONNECTION_STRING: STORAGE, [name]: value }).message).toContain(
+      `${name}: must be`,
+    );
+  });
+
   it('when AUTH_MODE=entra runs in Azure with its keys, then it is accepted', () => {
     const config = parseConfig({
       STORAGE_CONNECTION_STRING: STORAGE,

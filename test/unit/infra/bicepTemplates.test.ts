@@ -178,17 +178,23 @@ const KEY_VAULT_REFERENCE = /^'@Microsoft\.KeyVault\(SecretUri=\$\{\w+\}\)'$/;
 /**
  * What the app would find in its environment. A string literal is itself; an interpolation has each
  * `${…}` replaced by "placeholder"; a bare expression (a parameter or a module output, known only at
- * deployment) stands for a URL-shaped value; a Key Vault reference resolves, as the platform does, to
+ * deployment) stands for a URL-shaped value (the connection string for one of its own shape); a Key Vault reference resolves, as the platform does, to
  * the secret: 32 random bytes in base64, as the azd preprovision hook makes them. WEBSITE_INSTANCE_ID is
  * added because the platform sets it on every instance: with it, dev mode is refused.
  */
+/** Bare expressions whose value is not a URL: what the platform would hand the app. */
+const BARE_EXPRESSION_VALUES: Record<string, string> = {
+  APPLICATIONINSIGHTS_CONNECTION_STRING:
+    'InstrumentationKey=00000000-0000-4000-8000-000000000000;IngestionEndpoint=https://placeholder.invalid/;ApplicationId=placeholder',
+};
+
 function environmentOf(settings: Setting[]): Record<string, string> {
   const env: Record<string, string> = { WEBSITE_INSTANCE_ID: 'placeholder-instance' };
   for (const { name, expression } of settings) {
     if (KEY_VAULT_REFERENCE.test(expression)) env[name] = randomBytes(32).toString('base64');
     else if (/^'.*'$/.test(expression))
       env[name] = expression.slice(1, -1).replace(/\$\{[^}]*\}/g, 'placeholder');
-    else env[name] = 'https://placeholder.invalid/';
+    else env[name] = BARE_EXPRESSION_VALUES[name] ?? 'https://placeholder.invalid/';
   }
   return env;
 }

@@ -1,0 +1,291 @@
+import { readFileSync } from 'node:fs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { readDeviceCsv } from '../../../shared/adapters/csv/deviceCsvReader';
+import { encodeHardwareHash } from '../../../shared/domain/devices';
+import { ApiClient } from '../../support/apiClient';
+import type { Json } from '../../support/batchHelpers';
+import { newPkids, newTuple } from '../../support/batchHelpers';
+import { launchBrowser, saveScreenshot, signInAs } from '../../support/browser';
+import type { LocalHostProcess } from '../../support/localHostProcess';
+import { startLocalHostProcess } from '../../support/localHostProcess';
+
+/**
+ * The partner portal in headless Chromium against the local host: an indirect reseller's agent invites a
+ * customer, uploads CSV files the way partners' tools write them, checks them, confirms, and watches the
+ * batch finish; its provider sees the batch too.
+ */
+const RESELLER_AGENT = 'agent@northwind-reseller.example';
+const PROVIDER_AGENT = 'agent@fabrikam-distribution.example';
+const PC_HEADER = 'Device serial number,Windows product ID,Hardware hash,Manufacturer name,Device model';
+const INTUNE_HEADER = 'Device Serial Number,Windows Product ID,Hardware Hash,Group Tag,Assigned User';
+
+// Each test uploads, confirms and waits for a durable batch to finish: longer than jest's 5 s default.
+jest.setTimeout(120_000);
+
+let host: LocalHostProcess;
+let api: ApiClient;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let providerToken: string;
+
+beforeAll(async () => {
+  const [started, launched] = await Promise.allSettled([startLocalHostProcess(), launchBrowser()]);
+  if (launched.status === 'fulfilled') browser = launched.value;
+  if (started.status === 'fulfilled') host = started.value;
+  if (started.status === 'rejected') throw started.reason;
+  if (launched.status === 'rejected') throw launched.reason;
+  api = new ApiClient(host.baseUrl);
+  providerToken = await api.partnerToken('fabrikam-distribution');
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.stop();
+});
+
+beforeEach(async () => {
+  context = await browser.newContext({ acceptDownloads: true });
+  page = await context.newPage();
+});
+
+afterEach(async () => {
+  await context?.close();
+});
+
+const crlf = (...lines: string[]) => lines.map((line) => `${line}\r\n`).join('');
+const utf16leWithBom = (text: string) =>
+  Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+
+/**
+ * A fresh tenant whose admin accepted the reseller's invitation, created on the portal's customers page
+ * by the reseller's agent (who stays signed in on `page`).
+ */
+async function resellerCustomer(): ReturnType<ApiClient['newTenant']> {
+  const tenant = await api.newTenant();
+  await page.goto(`${host.baseUrl}/api/portal/customers`);
+  await signInAs(page, RESELLER_AGENT);
+  await page.getByRole('heading', { name: 'Customers', level: 1 }).waitFor();
+  await page.getByLabel("Customer's email (optional)").fill(`admin@${tenant.domain}`);
+  await Promise.all([
+    page.waitForURL(/done=created/),
+    page.getByRole('button', { name: 'Create invitation' }).click(),
+  ]);
+  const created = page.locator('tr.highlight');
+  await created.getByRole('button', { name: 'Copy the invitation link' }).waitFor();
+  const url = await created.getByLabel('Invitation link', { exact: true }).inputValue();
+  expect(url).toMatch(/\/api\/consent\/northwind-reseller\./);
+  const accepted = await api.request('POST', url, {
+    token: await api.userToken(tenant.admin),
+    form: { consent: 'yes' },
+    headers: { accept: 'application/json' },
+  });
+  expect(accepted.status).toBe(200);
+  return tenant;
+}
+
+/** Chooses the customer and the file on the upload page and presses "Check file". */
+async function checkFile(tenantId: string, name: string, bytes: Buffer): Promise<void> {
+  await page.goto(`${host.baseUrl}/api/portal/upload?tenantId=${tenantId}`);
+  await page.getByLabel('CSV file').setInputFiles({ name, mimeType: 'text/csv', buffer: bytes });
+  await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/api/portal/upload') && r.request().method() === 'POST'),
+    page.getByRole('button', { name: 'Check file' }).click(),
+  ]);
+}
+
+async function stat(testId: string): Promise<string> {
+  return page.getByTestId(testId).innerText();
+}
+
+/** Presses "Register N devices" and waits on the batch page until the batch is final (the page reloads). */
+async function confirmAndWatch(devices: number): Promise<void> {
+  await Promise.all([
+    page.waitForURL(/\/api\/portal\/batches\//),
+    page.getByRole('button', { name: `Register ${devices} devices` }).click(),
+  ]);
+  await page.locator('[data-status-url][data-final="true"]').waitFor({ timeout: 60_000 });
+}
+
+async function deviceChecks(tenantId: string, devices: object[]): Promise<Json[]> {
+  const res = await api.request<Json>('POST', `/api/v1/customers/${tenantId}/deviceBatches/validate`, {
+    token: providerToken,
+    json: { devices },
+  });
+  expect(res.status).toBe(200);
+  return res.body.devices as Json[];
+}
+
+describe('partner portal in a browser', () => {
+  it("when an indirect reseller's agent uploads a Partner Center CSV and a UTF-16 LE Intune CSV, then each is checked, registered and watched to the end, and the provider sees the batches", async () => {
+    const tenant = await resellerCustomer();
+
+    // Partner Center's template, UTF-8 with CRLF: two tuples and a product key.
+    const [t1, t2] = [newTuple(), newTuple()];
+    const [pkid] = newPkids(1);
+    const partnerCenter = Buffer.from(
+      crlf(
+        PC_HEADER,
+        `${t1.serialNumber},,,${t1.oemManufacturerName},${t1.modelName}`,
+        `"${t2.serialNumber}",,,"${t2.oemManufacturerName}","${t2.modelName}"`,
+        `,${pkid},,,`,
+      ),
+      'utf8',
+    );
+    await checkFile(tenant.tenantId, 'partner-center.csv', partnerCenter);
+    await page.getByRole('heading', { name: 'Check partner-center.csv' }).waitFor();
+    expect([await stat('total'), await stat('valid'), await stat('invalid')]).toEqual(['3', '3', '0']);
+    await saveScreenshot(page, 'portal-upload-checked');
+    await confirmAndWatch(3);
+    const progress = page.locator('#batch-progress');
+    expect(await progress.getAttribute('value')).toBe('100');
+    await page.getByRole('heading', { name: 'Status: Finished' }).waitFor();
+    expect(await page.locator('#devices tbody tr[data-status="registered"]').count()).toBe(3);
+    await saveScreenshot(page, 'portal-batch-finished');
+
+    // Intune's header as Get-WindowsAutopilotInfo writes it with Windows PowerShell: UTF-16 LE with a BOM.
+    const hashed = [newTuple(), newTuple()];
+    const intuneRows = hashed.map((t) => {
+      const hash = encodeHardwareHash({
+        serialNumber: t.serialNumber,
+        manufacturer: t.oemManufacturerName,
+        model: t.modelName,
+      });
+      return `${t.serialNumber},,${hash},Kiosk,`;
+    });
+    await checkFile(tenant.tenantId, 'AutopilotHWID.csv', utf16leWithBom(crlf(INTUNE_HEADER, ...intuneRows)));
+    await page.getByText('UTF-16LE').first().waitFor();
+    expect([await stat('total'), await stat('valid')]).toEqual(['2', '2']);
+    await confirmAndWatch(2);
+    await page.getByRole('heading', { name: 'Status: Finished' }).waitFor();
+    expect(await page.locator('#devices tbody tr[data-status="registered"]').count()).toBe(2);
+
+    // Registered for real: the provider's API now finds every device already assigned to this tenant.
+    const checks = await deviceChecks(tenant.tenantId, [
+      t1,
+      { productKey: pkid },
+      {
+        serialNumber: hashed[0]!.serialNumber,
+        oemManufacturerName: 'Contoso Hardware',
+        modelName: 'Surface-ish 9',
+      },
+    ]);
+    expect(checks.map((c) => c.errorCode)).toEqual([
+      'ZtdDeviceAlreadyAssigned',
+      'ZtdDeviceAlreadyAssigned',
+      'ZtdDeviceAlreadyAssigned',
+    ]);
+
+    // The provider's agent sees both of its reseller's batches for this customer.
+    const providerContext = await browser.newContext();
+    try {
+      const providerPage = await providerContext.newPage();
+      await providerPage.goto(`${host.baseUrl}/api/portal/customers/${tenant.tenantId}`);
+      await signInAs(providerPage, PROVIDER_AGENT);
+      const rows = providerPage.locator('table.data tbody tr');
+      await rows.first().waitFor();
+      expect(await rows.count()).toBe(2);
+      expect(await rows.allInnerTexts()).toEqual([
+        expect.stringContaining('Northwind'),
+        expect.stringContaining('Northwind'),
+      ]);
+      await Promise.all([
+        providerPage.waitForURL(/\/api\/portal\/batches\//),
+        rows.first().getByRole('link').click(),
+      ]);
+      await providerPage.getByRole('heading', { name: 'Status: Finished' }).waitFor();
+      await saveScreenshot(providerPage, 'portal-provider-sees-reseller-batch');
+    } finally {
+      await providerContext.close();
+    }
+  });
+
+  it('when a file has bad rows, then each is shown with its line and reason and nothing is registered', async () => {
+    const tenant = await resellerCustomer();
+    const good = newTuple();
+    const [pkid] = newPkids(1);
+    const bad = Buffer.from(
+      crlf(
+        PC_HEADER,
+        `${good.serialNumber},,,${good.oemManufacturerName},${good.modelName}`,
+        `,${pkid},,,`,
+        ',,,Contoso Hardware,',
+        `,,not-a-hash,,`,
+        `${good.serialNumber},,,${good.oemManufacturerName},${good.modelName}`,
+      ),
+      'utf8',
+    );
+    await checkFile(tenant.tenantId, 'bad.csv', bad);
+    await page.locator('#problems').waitFor();
+    expect([await stat('total'), await stat('valid'), await stat('invalid')]).toEqual(['5', '2', '3']);
+    const problems = await page
+      .locator('#problems tbody tr')
+      .evaluateAll((rows) =>
+        rows.map((row) => [...row.querySelectorAll('td')].slice(0, 2).map((td) => td.textContent?.trim())),
+      );
+    expect(problems).toEqual([
+      ['4', expect.stringMatching(/^MissingZtdSerialNumberAndProductKey|^InvalidZtdRequestBody/)],
+      ['5', expect.stringMatching(/^InvalidZtdHardwareHash/)],
+      ['6', expect.stringMatching(/^ZtdDeviceDuplicated/)],
+    ]);
+    await saveScreenshot(page, 'portal-upload-row-errors');
+
+    // A file that cannot be read at all says why, and which header was expected.
+    await checkFile(tenant.tenantId, 'wrong-header.csv', Buffer.from(crlf('Serial,PKID', 'A,1'), 'utf8'));
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.innerText()).toMatch(
+      /CsvUnknownHeader[\s\S]*|Device serial number,Windows product ID/,
+    );
+    expect(await alert.innerText()).toContain('Nothing was registered');
+
+    // Nothing was registered and no batch exists: the devices are still free, the customer has no batches.
+    const checks = await deviceChecks(tenant.tenantId, [good, { productKey: pkid }]);
+    expect(checks.map((c) => c.status)).toEqual(['valid', 'valid']);
+    await page.goto(`${host.baseUrl}/api/portal/customers/${tenant.tenantId}`);
+    await page.getByText('No device batches for this customer yet.').waitFor();
+  });
+
+  it('when some rows fail, then the failed rows download as a CSV that reads back with their reasons, and the filter shows only them', async () => {
+    const tenant = await resellerCustomer();
+    const good = [newTuple(), newTuple()];
+    const [bad1] = newPkids(1);
+    const file = Buffer.from(
+      crlf(
+        PC_HEADER,
+        ...good.map((t) => `${t.serialNumber},,,${t.oemManufacturerName},${t.modelName}`),
+        `SN-missing-model,${bad1!.slice(0, 5)},,Contoso Hardware,`,
+      ),
+      'utf8',
+    );
+    await checkFile(tenant.tenantId, 'mixed.csv', file);
+    expect([await stat('valid'), await stat('invalid')]).toEqual(['2', '1']);
+    await confirmAndWatch(2);
+    await page.getByRole('heading', { name: 'Status: Finished with errors' }).waitFor();
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Download failed rows (CSV)' }).click(),
+    ]);
+    const read = readDeviceCsv(readFileSync((await download.path())!));
+    if (!read.ok) throw new Error(read.error.message);
+    expect(read.devices.map((row) => row.device)).toEqual([
+      {
+        serialNumber: 'SN-missing-model',
+        productKey: bad1!.slice(0, 5),
+        oemManufacturerName: 'Contoso Hardware',
+      },
+    ]);
+    const text = readFileSync((await download.path())!, 'utf8');
+    expect(text.split('\r\n')[0]).toBe(`\uFEFF${PC_HEADER},Error`);
+
+    await page.getByLabel('Device status').selectOption('failed');
+    await Promise.all([
+      page.waitForURL(/status=failed/),
+      page.getByRole('button', { name: 'Apply filters' }).click(),
+    ]);
+    const rows = page.locator('#devices tbody tr');
+    expect(await rows.count()).toBe(1);
+    expect(await rows.first().getAttribute('data-status')).toBe('failed');
+  });
+});
