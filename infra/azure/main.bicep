@@ -141,5 +141,7 @@ output FUNCTION_APP_NAME string = functionApp.outputs.name
 output FUNCTION_APP_URL string = functionApp.outputs.url
 output API_BASE_URL string = '${functionApp.outputs.url}/api'
 output OPENAPI_URL string = '${functionApp.outputs.url}/api/openapi.json'
+// The Web redirect URI to register on the Entra app for the browser sign-in (see README).
+output ENTRA_REDIRECT_URI string = '${functionApp.outputs.url}/api/auth/callback'
 output KEY_VAULT_NAME string = keyVault.outputs.name
 output EMAIL_SENDER_ADDRESS string = email.outputs.senderAddress

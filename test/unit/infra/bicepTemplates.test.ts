@@ -242,6 +242,10 @@ describe('infra/azure Bicep templates (structural check; no compiler here)', () 
     expect(main).toMatch(
       /^output OPENAPI_URL string = '\$\{functionApp\.outputs\.url\}\/api\/openapi\.json'$/m,
     );
+    // The browser sign-in's callback (functions/http/entraSignIn.ts), to register on the Entra app.
+    expect(main).toMatch(
+      /^output ENTRA_REDIRECT_URI string = '\$\{functionApp\.outputs\.url\}\/api\/auth\/callback'$/m,
+    );
   });
 
   it('when main.parameters.json is read, then every parameter it sets is declared and comes from the azd environment', () => {
