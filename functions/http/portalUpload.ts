@@ -51,10 +51,11 @@ async function uploadPage(
   refusal?: { code: string; message: string; line?: number | undefined; fileName?: string },
 ): Promise<string> {
   const customers = (await listCustomers(svc.deps, visitor.principal))
-    .filter((c) => c.status === 'active')
+    // A customer that revoked is offered too: its batch waits for consent to be given again.
+    .sort((a, b) => (a.status === b.status ? 0 : a.status === 'active' ? -1 : 1))
     .map((c) => ({
       tenantId: c.tenantId,
-      domain: c.domain,
+      label: c.status === 'active' ? c.domain : `${c.domain} (revoked: the batch will wait for consent)`,
       selected: c.tenantId === selectedTenantId.toLowerCase(),
     }));
   return renderPortalPage(

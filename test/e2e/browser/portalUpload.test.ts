@@ -4,7 +4,7 @@ import { readDeviceCsv } from '../../../shared/adapters/csv/deviceCsvReader';
 import { encodeHardwareHash } from '../../../shared/domain/devices';
 import { ApiClient } from '../../support/apiClient';
 import type { Json } from '../../support/batchHelpers';
-import { newPkids, newTuple } from '../../support/batchHelpers';
+import { newPkids, newTuple, revokeConsent } from '../../support/batchHelpers';
 import { launchBrowser, saveScreenshot, signInAs } from '../../support/browser';
 import type { LocalHostProcess } from '../../support/localHostProcess';
 import { startLocalHostProcess } from '../../support/localHostProcess';
@@ -65,13 +65,21 @@ async function resellerCustomer(): ReturnType<ApiClient['newTenant']> {
   const tenant = await api.newTenant();
   await page.goto(`${host.baseUrl}/api/portal/customers`);
   await signInAs(page, RESELLER_AGENT);
-  await page.getByRole('heading', { name: 'Customers', level: 1 }).waitFor();
-  await page.getByLabel("Customer's email (optional)").fill(`admin@${tenant.domain}`);
+  await inviteAndAccept(page, tenant);
+  return tenant;
+}
+
+/** On the customers page: create an invitation, copy its link from the page, and let the admin accept it. */
+async function inviteAndAccept(on: Page, tenant: { domain: string; admin: string }): Promise<void> {
+  await on.goto(`${host.baseUrl}/api/portal/customers`);
+  await on.getByRole('heading', { name: 'Customers', level: 1 }).waitFor();
+  await on.getByLabel("Customer's email (optional)").fill(`admin@${tenant.domain}`);
   await Promise.all([
-    page.waitForURL(/done=created/),
-    page.getByRole('button', { name: 'Create invitation' }).click(),
+    on.waitForURL(/done=created/),
+    on.getByRole('button', { name: 'Create invitation' }).click(),
   ]);
-  const created = page.locator('tr.highlight');
+  const created = on.locator('tr.highlight');
+  // The copy button is the script's enhancement of the read-only link field.
   await created.getByRole('button', { name: 'Copy the invitation link' }).waitFor();
   const url = await created.getByLabel('Invitation link', { exact: true }).inputValue();
   expect(url).toMatch(/\/api\/consent\/northwind-reseller\./);
@@ -81,7 +89,6 @@ async function resellerCustomer(): ReturnType<ApiClient['newTenant']> {
     headers: { accept: 'application/json' },
   });
   expect(accepted.status).toBe(200);
-  return tenant;
 }
 
 /** Chooses the customer and the file on the upload page and presses "Check file". */
@@ -98,13 +105,14 @@ async function stat(testId: string): Promise<string> {
   return page.getByTestId(testId).innerText();
 }
 
-/** Presses "Register N devices" and waits on the batch page until the batch is final (the page reloads). */
+/** Presses "Register N devices", waits on the batch page until the batch is final, then shows the results. */
 async function confirmAndWatch(devices: number): Promise<void> {
   await Promise.all([
     page.waitForURL(/\/api\/portal\/batches\//),
     page.getByRole('button', { name: `Register ${devices} devices` }).click(),
   ]);
   await page.locator('[data-status-url][data-final="true"]').waitFor({ timeout: 60_000 });
+  await page.goto(page.url());
 }
 
 async function deviceChecks(tenantId: string, devices: object[]): Promise<Json[]> {
@@ -289,5 +297,33 @@ describe('partner portal in a browser', () => {
     const rows = page.locator('#devices tbody tr');
     expect(await rows.count()).toBe(1);
     expect(await rows.first().getAttribute('data-status')).toBe('failed');
+  });
+
+  it('when a batch waits for consent, then its page says so and its bar moves to done without a reload once consent is given', async () => {
+    const tenant = await resellerCustomer();
+    await revokeConsent(api, 'northwind-reseller', tenant.admin);
+    const [pkid] = newPkids(1);
+    await checkFile(tenant.tenantId, 'waiting.csv', Buffer.from(crlf(PC_HEADER, `,${pkid},,,`), 'utf8'));
+    await page.getByText('has revoked your authorisation').waitFor();
+    await Promise.all([
+      page.waitForURL(/\/api\/portal\/batches\//),
+      page.getByRole('button', { name: 'Register 1 devices' }).click(),
+    ]);
+    await page.getByRole('heading', { name: 'Status: Waiting for the customer’s consent' }).waitFor();
+    expect(await page.locator('#batch-progress').getAttribute('value')).toBe('0');
+    await page.evaluate('window.portalTestMarker = "same document"');
+
+    // The customer accepts a new invitation (made in another tab); the waiting batch runs.
+    const otherTab = await context.newPage();
+    await inviteAndAccept(otherTab, tenant);
+    await otherTab.close();
+
+    const live = page.locator('[data-status-url]');
+    await page.locator('[data-status-url][data-final="true"]').waitFor({ timeout: 60_000 });
+    expect(await live.getByRole('heading').innerText()).toBe('Status: Finished');
+    expect(await page.locator('#batch-progress').getAttribute('value')).toBe('100');
+    await page.getByRole('link', { name: "Show each device's result" }).waitFor();
+    expect(await page.evaluate('window.portalTestMarker')).toBe('same document');
+    await saveScreenshot(page, 'portal-batch-live-finished');
   });
 });

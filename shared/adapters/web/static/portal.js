@@ -38,7 +38,7 @@
     });
   });
 
-  // Live progress of a batch: poll its status and update the bar; reload once it is final.
+  // Live progress of a batch: poll its status and update the bar until it is final.
   var live = document.querySelector('[data-status-url]');
   if (live && live.getAttribute('data-final') !== 'true') {
     var url = live.getAttribute('data-status-url');
@@ -68,8 +68,10 @@
           set('statusLabel', status.statusLabel);
           live.setAttribute('data-status', status.status);
           if (status.final) {
+            // The bar and counts are final; the device list below is from when the page loaded.
             live.setAttribute('data-final', 'true');
-            window.location.reload();
+            var done = live.querySelector('[data-final-notice]');
+            if (done) done.hidden = false;
           } else {
             window.setTimeout(poll, 1500);
           }
