@@ -10,6 +10,7 @@ import {
   InvitationListSchema,
   InvitationResponseSchema,
 } from './invitationContract';
+import { PortalBatchProgressSchema } from './portalContract';
 import { TenantPartnerListSchema } from './tenantAdminContract';
 import {
   BatchAcceptedSchema,
@@ -204,6 +205,26 @@ function buildRegistry(): OpenAPIRegistry {
     security,
     request: { params: z.object({ tenantId: guidParam, deviceId: z.string() }) },
     responses: { 204: { description: 'Deregistered' }, ...refusals, 404: problem('No such device for you') },
+  });
+  // The partner portal's pages are HTML for people; only the progress its batch page polls is JSON.
+  const portalSession = registry.registerComponent('securitySchemes', 'portalSession', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'pc_session',
+    description: "The partner portal's signed-in session (a partner's portal user)",
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/portal/batches/{tenantId}/{partnerId}/{batchId}/status',
+    summary:
+      "A batch's progress for the partner portal: the partner's own batch, or (for an indirect provider) its reseller's",
+    security: [{ [portalSession.name]: [] }, ...security],
+    request: { params: z.object({ tenantId: guidParam, partnerId: z.string(), batchId: z.string() }) },
+    responses: {
+      200: ok('Batch progress', PortalBatchProgressSchema.meta({ id: 'PortalBatchProgress' })),
+      ...refusals,
+      404: problem('No such batch that you may see'),
+    },
   });
   registry.registerPath({
     method: 'get',
