@@ -20,6 +20,7 @@ async function main(): Promise<void> {
   console.log(`  OpenAPI:     ${host.baseUrl}/api/openapi.json`);
   if (host.invitationUrl) console.log(`  invitation:  ${host.invitationUrl}`);
   console.log(`  admin page:  ${host.baseUrl}/api/tenant/partners`);
+  console.log(`  portal:      ${host.baseUrl}/api/portal`);
   console.log('Press Ctrl-C to stop.');
 
   let stopping = false;
