@@ -1,0 +1,259 @@
+import { failedDevices, pageOfDevices } from '../../../shared/application/portal/portalBatchDevices';
+import {
+  assertPortalUser,
+  getVisibleBatch,
+  listVisibleBatches,
+} from '../../../shared/application/portal/portalAccess';
+import type { PortalDependencies } from '../../../shared/application/portal/portalDependencies';
+import { checkUpload, confirmUpload } from '../../../shared/application/portal/portalUploads';
+import type { StagedUpload, StagedUploadStore } from '../../../shared/application/portal/stagedUploads';
+import { readDeviceCsv } from '../../../shared/adapters/csv/deviceCsvReader';
+import { DomainError } from '../../../shared/domain/domainError';
+import type { PartnerUser } from '../../../shared/domain/identity/principal';
+import type { Partner } from '../../../shared/domain/partners/partner';
+import type { InMemoryBatchWorld } from '../../support/inMemoryBatchPorts';
+import { giveConsent, inMemoryBatchWorld, pkid } from '../../support/inMemoryBatchPorts';
+import { PARTNERS, TENANT_ID, partnerClient } from '../../support/inMemoryPorts';
+
+/** The portal's check-then-confirm upload and who sees which batch, on the in-memory ports. */
+const HEADER = 'Device serial number,Windows product ID,Hardware hash,Manufacturer name,Device model';
+
+class InMemoryStagedUploads implements StagedUploadStore {
+  readonly rows = new Map<string, StagedUpload>();
+
+  put(upload: StagedUpload): Promise<void> {
+    this.rows.set(`${upload.partnerId}|${upload.uploadId}`, { ...upload, bytes: Buffer.from(upload.bytes) });
+    return Promise.resolve();
+  }
+
+  get(partnerId: string, uploadId: string): Promise<StagedUpload | undefined> {
+    const found = this.rows.get(`${partnerId}|${uploadId}`);
+    return Promise.resolve(found && { ...found, bytes: Buffer.from(found.bytes) });
+  }
+
+  remove(partnerId: string, uploadId: string): Promise<void> {
+    this.rows.delete(`${partnerId}|${uploadId}`);
+    return Promise.resolve();
+  }
+
+  purgeExpired(partnerId: string, now: Date): Promise<void> {
+    for (const [key, upload] of this.rows) {
+      if (upload.partnerId === partnerId && new Date(upload.expiresAt) < now) this.rows.delete(key);
+    }
+    return Promise.resolve();
+  }
+}
+
+function portalWorld(): InMemoryBatchWorld & { portal: PortalDependencies; uploads: InMemoryStagedUploads } {
+  const world = inMemoryBatchWorld();
+  const uploads = new InMemoryStagedUploads();
+  return { ...world, uploads, portal: { ...world.batchDeps, uploads, readDeviceFile: readDeviceCsv } };
+}
+
+const agentOf = (partner: Partner): PartnerUser => ({
+  kind: 'partner-user',
+  partnerId: partner.id,
+  userId: `user-of-${partner.id}`,
+  upn: `agent@${partner.id}.example`,
+});
+
+const csv = (...rows: string[]) => Buffer.from([HEADER, ...rows].map((r) => `${r}\r\n`).join(''), 'utf8');
+
+async function refusal(promise: Promise<unknown>): Promise<DomainError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(DomainError);
+  return error as DomainError;
+}
+
+const reseller = agentOf(PARTNERS.reseller);
+
+describe('portal upload: check, then confirm', () => {
+  it("when a reseller's agent checks a file with bad rows, then each is reported by line and code, the file is staged, and nothing is submitted", async () => {
+    const world = portalWorld();
+    await giveConsent(world, PARTNERS.reseller.id);
+    const file = csv(`,${pkid(1)},,,`, ',12345,,,', `,${pkid(1)},,,`, 'SN-1,,,Contoso,Laptop 5');
+
+    const checked = await checkUpload(world.portal, reseller, {
+      tenantId: TENANT_ID,
+      fileName: 'a.csv',
+      bytes: file,
+    });
+
+    if (!checked.ok) throw new Error(checked.error.message);
+    expect({ total: checked.total, valid: checked.valid, consent: checked.consent }).toEqual({
+      total: 4,
+      valid: 2,
+      consent: 'active',
+    });
+    expect(checked.problems.map((p) => [p.line, p.errorCode])).toEqual([
+      [3, 'InvalidZtdRequestBody'],
+      [4, 'ZtdDeviceDuplicated'],
+    ]);
+    expect([...world.uploads.rows.values()].map((u) => u.bytes.equals(file))).toEqual([true]);
+    expect(world.batches.writes).toEqual([]);
+    expect(world.workflow.calls).toEqual([]);
+  });
+
+  it('when the file cannot be read, then the refusal names the line and nothing is staged', async () => {
+    const world = portalWorld();
+    const bytes = Buffer.from(`${HEADER}\r\n,${pkid(1)},,\r\n`, 'utf8');
+
+    const checked = await checkUpload(world.portal, reseller, {
+      tenantId: TENANT_ID,
+      fileName: 'a.csv',
+      bytes,
+    });
+
+    expect(checked).toEqual({
+      ok: false,
+      error: expect.objectContaining({ code: 'CsvFieldCount', line: 2 }),
+    });
+    expect(world.uploads.rows.size).toBe(0);
+  });
+
+  it('when a checked upload is confirmed twice, then one batch is submitted through the portal, in file order', async () => {
+    const world = portalWorld();
+    await giveConsent(world, PARTNERS.reseller.id);
+    const checked = await checkUpload(world.portal, reseller, {
+      tenantId: TENANT_ID,
+      fileName: 'a.csv',
+      bytes: csv(`,${pkid(1)},,,`, `,${pkid(2)},,,`),
+    });
+    if (!checked.ok) throw new Error(checked.error.message);
+
+    const first = await confirmUpload(world.portal, reseller, checked.upload.uploadId);
+    const second = await confirmUpload(world.portal, reseller, checked.upload.uploadId);
+
+    expect(second.batchId).toBe(first.batchId);
+    expect(world.batches.writes).toHaveLength(1);
+    expect(first).toMatchObject({
+      partnerId: PARTNERS.reseller.id,
+      tenantId: TENANT_ID,
+      total: 2,
+      status: 'queued',
+    });
+    expect(world.staging.chunksOf(first)[0]?.map((d) => d.entry)).toEqual([
+      { productKey: pkid(1) },
+      { productKey: pkid(2) },
+    ]);
+    expect(world.audit.events.find((e) => e.type === 'DeviceBatchSubmitted')?.details).toMatchObject({
+      channel: 'portal',
+    });
+  });
+
+  it('when the same file is checked again later, then confirming it makes a new batch', async () => {
+    const world = portalWorld();
+    const bytes = csv(`,${pkid(1)},,,`);
+    const check = async () => {
+      const checked = await checkUpload(world.portal, reseller, {
+        tenantId: TENANT_ID,
+        fileName: 'a.csv',
+        bytes,
+      });
+      if (!checked.ok) throw new Error(checked.error.message);
+      return checked.upload.uploadId;
+    };
+    const first = await confirmUpload(world.portal, reseller, await check());
+    world.clock.advanceDays(0.5);
+    const second = await confirmUpload(world.portal, reseller, await check());
+
+    expect(second.batchId).not.toBe(first.batchId);
+  });
+
+  it('when the check is older than a day, then confirming is refused as expired and nothing is submitted', async () => {
+    const world = portalWorld();
+    const checked = await checkUpload(world.portal, reseller, {
+      tenantId: TENANT_ID,
+      fileName: 'a.csv',
+      bytes: csv(`,${pkid(1)},,,`),
+    });
+    if (!checked.ok) throw new Error(checked.error.message);
+    world.clock.advanceDays(1.01);
+
+    const error = await refusal(confirmUpload(world.portal, reseller, checked.upload.uploadId));
+
+    expect({ kind: error.kind, code: error.code }).toEqual({ kind: 'gone', code: 'UploadExpired' });
+    expect(world.batches.writes).toEqual([]);
+  });
+
+  it("when another partner confirms someone else's upload, then it is not found (uploads are kept per partner)", async () => {
+    const world = portalWorld();
+    const checked = await checkUpload(world.portal, reseller, {
+      tenantId: TENANT_ID,
+      fileName: 'a.csv',
+      bytes: csv(`,${pkid(1)},,,`),
+    });
+    if (!checked.ok) throw new Error(checked.error.message);
+
+    const error = await refusal(
+      confirmUpload(world.portal, agentOf(PARTNERS.direct), checked.upload.uploadId),
+    );
+
+    expect(error.code).toBe('UploadExpired');
+    expect(world.batches.writes).toEqual([]);
+  });
+});
+
+describe('portal: who sees which batch', () => {
+  async function resellerBatch(world: ReturnType<typeof portalWorld>) {
+    const checked = await checkUpload(world.portal, reseller, {
+      tenantId: TENANT_ID,
+      fileName: 'a.csv',
+      bytes: csv(`,${pkid(1)},,,`, ',12345,,,', `SN-9,,T0E=,Contoso,Laptop 5`),
+    });
+    if (!checked.ok) throw new Error(checked.error.message);
+    return confirmUpload(world.portal, reseller, checked.upload.uploadId);
+  }
+
+  it("when the reseller's provider lists the customer's batches, then it sees the reseller's batch beside its own", async () => {
+    const world = portalWorld();
+    const batch = await resellerBatch(world);
+
+    const seen = await listVisibleBatches(world.batchDeps, agentOf(PARTNERS.provider), TENANT_ID);
+
+    expect(seen.map((v) => [v.owner.id, v.batch.batchId, v.own])).toEqual([
+      [PARTNERS.reseller.id, batch.batchId, false],
+    ]);
+    const one = await getVisibleBatch(world.batchDeps, agentOf(PARTNERS.provider), batch);
+    expect(one.batch.batchId).toBe(batch.batchId);
+  });
+
+  it("when another reseller of the same provider, or a direct partner, asks for the reseller's batch, then it is not found", async () => {
+    const world = portalWorld();
+    const batch = await resellerBatch(world);
+
+    for (const other of [PARTNERS.otherReseller, PARTNERS.direct]) {
+      const error = await refusal(getVisibleBatch(world.batchDeps, agentOf(other), batch));
+      expect(error.code).toBe('BatchNotFound');
+      expect(await listVisibleBatches(world.batchDeps, agentOf(other), TENANT_ID)).toEqual([]);
+    }
+  });
+
+  it("when a partner's API client uses the portal, then it is refused with PartnerPortalUserRequired", () => {
+    expect(() => assertPortalUser(partnerClient(PARTNERS.reseller))).toThrow(
+      expect.objectContaining({ code: 'PartnerPortalUserRequired' }),
+    );
+  });
+
+  it('when the failed devices are read, then they come with the fields as submitted (the hash too) and the filter keeps only them', async () => {
+    const world = portalWorld();
+    const batch = await resellerBatch(world);
+
+    const failed = await failedDevices(world.batchDeps, batch);
+    const page = await pageOfDevices(world.batchDeps, batch, { errorCode: 'InvalidZtdHardwareHash' }, 0, 10);
+
+    expect(failed.map((d) => [d.outcome.index, d.outcome.errorCode, d.submitted])).toEqual([
+      [1, 'InvalidZtdRequestBody', { productKey: '12345' }],
+      [
+        2,
+        'InvalidZtdHardwareHash',
+        { serialNumber: 'SN-9', hardwareHash: 'T0E=', oemManufacturerName: 'Contoso', modelName: 'Laptop 5' },
+      ],
+    ]);
+    expect(page.items.map((d) => d.outcome.index)).toEqual([2]);
+    expect(page.next).toBeNull();
+  });
+});
