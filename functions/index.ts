@@ -21,3 +21,6 @@ import './http/portalBatches';
 import './http/portalStatic';
 import './orchestrations/deviceBatchOrchestration';
 import './activities/batchActivities';
+import './orchestrations/invitationEmailOrchestration';
+import './activities/emailActivities';
+import './timers/invitationEmailSweeper';

@@ -12,6 +12,11 @@ import { appTelemetry } from './adapters/telemetry/appTelemetry';
 import { AuditTableLog } from './adapters/tables/auditTableLog';
 import { DevDirectoryTable } from './adapters/tables/devDirectoryTable';
 import { InvitationTableRepository } from './adapters/tables/invitationTableRepository';
+import { InvitationEmailOutboxTable } from './adapters/tables/invitationEmailOutboxTable';
+import { emailSenderFor } from './adapters/email/emailSenderFactory';
+import { invitationEmailRenderer } from './adapters/email/invitationEmailRenderer';
+import type { EmailDependencies } from './application/email/emailDependencies';
+import { deliveryBySweeper } from './application/ports/invitationEmailDelivery';
 import { PartnerTableDirectory } from './adapters/tables/partnerTableDirectory';
 import { RelationshipTableRepository } from './adapters/tables/relationshipTableRepository';
 import { TableClientFactory } from './adapters/tables/tableClientFactory';
@@ -47,6 +52,8 @@ export interface Services {
   readonly entraSignIn: EntraSignIn | undefined;
   /** The partner portal's CSV files between "check" and "confirm". */
   readonly uploads: StagedUploadStore;
+  /** Delivering invitation emails (the outbox's activities and sweeper). */
+  readonly emailDeps: EmailDependencies;
 }
 
 export async function buildServices(cfg: AppConfig): Promise<Services> {
@@ -90,6 +97,9 @@ export async function buildServices(cfg: AppConfig): Promise<Services> {
   const deps: Dependencies = {
     partners,
     invitations: new InvitationTableRepository(table(names.invitations)),
+    emailOutbox: new InvitationEmailOutboxTable(table(names.invitations)),
+    // Requests with a durable client start delivery at once (emailInvocationDeps); the sweeper does otherwise.
+    emailDelivery: deliveryBySweeper,
     relationships: new RelationshipTableRepository(table(names.relationships)),
     audit: new AuditTableLog(table(names.audit)),
     tenants: cfg.authMode === 'dev' ? devDirectory : { domainOf: () => Promise.resolve(undefined) },
@@ -125,8 +135,17 @@ export async function buildServices(cfg: AppConfig): Promise<Services> {
     sessions: new BrowserSessions(cfg.sessionSecret, cfg.publicBaseUrl.startsWith('https:')),
     entraSignIn,
     uploads: new StagedUploadTable(table(names.portalUploads)),
+    emailDeps: {
+      ...deps,
+      sender: await emailSenderFor(cfg.email, cfg.managedIdentityClientId),
+      renderer: invitationEmailRenderer,
+      claimSeconds: EMAIL_CLAIM_SECONDS,
+    },
   };
 }
+
+/** Long enough for one send, short enough that a crashed dispatcher's email is picked up soon. */
+const EMAIL_CLAIM_SECONDS = 120;
 
 const workflowNeedsDurableClient: BatchWorkflow = {
   ensureStarted: () =>

@@ -1,5 +1,7 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { app } from '@azure/functions';
+import * as df from 'durable-functions';
+import { emailInvocationDeps } from '../../shared/adapters/durable/durableInvitationEmailDelivery';
 import { createInvitation } from '../../shared/application/invitations/createInvitation';
 import { listInvitations } from '../../shared/application/invitations/listInvitations';
 import { withdrawInvitation } from '../../shared/application/invitations/withdrawInvitation';
@@ -16,13 +18,14 @@ import { assertPartner } from '../../shared/domain/identity/principal';
 
 export async function postInvitation(
   request: HttpRequest,
-  _context: InvocationContext,
+  context: InvocationContext,
   svc: Services,
 ): Promise<HttpResponseInit> {
   const { principal } = await authenticate(request, svc);
   assertPartner(principal);
   const body = await readJson(request, CreateInvitationRequestSchema);
-  const created = await createInvitation(svc.deps, principal, body);
+  // With customerEmail, the email is queued with the invitation and its delivery started here.
+  const created = await createInvitation(emailInvocationDeps(svc, context), principal, body);
   const response = toInvitationResponse(created, svc.deps.clock.now());
   return json(created.created ? 201 : 200, response, { location: `/api/v1/invitations/${response.id}` });
 }
@@ -55,6 +58,7 @@ app.http('createInvitation', {
   methods: ['POST'],
   authLevel: 'anonymous',
   route: 'v1/invitations',
+  extraInputs: [df.input.durableClient()],
   handler: apiHandler(postInvitation),
 });
 app.http('listInvitations', {

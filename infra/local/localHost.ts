@@ -8,6 +8,7 @@ import { functionRegistry } from './functionsCore/registry';
 import type { ExtraInputProvider, RunningHttpHost } from './httpHost';
 import { startHttpHost } from './httpHost';
 import { startLocalDurableRuntime } from './durable/localDurableRuntime';
+import { startTimerScheduler } from './timerScheduler';
 import { loadOrCreateLocalSecrets } from './localSecrets';
 
 /**
@@ -82,6 +83,13 @@ export async function startLocalHost(options: LocalHostOptions): Promise<Running
       log,
     });
     stops.push(() => http.close());
+    // Timer triggers (the invitation email sweeper); stopped first, before the HTTP server.
+    const timers = startTimerScheduler({
+      registrations: functionRegistry.all(),
+      extraInputProviders: providers,
+      log,
+    });
+    stops.push(() => timers.stop());
     return { baseUrl: http.baseUrl, invitationUrl: seeded?.invitationUrl, stop };
   } catch (error) {
     await stop();

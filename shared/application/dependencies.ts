@@ -1,6 +1,8 @@
 import type { AuditLog } from './ports/auditLog';
 import type { Clock } from './ports/clock';
 import type { ConsentEvents } from './ports/consentEvents';
+import type { InvitationEmailDelivery } from './ports/invitationEmailDelivery';
+import type { InvitationEmailOutbox } from './ports/invitationEmailOutbox';
 import type { InvitationRepository } from './ports/invitationRepository';
 import type { PartnerDirectory } from './ports/partnerDirectory';
 import type { RelationshipRepository } from './ports/relationshipRepository';
@@ -11,6 +13,9 @@ import type { TenantDirectory } from './ports/tenantDirectory';
 export interface Dependencies {
   readonly partners: PartnerDirectory;
   readonly invitations: InvitationRepository;
+  readonly emailOutbox: InvitationEmailOutbox;
+  /** Starts delivering a queued invitation email (per invocation: it needs the durable client). */
+  readonly emailDelivery: InvitationEmailDelivery;
   readonly relationships: RelationshipRepository;
   readonly audit: AuditLog;
   readonly tenants: TenantDirectory;

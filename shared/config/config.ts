@@ -40,6 +40,10 @@ const ConfigSchema = z
     WEBSITE_HOSTNAME: z.string().optional(),
     WEBSITE_SITE_NAME: z.string().optional(),
     AZURE_CLIENT_ID: z.string().optional(),
+    ACS_ENDPOINT: z.url({ protocol: /^https$/ }).optional(),
+    EMAIL_SENDER_ADDRESS: z.email().optional(),
+    SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
+    EMAIL_OUTBOX_DIR: z.string().min(1).default('.local/outbox'),
     APPLICATIONINSIGHTS_CONNECTION_STRING: z
       .string()
       .refine(
@@ -70,6 +74,21 @@ const ConfigSchema = z
         if (!env[key])
           ctx.addIssue({ code: 'custom', path: [key], message: 'is required when AUTH_MODE=entra' });
       }
+    }
+    if (env.ACS_ENDPOINT && !env.EMAIL_SENDER_ADDRESS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['EMAIL_SENDER_ADDRESS'],
+        message: 'is required with ACS_ENDPOINT',
+      });
+    }
+    if (env.WEBSITE_INSTANCE_ID && !env.ACS_ENDPOINT) {
+      // In Azure, .eml files on a worker's disk would be mail that never leaves.
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ACS_ENDPOINT'],
+        message: 'is required when the app runs in Azure',
+      });
     }
     if (!env.STORAGE_CONNECTION_STRING && !env.AzureWebJobsStorage && !env.STORAGE_TABLE_ENDPOINT) {
       ctx.addIssue({
@@ -110,6 +129,8 @@ export interface AppConfig {
   readonly consentDeadline: string;
   /** The user-assigned managed identity's client ID (Azure); unset locally, where az login is used. */
   readonly managedIdentityClientId: string | undefined;
+  /** Invitation emails: ACS in Azure; locally SMTP to a mail catcher when SMTP_URL is set, else .eml files. */
+  readonly email: EmailConfig;
   /** Custom events to Application Insights; without a connection string they are log lines only. */
   readonly telemetry: {
     readonly connectionString: string | undefined;
@@ -118,6 +139,13 @@ export interface AppConfig {
     readonly roleName: string;
   };
 }
+
+export type EmailConfig =
+  | { readonly delivery: 'acs'; readonly endpoint: string; readonly senderAddress: string }
+  | { readonly delivery: 'smtp'; readonly smtpUrl: string; readonly senderAddress: string }
+  | { readonly delivery: 'files'; readonly outboxDir: string; readonly senderAddress: string };
+
+const LOCAL_SENDER_ADDRESS = 'DoNotReply@partner-consent.localhost';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -153,6 +181,19 @@ export function parseConfig(env: NodeJS.ProcessEnv): AppConfig {
     invitationTtlDays: e.INVITATION_TTL_DAYS,
     consentDeadline: e.CONSENT_DEADLINE,
     managedIdentityClientId: e.AZURE_CLIENT_ID,
+    email: e.ACS_ENDPOINT
+      ? { delivery: 'acs', endpoint: e.ACS_ENDPOINT, senderAddress: e.EMAIL_SENDER_ADDRESS ?? '' }
+      : e.SMTP_URL
+        ? {
+            delivery: 'smtp',
+            smtpUrl: e.SMTP_URL,
+            senderAddress: e.EMAIL_SENDER_ADDRESS ?? LOCAL_SENDER_ADDRESS,
+          }
+        : {
+            delivery: 'files',
+            outboxDir: e.EMAIL_OUTBOX_DIR,
+            senderAddress: e.EMAIL_SENDER_ADDRESS ?? LOCAL_SENDER_ADDRESS,
+          },
     telemetry: {
       connectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING,
       entraAuth: e.APPLICATIONINSIGHTS_AUTHENTICATION_STRING !== undefined,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { CreatedInvitation } from '../application/invitations/createInvitation';
 import { adminRoleName } from '../domain/invitations/adminRoles';
+import { CustomerLanguageSchema } from '../domain/invitations/customerLanguage';
 import { Guid } from './common';
 
 export const DelegatedAdminRequestSchema = z.strictObject({
@@ -11,7 +12,16 @@ export const DelegatedAdminRequestSchema = z.strictObject({
 export const CreateInvitationRequestSchema = z.strictObject({
   kind: z.enum(['reseller-relationship', 'oem-authorization']),
   delegatedAdmin: DelegatedAdminRequestSchema.optional(),
-  customerEmail: z.email().max(254).optional(),
+  customerEmail: z
+    .email()
+    .max(254)
+    .optional()
+    .describe(
+      'When given, an invitation email (the partner, what is asked, the link, its expiry; plain text and HTML) is queued with the invitation and delivered once, with retries',
+    ),
+  customerLanguage: CustomerLanguageSchema.optional().describe(
+    'Language of the invitation email: en, fr, de or he (right-to-left). Defaults to en. The consent page itself follows the browser (Accept-Language) and its language switcher',
+  ),
   expiresInDays: z.number().int().min(1).max(365).optional().describe('Defaults to 90'),
 });
 

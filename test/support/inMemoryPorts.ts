@@ -12,6 +12,8 @@ import type { AuditEvent } from '../../shared/domain/audit/auditEvent';
 import type { CustomerUser, PartnerClient } from '../../shared/domain/identity/principal';
 import { GLOBAL_ADMINISTRATOR_ROLE } from '../../shared/domain/invitations/adminRoles';
 import type { Invitation } from '../../shared/domain/invitations/invitation';
+import type { InvitationEmail } from '../../shared/domain/invitations/invitationEmail';
+import { InMemoryInvitationEmailOutbox, RecordingEmailDelivery } from './inMemoryEmailPorts';
 import { invitationToken } from '../../shared/domain/invitations/invitationToken';
 import type { Partner } from '../../shared/domain/partners/partner';
 import type { Relationship } from '../../shared/domain/relationships/relationship';
@@ -76,9 +78,13 @@ export class InMemoryPartnerDirectory implements PartnerDirectory {
 
 export class InMemoryInvitationRepository implements InvitationRepository {
   readonly store = new VersionedStore<Invitation>();
+  readonly outbox = new InMemoryInvitationEmailOutbox();
 
-  create(invitation: Invitation): Promise<void> {
-    return run(() => this.store.create(key(invitation.partnerId, invitation.id), invitation, 'invitation'));
+  async create(invitation: Invitation, email?: InvitationEmail): Promise<void> {
+    // One transaction: neither is written when either key exists.
+    if (email && this.outbox.has(email)) throw new VersionConflict('invitation email');
+    await run(() => this.store.create(key(invitation.partnerId, invitation.id), invitation, 'invitation'));
+    if (email) await this.outbox.add(email);
   }
 
   get(partnerId: string, invitationId: string): Promise<Versioned<Invitation> | undefined> {
@@ -251,10 +257,12 @@ export interface InMemoryWorld {
   readonly audit: InMemoryAuditLog;
   readonly consentEvents: RecordingConsentEvents;
   readonly clock: ManualClock;
+  readonly emailDelivery: RecordingEmailDelivery;
 }
 
 export function inMemoryWorld(partners: readonly Partner[] = Object.values(PARTNERS)): InMemoryWorld {
   const invitations = new InMemoryInvitationRepository();
+  const emailDelivery = new RecordingEmailDelivery();
   const relationships = new InMemoryRelationshipRepository();
   const audit = new InMemoryAuditLog();
   const consentEvents = new RecordingConsentEvents();
@@ -263,6 +271,8 @@ export function inMemoryWorld(partners: readonly Partner[] = Object.values(PARTN
   const deps: Dependencies = {
     partners: new InMemoryPartnerDirectory(partners),
     invitations,
+    emailOutbox: invitations.outbox,
+    emailDelivery,
     relationships,
     audit,
     tenants: new InMemoryTenantDirectory({ [TENANT_ID]: TENANT_DOMAIN }),
@@ -275,7 +285,7 @@ export function inMemoryWorld(partners: readonly Partner[] = Object.values(PARTN
     },
     invitationTtlDays: 90,
   };
-  return { deps, invitations, relationships, audit, consentEvents, clock };
+  return { deps, invitations, relationships, audit, consentEvents, clock, emailDelivery };
 }
 
 export function partnerClient(p: Partner): PartnerClient {

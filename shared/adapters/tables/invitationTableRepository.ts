@@ -2,10 +2,17 @@ import { odata } from '@azure/data-tables';
 import type { TableClient } from '@azure/data-tables';
 import type { InvitationRepository } from '../../application/ports/invitationRepository';
 import type { Versioned } from '../../application/ports/versioned';
+import { VersionConflict } from '../../application/ports/versioned';
 import type { Invitation } from '../../domain/invitations/invitation';
+import type { InvitationEmail } from '../../domain/invitations/invitationEmail';
 import { getEntityOrUndefined, insertEntity, replaceEntity } from './conditionalWrites';
+import { EMAIL_ROW_PREFIX, emailRowOf } from './invitationEmailOutboxTable';
+import { isConflict } from './tableErrors';
 
-/** PartitionKey partnerId, RowKey invitationId: a partner's invitations are one partition. */
+/**
+ * PartitionKey partnerId, RowKey invitationId: a partner's invitations are one partition. Their emails'
+ * outbox rows share it (keys from EMAIL_ROW_PREFIX on), so an invitation and its email are one transaction.
+ */
 interface InvitationRow {
   kind: string;
   delegatedAdmin: string;
@@ -19,8 +26,23 @@ interface InvitationRow {
 export class InvitationTableRepository implements InvitationRepository {
   constructor(private readonly table: () => Promise<TableClient>) {}
 
-  async create(invitation: Invitation): Promise<void> {
-    await insertEntity(await this.table(), toRow(invitation), 'invitation');
+  async create(invitation: Invitation, email?: InvitationEmail): Promise<void> {
+    const client = await this.table();
+    if (!email) {
+      await insertEntity(client, toRow(invitation), 'invitation');
+      return;
+    }
+    if (email.partnerId !== invitation.partnerId)
+      throw new Error('An email must share its invitation’s partner');
+    try {
+      await client.submitTransaction([
+        ['create', toRow(invitation)],
+        ['create', emailRowOf(email)],
+      ]);
+    } catch (error) {
+      if (isConflict(error)) throw new VersionConflict('invitation');
+      throw error;
+    }
   }
 
   async get(partnerId: string, invitationId: string): Promise<Versioned<Invitation> | undefined> {
@@ -30,7 +52,7 @@ export class InvitationTableRepository implements InvitationRepository {
 
   async listByPartner(partnerId: string): Promise<Invitation[]> {
     const rows = (await this.table()).listEntities<InvitationRow>({
-      queryOptions: { filter: odata`PartitionKey eq ${partnerId}` },
+      queryOptions: { filter: odata`PartitionKey eq ${partnerId} and RowKey lt ${EMAIL_ROW_PREFIX}` },
     });
     const result: Invitation[] = [];
     for await (const row of rows) result.push(fromRow(row));

@@ -8,6 +8,10 @@ import type {
   InvitationWarning,
 } from '../../domain/invitations/invitation';
 import { invitationState, invitationWarnings } from '../../domain/invitations/invitation';
+import type { CustomerLanguage } from '../../domain/invitations/customerLanguage';
+import { DEFAULT_CUSTOMER_LANGUAGE } from '../../domain/invitations/customerLanguage';
+import type { InvitationEmail } from '../../domain/invitations/invitationEmail';
+import { newInvitationEmail } from '../../domain/invitations/invitationEmail';
 import { hashInvitationToken } from '../../domain/invitations/invitationToken';
 import type { InvitationKind } from '../../domain/partners/partnerRules';
 import { assertMayInvite } from '../../domain/partners/partnerRules';
@@ -21,6 +25,8 @@ export interface CreateInvitationCommand {
   readonly kind: InvitationKind;
   readonly delegatedAdmin?: DelegatedAdminRequest | undefined;
   readonly customerEmail?: string | undefined;
+  /** The email's language; English when not given. */
+  readonly customerLanguage?: CustomerLanguage | undefined;
   readonly expiresInDays?: number | undefined;
 }
 
@@ -30,6 +36,8 @@ export interface CreatedInvitation {
   readonly warnings: readonly InvitationWarning[];
   /** False when an eligible OEM's one reusable link already existed and is returned again. */
   readonly created: boolean;
+  /** Set when an email to the customer was queued with this request. */
+  readonly emailQueued?: boolean;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -52,7 +60,12 @@ export async function createInvitation(
       (i) => i.kind === 'oem-authorization',
     );
     const existing = earlier.find((i) => invitationState(i, now) === 'active');
-    if (existing) return present(deps, existing, false);
+    if (existing) {
+      // The OEM's one link goes to each new customer: queue this customer's email for it.
+      const email = emailFor(existing, command, now);
+      if (email) await queueAlone(deps, email);
+      return { ...present(deps, existing, false), emailQueued: Boolean(email) };
+    }
     id = derivedId(`${partner.id}|oem|${earlier.length}`);
   }
 
@@ -70,8 +83,9 @@ export async function createInvitation(
     withdrawnAt: null,
     tokenHash: hashInvitationToken(token),
   };
+  const email = emailFor(invitation, command, now);
   try {
-    await deps.invitations.create(invitation);
+    await deps.invitations.create(invitation, email);
   } catch (error) {
     const winner = error instanceof VersionConflict ? await deps.invitations.get(partner.id, id) : undefined;
     if (!winner) throw error;
@@ -86,9 +100,48 @@ export async function createInvitation(
       invitationId: id,
       kind: invitation.kind,
       delegatedRoles: delegatedAdmin?.roles ?? [],
+      ...(email ? { emailQueued: true, emailLanguage: email.language } : {}),
     },
   );
-  return present(deps, invitation, true);
+  if (email) await startDelivery(deps, email);
+  return { ...present(deps, invitation, true), emailQueued: Boolean(email) };
+}
+
+function emailFor(
+  invitation: Invitation,
+  command: CreateInvitationCommand,
+  now: Date,
+): InvitationEmail | undefined {
+  if (!command.customerEmail) return undefined;
+  return newInvitationEmail(
+    invitation,
+    command.customerEmail,
+    command.customerLanguage ?? DEFAULT_CUSTOMER_LANGUAGE,
+    now,
+  );
+}
+
+async function queueAlone(deps: Dependencies, email: InvitationEmail): Promise<void> {
+  try {
+    await deps.emailOutbox.add(email);
+  } catch (error) {
+    // The same email to the same customer for the same link is already queued (or sent): once is enough.
+    if (!(error instanceof VersionConflict)) throw error;
+    return;
+  }
+  await startDelivery(deps, email);
+}
+
+/**
+ * Starts delivery now; if that fails the email stays queued and the sweeper starts it. The invitation
+ * exists either way, so the request does not fail over it.
+ */
+async function startDelivery(deps: Dependencies, email: InvitationEmail): Promise<void> {
+  try {
+    await deps.emailDelivery.start({ partnerId: email.partnerId, emailId: email.id });
+  } catch {
+    // Left for the sweeper (see sweepInvitationEmails).
+  }
 }
 
 export function present(

@@ -139,6 +139,8 @@ describe('configuration', () => {
       ENTRA_CLIENT_ID: 'client-id',
       LINK_SIGNING_KEY: KEY,
       SESSION_SECRET: KEY,
+      ACS_ENDPOINT: 'https://acs-abc.communication.azure.com',
+      EMAIL_SENDER_ADDRESS: 'DoNotReply@abc.azurecomm.net',
     });
 
     expect(config).toMatchObject({ authMode: 'entra', entra: { clientId: 'client-id' } });

@@ -186,6 +186,7 @@ const KEY_VAULT_REFERENCE = /^'@Microsoft\.KeyVault\(SecretUri=\$\{\w+\}\)'$/;
 const BARE_EXPRESSION_VALUES: Record<string, string> = {
   APPLICATIONINSIGHTS_CONNECTION_STRING:
     'InstrumentationKey=00000000-0000-4000-8000-000000000000;IngestionEndpoint=https://placeholder.invalid/;ApplicationId=placeholder',
+  EMAIL_SENDER_ADDRESS: 'DoNotReply@placeholder.azurecomm.net',
 };
 
 function environmentOf(settings: Setting[]): Record<string, string> {

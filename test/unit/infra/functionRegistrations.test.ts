@@ -8,6 +8,10 @@ import {
   RECORD_PROGRESS_ACTIVITY,
   REGISTER_CHUNK_ACTIVITY,
 } from '../../../shared/adapters/durable/batchOrchestrationContract';
+import {
+  DELIVER_INVITATION_EMAIL_ACTIVITY,
+  INVITATION_EMAIL_ORCHESTRATION,
+} from '../../../shared/adapters/durable/invitationEmailOrchestrationContract';
 import '../../../functions/index';
 
 /**
@@ -28,7 +32,8 @@ type Expected =
       readonly route: string;
       readonly durableClient: boolean;
     }
-  | { readonly trigger: 'orchestrationTrigger' | 'activityTrigger' };
+  | { readonly trigger: 'orchestrationTrigger' | 'activityTrigger' }
+  | { readonly trigger: 'timerTrigger'; readonly schedule: string; readonly durableClient: boolean };
 
 const http = (method: Method, route: string, durableClient = false): Expected => ({
   trigger: 'httpTrigger',
@@ -50,7 +55,8 @@ const EXPECTED: Record<string, Expected> = {
   entraSignIn: http('GET', 'auth/signin'),
   entraSignInCallback: http('POST', 'auth/callback'),
   // Partner API: invitations and customers.
-  createInvitation: http('POST', 'v1/invitations'),
+  // Creating an invitation with customerEmail starts the email's delivery orchestration.
+  createInvitation: http('POST', 'v1/invitations', true),
   listInvitations: http('GET', 'v1/invitations'),
   withdrawInvitation: http('DELETE', 'v1/invitations/{id}'),
   listCustomers: http('GET', 'v1/customers'),
@@ -92,6 +98,11 @@ const EXPECTED: Record<string, Expected> = {
   [CHECK_CONSENT_ACTIVITY]: { trigger: 'activityTrigger' },
   [REGISTER_CHUNK_ACTIVITY]: { trigger: 'activityTrigger' },
   [RECORD_PROGRESS_ACTIVITY]: { trigger: 'activityTrigger' },
+  // Invitation emails: one orchestration per queued email, its send activity, and the sweeper that
+  // starts deliveries a request could not (every minute, NCRONTAB with seconds).
+  [INVITATION_EMAIL_ORCHESTRATION]: { trigger: 'orchestrationTrigger' },
+  [DELIVER_INVITATION_EMAIL_ACTIVITY]: { trigger: 'activityTrigger' },
+  invitationEmailSweeper: { trigger: 'timerTrigger', schedule: '0 */1 * * * *', durableClient: true },
 };
 
 const registrations = functionRegistry.all();
@@ -105,6 +116,8 @@ function bindingShape(registration: Registration): string[] {
 }
 
 function expectedShape(expected: Expected): string[] {
+  if (expected.trigger === 'timerTrigger')
+    return ['in:timerTrigger', ...(expected.durableClient ? ['in:durableClient'] : [])].sort();
   if (expected.trigger !== 'httpTrigger') return [`in:${expected.trigger}`];
   return ['in:httpTrigger', 'out:http', ...(expected.durableClient ? ['in:durableClient'] : [])].sort();
 }
@@ -147,6 +160,10 @@ describe('function registrations, as the Functions host loads them', () => {
           route: expected.route,
           methods: [expected.method],
         });
+      }
+      if (expected.trigger === 'timerTrigger') {
+        const schedule = (registration.trigger as BindingMetadata & { schedule?: string }).schedule;
+        expect({ name, schedule }).toEqual({ name, schedule: expected.schedule });
       }
     },
   );

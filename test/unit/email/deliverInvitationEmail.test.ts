@@ -1,0 +1,190 @@
+import type { EmailDependencies } from '../../../shared/application/email/emailDependencies';
+import {
+  DeliveryInProgress,
+  deliverInvitationEmail,
+} from '../../../shared/application/email/deliverInvitationEmail';
+import { sweepInvitationEmails } from '../../../shared/application/email/sweepInvitationEmails';
+import { createInvitation } from '../../../shared/application/invitations/createInvitation';
+import { withdrawInvitation } from '../../../shared/application/invitations/withdrawInvitation';
+import type { InvitationEmailRef } from '../../../shared/domain/invitations/invitationEmail';
+import { invitationEmailRenderer } from '../../../shared/adapters/email/invitationEmailRenderer';
+import { RecordingEmailSender } from '../../support/inMemoryEmailPorts';
+import type { InMemoryWorld } from '../../support/inMemoryPorts';
+import { PARTNERS, inMemoryWorld, partnerClient } from '../../support/inMemoryPorts';
+
+const contoso = partnerClient(PARTNERS.direct);
+const adatum = partnerClient(PARTNERS.oem);
+
+describe('delivering invitation emails', () => {
+  let world: InMemoryWorld;
+  let sender: RecordingEmailSender;
+  let deps: EmailDependencies;
+
+  beforeEach(() => {
+    world = inMemoryWorld();
+    sender = new RecordingEmailSender();
+    deps = { ...world.deps, sender, renderer: invitationEmailRenderer, claimSeconds: 120 };
+  });
+
+  async function invite(
+    customerEmail = 'it@tailspin.example',
+    customerLanguage?: 'fr',
+  ): Promise<InvitationEmailRef> {
+    const created = await createInvitation(world.deps, contoso, {
+      kind: 'reseller-relationship',
+      customerEmail,
+      customerLanguage,
+    });
+    expect(created.emailQueued).toBe(true);
+    const [email] = world.invitations.outbox.values();
+    return { partnerId: created.invitation.partnerId, emailId: email!.id };
+  }
+
+  it('when an invitation is created with customerEmail, then one email is queued with it and its delivery started', async () => {
+    const created = await createInvitation(world.deps, contoso, {
+      kind: 'reseller-relationship',
+      customerEmail: 'IT@Tailspin.example',
+      customerLanguage: 'de',
+    });
+
+    const queued = world.invitations.outbox.values();
+    expect(queued).toEqual([
+      expect.objectContaining({
+        partnerId: 'contoso-direct',
+        invitationId: created.invitation.id,
+        to: 'IT@Tailspin.example',
+        language: 'de',
+        status: 'pending',
+      }),
+    ]);
+    expect(world.emailDelivery.started).toEqual([{ partnerId: 'contoso-direct', emailId: queued[0]!.id }]);
+    expect(sender.sent).toEqual([]);
+  });
+
+  it('when an invitation is created without customerEmail, then nothing is queued', async () => {
+    await createInvitation(world.deps, contoso, { kind: 'reseller-relationship' });
+    expect(world.invitations.outbox.values()).toEqual([]);
+    expect(world.emailDelivery.started).toEqual([]);
+  });
+
+  it("when an OEM's reused link is asked for with a new customer's email, then that customer's email is queued once", async () => {
+    await createInvitation(world.deps, adatum, { kind: 'oem-authorization', customerEmail: 'a@one.example' });
+    const again = await createInvitation(world.deps, adatum, {
+      kind: 'oem-authorization',
+      customerEmail: 'b@two.example',
+    });
+    await createInvitation(world.deps, adatum, { kind: 'oem-authorization', customerEmail: 'b@two.example' });
+
+    expect(again.created).toBe(false);
+    expect(world.invitations.outbox.values().map((e) => [e.to, e.invitationId])).toEqual([
+      ['a@one.example', again.invitation.id],
+      ['b@two.example', again.invitation.id],
+    ]);
+  });
+
+  it('when an email is delivered, then it is sent once in its language and marked sent', async () => {
+    const ref = await invite('it@tailspin.example', 'fr');
+
+    const result = await deliverInvitationEmail(deps, ref);
+
+    expect(result).toEqual({ outcome: 'sent', deliveryId: 'recorded-1' });
+    expect(sender.sent).toHaveLength(1);
+    expect(sender.sent[0]).toMatchObject({
+      to: 'it@tailspin.example',
+      language: 'fr',
+      idempotencyKey: ref.emailId,
+    });
+    expect(sender.sent[0]!.subject).toContain('demande votre autorisation');
+    expect((await world.deps.emailOutbox.get(ref))?.value).toMatchObject({
+      status: 'sent',
+      sentAt: '2025-03-01T10:00:00.000Z',
+      deliveryId: 'recorded-1',
+      attempts: 1,
+      claimId: null,
+    });
+  });
+
+  it('when a delivery is repeated, then nothing more is sent', async () => {
+    const ref = await invite();
+    await deliverInvitationEmail(deps, ref);
+
+    expect(await deliverInvitationEmail(deps, ref)).toEqual({ outcome: 'already-sent' });
+    expect(sender.sent).toHaveLength(1);
+  });
+
+  it('when the delivery service fails, then the email stays queued with the reason and the retry sends it once', async () => {
+    const ref = await invite();
+    sender.failNext = 2;
+
+    await expect(deliverInvitationEmail(deps, ref)).rejects.toThrow('delivery service unavailable');
+    await expect(deliverInvitationEmail(deps, ref)).rejects.toThrow('delivery service unavailable');
+    expect((await world.deps.emailOutbox.get(ref))?.value).toMatchObject({
+      status: 'pending',
+      attempts: 2,
+      lastError: 'delivery service unavailable',
+      claimId: null,
+    });
+    expect(await deliverInvitationEmail(deps, ref)).toMatchObject({ outcome: 'sent' });
+    expect(sender.sent).toHaveLength(1);
+  });
+
+  it('when a second dispatcher comes while the first is sending, then it stands back and only one message goes out', async () => {
+    const ref = await invite();
+    let second: Promise<unknown> | undefined;
+    sender.duringSend = async () => {
+      second = deliverInvitationEmail(deps, ref).catch((error: unknown) => error);
+      await second;
+    };
+
+    await deliverInvitationEmail(deps, ref);
+
+    expect(await second).toBeInstanceOf(DeliveryInProgress);
+    expect(sender.sent).toHaveLength(1);
+    expect(await deliverInvitationEmail(deps, ref)).toEqual({ outcome: 'already-sent' });
+  });
+
+  it('when a dispatcher crashed holding the claim, then once the claim runs out another sends it', async () => {
+    const ref = await invite();
+    const current = (await world.deps.emailOutbox.get(ref))!;
+    await world.deps.emailOutbox.replace(
+      { ...current.value, status: 'sending', claimId: 'crashed', claimedUntil: '2025-03-01T10:02:00.000Z' },
+      current.version,
+    );
+    await expect(deliverInvitationEmail(deps, ref)).rejects.toBeInstanceOf(DeliveryInProgress);
+
+    world.clock.set('2025-03-01T10:02:01.000Z');
+    expect(await deliverInvitationEmail(deps, ref)).toMatchObject({ outcome: 'sent' });
+    expect(sender.sent).toHaveLength(1);
+  });
+
+  it('when the invitation was withdrawn before delivery, then the email is canceled and nothing is sent', async () => {
+    const ref = await invite();
+    const [email] = world.invitations.outbox.values();
+    await withdrawInvitation(world.deps, contoso, email!.invitationId);
+
+    expect(await deliverInvitationEmail(deps, ref)).toEqual({ outcome: 'canceled' });
+    expect(sender.sent).toEqual([]);
+    expect((await world.deps.emailOutbox.get(ref))?.value).toMatchObject({
+      status: 'canceled',
+      canceledReason: 'InvitationWithdrawn',
+    });
+  });
+
+  it('when the sweeper runs, then it starts only emails still undelivered after the grace period', async () => {
+    const sent = await invite('sent@x.example');
+    await deliverInvitationEmail(deps, sent);
+    world.clock.set('2025-03-01T10:00:30.000Z');
+    await invite('young@x.example');
+    world.emailDelivery.started.length = 0;
+
+    world.clock.set('2025-03-01T10:01:10.000Z');
+    const pendingOld = world.invitations.outbox.values().filter((e) => e.to === 'young@x.example');
+    expect(await sweepInvitationEmails(world.deps)).toEqual({ started: 0 });
+
+    world.clock.set('2025-03-01T10:01:31.000Z');
+    expect(await sweepInvitationEmails(world.deps)).toEqual({ started: 1 });
+    expect(world.emailDelivery.started).toEqual([
+      { partnerId: 'contoso-direct', emailId: pendingOld[0]!.id },
+    ]);
+  });
+});
