@@ -127,6 +127,17 @@ async function deviceChecks(tenantId: string, devices: object[]): Promise<Json[]
 describe('partner portal in a browser', () => {
   it("when an indirect reseller's agent uploads a Partner Center CSV and a UTF-16 LE Intune CSV, then each is checked, registered and watched to the end, and the provider sees the batches", async () => {
     const tenant = await resellerCustomer();
+    await page.goto(`${host.baseUrl}/api/portal/customers`);
+    const customerRow = page.getByRole('row').filter({ hasText: tenant.domain }).first();
+    expect(await customerRow.getByRole('cell').allInnerTexts()).toEqual([
+      expect.stringContaining(tenant.tenantId),
+      expect.stringContaining('Reseller relationship'),
+      'Direct',
+      'None',
+      'Active',
+      expect.stringContaining('Upload devices'),
+    ]);
+    await saveScreenshot(page, 'portal-customers');
 
     // Partner Center's template, UTF-8 with CRLF: two tuples and a product key.
     const [t1, t2] = [newTuple(), newTuple()];
