@@ -54,6 +54,8 @@ export async function startLocalHost(options: LocalHostOptions): Promise<Running
     env.SESSION_SECRET ??= secrets.SESSION_SECRET;
     env.DEV_ISSUER_PRIVATE_JWK ??= secrets.DEV_ISSUER_PRIVATE_JWK;
     env.PUBLIC_BASE_URL ??= `http://localhost:${options.port}`;
+    // Invitation emails without SMTP_URL become .eml files beside the local data (.local/outbox).
+    env.EMAIL_OUTBOX_DIR ??= path.join(options.dataDir, 'outbox');
 
     installFunctionsCore();
     // Loaded only now: the app reads its configuration, and registers its functions, on load.
