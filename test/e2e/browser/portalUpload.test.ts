@@ -337,4 +337,35 @@ describe('partner portal in a browser', () => {
     expect(await page.evaluate('window.portalTestMarker')).toBe('same document');
     await saveScreenshot(page, 'portal-batch-live-finished');
   });
+
+  it("when a form is posted without the page's CSRF token, or a customer's admin opens the portal, then 403 and nothing changes", async () => {
+    const tenant = await resellerCustomer();
+    const [pkid] = newPkids(1);
+    await checkFile(tenant.tenantId, 'one.csv', Buffer.from(crlf(PC_HEADER, `,${pkid},,,`), 'utf8'));
+    const confirm = page.locator('form[data-once]');
+    const action = await confirm.getAttribute('action');
+
+    // page.request shares the signed-in cookies; only the token is missing or wrong.
+    for (const form of [{}, { csrf: 'not-the-token' }]) {
+      const forged = await page.request.post(`${host.baseUrl}${action}`, { form, maxRedirects: 0 });
+      expect(forged.status()).toBe(403);
+    }
+    await page.goto(`${host.baseUrl}/api/portal/customers/${tenant.tenantId}`);
+    await page.getByText('No device batches for this customer yet.').waitFor();
+    expect((await deviceChecks(tenant.tenantId, [{ productKey: pkid }]))[0]?.status).toBe('valid');
+
+    const customerContext = await browser.newContext();
+    try {
+      const customerPage = await customerContext.newPage();
+      const landed = customerPage.waitForResponse(
+        (r) => new URL(r.url()).pathname === '/api/portal/customers' && r.status() !== 303,
+      );
+      await customerPage.goto(`${host.baseUrl}/api/portal/customers`);
+      await signInAs(customerPage, tenant.admin);
+      expect((await landed).status()).toBe(403);
+      await customerPage.getByText('PartnerPortalUserRequired').waitFor();
+    } finally {
+      await customerContext.close();
+    }
+  });
 });
