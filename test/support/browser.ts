@@ -25,9 +25,9 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
-export const SCREENSHOT_DIR = path.resolve(__dirname, '../../test-artifacts/screenshots');
+export const SCREENSHOT_DIR = path.resolve(__dirname, '../../test-results/screenshots');
 
-/** Saves a full-page screenshot to test-artifacts/screenshots/<name>.png (git-ignored). */
+/** Saves a full-page screenshot to test-results/screenshots/<name>.png (git-ignored), kept as a test artifact. */
 export async function saveScreenshot(page: Page, name: string): Promise<string> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const file = path.join(SCREENSHOT_DIR, `${name}.png`);
