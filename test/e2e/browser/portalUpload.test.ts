@@ -346,7 +346,7 @@ describe('partner portal in a browser', () => {
     const action = await confirm.getAttribute('action');
 
     // page.request shares the signed-in cookies; only the token is missing or wrong.
-    for (const form of [{}, { csrf: 'not-the-token' }]) {
+    for (const form of [{ note: 'no csrf field' }, { csrf: 'not-the-token' }] as Record<string, string>[]) {
       const forged = await page.request.post(`${host.baseUrl}${action}`, { form, maxRedirects: 0 });
       expect(forged.status()).toBe(403);
     }
