@@ -126,6 +126,22 @@ describe('readDeviceCsv: encodings and line breaks', () => {
     });
   });
 
+  it('when a UTF-16 LE file quotes its header too, as Export-Csv writes it, and ends in blank lines, then it is read', () => {
+    const quotedHeader = INTUNE_HEADER.split(',')
+      .map((name) => `"${name}"`)
+      .join(',');
+    const text = crlf(quotedHeader, `"PF-1","","${HASH}","",""`) + '\r\n\r\n';
+
+    const result = readDeviceCsv(utf16leWithBom(text));
+
+    expect(result).toEqual({
+      ok: true,
+      devices: [{ line: 2, device: { serialNumber: 'PF-1', hardwareHash: HASH } }],
+      headerStyle: 'intune',
+      encoding: 'utf-16le',
+    });
+  });
+
   it('when a UTF-8 file holds characters beyond ASCII, then they are read unchanged', () => {
     const text = crlf(PARTNER_CENTER_HEADER, 'SN-Ü,,,Société Générale ✓,Modèle 日本');
 
