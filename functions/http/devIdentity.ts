@@ -8,6 +8,9 @@ import { pageHandler, redirect } from '../../shared/adapters/http/pageHandler';
 import { readForm, readJson } from '../../shared/adapters/http/requestBody';
 import type { DevUser } from '../../shared/adapters/tables/devDirectoryTable';
 import { htmlResponse, renderPage } from '../../shared/adapters/web/pageRenderer';
+import { adminRoleLabel } from '../../shared/adapters/web/localizedLabels';
+import { translate } from '../../shared/adapters/web/messageCatalogs';
+import { pageLocale } from '../../shared/adapters/web/pageLocale';
 import { DevTenantRequestSchema, DevTokenRequestSchema } from '../../shared/contract/devContract';
 import { DomainError, invalid, notFound } from '../../shared/domain/domainError';
 import { GLOBAL_ADMINISTRATOR_ROLE, adminRoleName } from '../../shared/domain/invitations/adminRoles';
@@ -73,18 +76,23 @@ export async function showDevSignIn(
 ): Promise<HttpResponseInit> {
   devIssuerOf(svc);
   const returnTo = safeReturnTo(request.query.get('returnTo'));
+  // In the language the page that sent the user here was in (the switcher's cookie, or the browser's).
+  const { locale } = pageLocale(request);
   const users = (await svc.devDirectory.listUsers())
     .sort((a, b) => a.upn.localeCompare(b.upn))
     .map((u) => ({
       upn: u.upn,
       displayName: u.displayName,
       description: u.partnerId
-        ? `Portal user of partner ${u.partnerId}`
+        ? translate(locale, 'signin.portalUser', { partner: u.partnerId })
         : u.roleIds.length > 0
-          ? u.roleIds.map(adminRoleName).join(', ')
-          : 'No admin role',
+          ? u.roleIds.map((role) => adminRoleLabel(locale, role)).join(', ')
+          : translate(locale, 'signin.noRole'),
     }));
-  return htmlResponse(200, renderPage('signin', { title: 'Sign in' }, { users, returnTo }));
+  return htmlResponse(
+    200,
+    renderPage('signin', { title: translate(locale, 'signin.title'), locale }, { users, returnTo }),
+  );
 }
 
 /** POST /api/dev/signin: sets the session cookie and returns to where the user was going. */

@@ -28,14 +28,20 @@ export function pageHandler(fn: PageFunction) {
       if (prefersJson(request)) return problemResponse(error, context);
       const problem = toProblem(error, context);
       // The error page speaks the page's language; codes the catalogs do not know keep their English detail.
-      const { locale } = pageLocale(request);
+      const language = pageLocale(request);
+      const { locale } = language;
       const text = errorPageText(locale, problem);
+      // A page one can load again (GET) offers the switcher: a dead link's reason in one's own language.
+      const switchable = request.method === 'GET';
       const html = renderPage(
         'error',
-        { title: text.title, locale },
+        { title: text.title, locale, languageLinks: switchable ? language.languageLinks : undefined },
         { heading: text.heading, message: text.message, code: problem.code },
       );
-      return htmlResponse(problem.status, html, { 'content-language': locale });
+      return {
+        ...htmlResponse(problem.status, html, { 'content-language': locale }),
+        cookies: switchable ? language.cookies : [],
+      };
     }
   };
 }

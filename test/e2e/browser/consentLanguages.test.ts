@@ -207,6 +207,24 @@ describe('the consent pages in each language', () => {
     await saveScreenshot(page, 'admin-not-global-admin-he');
   });
 
+  it('when a withdrawn link is opened in German, then the 410 page explains it in German and offers the other languages', async () => {
+    const url = await invite();
+    const id = new URL(url).pathname.split('/').pop()!.split('.')[1]!;
+    expect((await api.request('DELETE', `/api/v1/invitations/${id}`, { token: partnerToken })).status).toBe(
+      204,
+    );
+    const page = await pageIn('de-DE');
+
+    expect((await page.goto(url))?.status()).toBe(410);
+
+    await page.getByRole('heading', { name: 'Dieser Link kann nicht mehr verwendet werden' }).waitFor();
+    expect(await page.getByRole('alert').innerText()).toContain(
+      'Der Partner hat diese Einladung zurückgezogen.',
+    );
+    await Promise.all([page.waitForURL(/lang=fr/), page.getByRole('link', { name: 'Français' }).click()]);
+    await page.getByRole('heading', { name: 'Ce lien ne peut plus être utilisé' }).waitFor();
+  });
+
   it('when the Global Administrator opens the admin page in German, then headings, labels and buttons are German', async () => {
     const tenant = await api.newTenant();
     const consent = await pageIn('de-DE');
