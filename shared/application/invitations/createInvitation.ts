@@ -89,7 +89,10 @@ export async function createInvitation(
   } catch (error) {
     const winner = error instanceof VersionConflict ? await deps.invitations.get(partner.id, id) : undefined;
     if (!winner) throw error;
-    return present(deps, winner.value, false);
+    // Two OEM requests raced for the same new link: this customer's email goes with the winner's link.
+    const winnerEmail = emailFor(winner.value, command, now);
+    if (winnerEmail) await queueAlone(deps, winnerEmail);
+    return { ...present(deps, winner.value, false), emailQueued: Boolean(winnerEmail) };
   }
   await recordAudit(
     deps,

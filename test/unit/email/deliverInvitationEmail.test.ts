@@ -82,6 +82,24 @@ describe('delivering invitation emails', () => {
     ]);
   });
 
+  it('when two OEM requests race for a new link with different customers, then both customers’ emails are queued for the one link', async () => {
+    const [first, second] = await Promise.all([
+      createInvitation(world.deps, adatum, { kind: 'oem-authorization', customerEmail: 'a@one.example' }),
+      createInvitation(world.deps, adatum, { kind: 'oem-authorization', customerEmail: 'b@two.example' }),
+    ]);
+
+    expect(first.invitation.id).toBe(second.invitation.id);
+    expect(
+      world.invitations.outbox
+        .values()
+        .map((e) => [e.to, e.invitationId])
+        .sort(),
+    ).toEqual([
+      ['a@one.example', first.invitation.id],
+      ['b@two.example', first.invitation.id],
+    ]);
+  });
+
   it('when an email is delivered, then it is sent once in its language and marked sent', async () => {
     const ref = await invite('it@tailspin.example', 'fr');
 
