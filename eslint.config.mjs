@@ -16,6 +16,20 @@ export default tseslint.config(
     },
   },
   {
+    // The portal's progressive-enhancement script runs in the browser as plain JavaScript.
+    files: ['shared/adapters/web/static/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      sourceType: 'script',
+      globals: Object.fromEntries(
+        ['window', 'document', 'navigator', 'fetch', 'setTimeout', 'clearTimeout', 'URL', 'console'].map(
+          (name) => [name, 'readonly'],
+        ),
+      ),
+    },
+  },
+  {
     // Tests read untyped JSON from HTTP responses; asserting on it is their job.
     files: ['test/**/*.ts'],
     rules: {
