@@ -1,5 +1,7 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { app } from '@azure/functions';
+import * as df from 'durable-functions';
+import { emailInvocationDeps } from '../../shared/adapters/durable/durableInvitationEmailDelivery';
 import { getCustomer, listCustomers } from '../../shared/application/customers/listCustomers';
 import { createInvitation } from '../../shared/application/invitations/createInvitation';
 import { listInvitations } from '../../shared/application/invitations/listInvitations';
@@ -137,20 +139,21 @@ export async function showPortalCustomer(
 
 export async function postPortalInvitation(
   request: HttpRequest,
-  _context: InvocationContext,
+  context: InvocationContext,
   svc: Services,
 ): Promise<HttpResponseInit> {
   const visitor = await portalVisitor(request, svc);
   if (isResponse(visitor)) return visitor;
   const form = InvitationFormSchema.parse(formFields(await readFormData(request, DEFAULT_JSON_LIMIT)));
   assertCsrf(visitor.caller, form.csrf, svc);
-  const created = await createInvitation(svc.deps, visitor.principal, {
+  const created = await createInvitation(emailInvocationDeps(svc, context), visitor.principal, {
     kind: form.kind,
     delegatedAdmin:
       form.kind === 'reseller-relationship' && form.roles.length > 0
         ? { roles: form.roles, duration: form.duration }
         : undefined,
     customerEmail: form.customerEmail,
+    customerLanguage: form.customerLanguage,
   });
   const id = encodeURIComponent(created.invitation.id);
   return redirect(`/api/portal/customers?done=created&created=${id}#invitation-${id}`);
@@ -192,6 +195,8 @@ app.http('portalCreateInvitation', {
   methods: ['POST'],
   authLevel: 'anonymous',
   route: 'portal/invitations',
+  // The invitation email starts on its way at once; a sweeper would otherwise pick it up within minutes.
+  extraInputs: [df.input.durableClient()],
   handler: pageHandler(postPortalInvitation),
 });
 app.http('portalWithdrawInvitation', {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Guid } from '../../contract/common';
 import { BATCH_ID_PATTERN, DEVICE_ERROR_CODES } from '../../domain/devices';
+import { CustomerLanguageSchema } from '../../domain/invitations/customerLanguage';
 import { PartnerIdSchema } from '../../domain/partners/partner';
 import { DEFAULT_MAX_CSV_BYTES } from '../csv/deviceCsvReader';
 
@@ -29,6 +30,7 @@ export const InvitationFormSchema = z.object({
   roles: list,
   duration: z.enum(DELEGATION_DURATIONS.map((d) => d.value)).default('P90D'),
   customerEmail: optionalText.pipe(z.email('is not an email address').optional()),
+  customerLanguage: optionalText.pipe(CustomerLanguageSchema.optional()),
 });
 
 export const CsrfFormSchema = z.object({ csrf: z.string().optional() });

@@ -84,7 +84,7 @@ const EXPECTED: Record<string, Expected> = {
   portalHome: http('GET', 'portal'),
   portalCustomers: http('GET', 'portal/customers'),
   portalCustomer: http('GET', 'portal/customers/{tenantId}'),
-  portalCreateInvitation: http('POST', 'portal/invitations'),
+  portalCreateInvitation: http('POST', 'portal/invitations', true),
   portalWithdrawInvitation: http('POST', 'portal/invitations/{id}/withdraw'),
   portalUploadPage: http('GET', 'portal/upload'),
   portalUploadCheck: http('POST', 'portal/upload'),
