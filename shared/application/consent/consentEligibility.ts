@@ -32,7 +32,7 @@ function customerEligibility(user: CustomerUser, invitation: Invitation): Consen
       eligible: false,
       code: 'CloudNativeAccountRequired',
       reason:
-        'An OEM authorisation must be accepted with a cloud-native account (name@yourtenant.onmicrosoft.com), not a federated one. Sign in with such a Global Administrator account.',
+        'An OEM authorisation must be accepted with a cloud-native account (name@yourtenant.onmicrosoft.com), not a federated or guest account. Sign in with such a Global Administrator account.',
     };
   }
   return { eligible: true };
