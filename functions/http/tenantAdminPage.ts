@@ -21,6 +21,7 @@ import { assertGlobalAdministrator } from '../../shared/domain/identity/principa
 const DONE_MESSAGES: Record<string, string> = {
   revoked: 'admin.done.revoked',
   dapRemoved: 'admin.done.dapRemoved',
+  confirmRequired: 'admin.done.confirmRequired',
 };
 
 /**
@@ -66,6 +67,7 @@ export async function showTenantAdminPage(
       tenantDomain: (await svc.deps.tenants.domainOf(principal.tenantId)) ?? principal.upn.split('@')[1],
       items,
       message,
+      warning: request.query.get('done') === 'confirmRequired',
       csrf: caller.session ? svc.sessions.csrfToken(caller.session) : '',
     },
   );
@@ -78,8 +80,11 @@ export async function postRevokeFromPage(
   svc: Services,
 ): Promise<HttpResponseInit> {
   const caller = await authenticate(request, svc);
-  assertCsrf(caller, (await readForm(request)).csrf, svc);
+  const form = await readForm(request);
+  assertCsrf(caller, form.csrf, svc);
   const { partnerId } = PartnerIdParams.parse(request.params);
+  // Revoking cannot be undone by the customer alone (the partner must invite again): ask twice.
+  if (form.confirm !== 'yes') return redirect('/api/tenant/partners?done=confirmRequired');
   await revokePartner(invocationDeps(svc, context), caller.principal, partnerId);
   return redirect('/api/tenant/partners?done=revoked');
 }

@@ -126,6 +126,16 @@ describe('customer admin page in a browser', () => {
       expect.objectContaining({ partnerId: 'contoso-direct', status: 'active', delegatedAdmin: null }),
     ]);
 
+    // Unticked, the browser itself keeps the form back: nothing is sent.
+    const confirm = contosoRow().getByRole('checkbox', {
+      name: /I understand that Contoso Direct loses access at once/,
+    });
+    await contosoRow().getByRole('button', { name: 'Revoke Contoso Direct' }).click();
+    expect(await confirm.evaluate((box) => box.matches(':invalid'))).toBe(true);
+    expect(page.url()).not.toMatch(/done=revoked/);
+    expect((await contosoCustomer(tenant.tenantId))?.status).toBe('active');
+
+    await confirm.check();
     await Promise.all([
       page.waitForURL(/done=revoked/),
       contosoRow().getByRole('button', { name: 'Revoke Contoso Direct' }).click(),
@@ -182,6 +192,17 @@ describe('customer admin page in a browser', () => {
     );
     expect(genuine.status()).toBe(303);
     expect((await partnersSeenBy(tenant.admin))[0]?.delegatedAdmin).toBeNull();
+
+    // A revocation needs its confirmation too; without it the page says so and nothing changes.
+    const unconfirmed = await page.request.post(`${host.baseUrl}/api/tenant/partners/contoso-direct/revoke`, {
+      form: { csrf: token },
+      maxRedirects: 0,
+    });
+    expect(unconfirmed.status()).toBe(303);
+    expect(unconfirmed.headers()['location']).toContain('done=confirmRequired');
+    expect((await contosoCustomer(tenant.tenantId))?.status).toBe('active');
+    await page.goto(`${host.baseUrl}${ADMIN_PAGE}?done=confirmRequired`);
+    await page.getByRole('status').filter({ hasText: 'Nothing was revoked' }).waitFor();
   });
 
   it('when a Helpdesk Administrator opens the admin page, then it is refused with 403 and no actions', async () => {
