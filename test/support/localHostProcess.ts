@@ -35,7 +35,7 @@ function projectRoot(): string {
 const MAIN = path.join(projectRoot(), 'dist/infra/local/main.js');
 
 export async function startLocalHostProcess(
-  options: { tablePrefix?: string; env?: Record<string, string> } = {},
+  options: { tablePrefix?: string; env?: Record<string, string>; nodeArgs?: readonly string[] } = {},
 ): Promise<LocalHostProcess> {
   const connection = process.env.TEST_STORAGE_CONNECTION;
   if (!connection)
@@ -44,7 +44,8 @@ export async function startLocalHostProcess(
     );
   const port = await freePort();
   const tablePrefix = options.tablePrefix ?? `e${randomBytes(5).toString('hex')}`;
-  const child = spawn(process.execPath, [MAIN], {
+  // nodeArgs: e.g. `--cpu-prof`, which Node refuses in NODE_OPTIONS.
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), MAIN], {
     env: {
       ...process.env,
       PORT: String(port),

@@ -1,39 +1,55 @@
 import { odata } from '@azure/data-tables';
-import type { TableClient, TransactionAction } from '@azure/data-tables';
+import type { TableClient, TableEntity, TransactionAction } from '@azure/data-tables';
 import type { DeviceOutcomeStore } from '../../application/ports/batchRepository';
 import type { BatchRef } from '../../domain/batches/deviceBatch';
 import type { DeviceOutcome } from '../../domain/batches/stagedDevice';
+import { isConflict } from './tableErrors';
 
 /**
- * One row per device of a batch: PartitionKey = batch + chunk number, RowKey = the device's index, so
- * a chunk is written in transactions of 100 and a batch reads back in submission order. A batch's
- * partitions spread its writes, which keeps each partition within Table storage's per-partition rate.
+ * One row per device of a batch: PartitionKey = batch + chunk number + block of 100 device indexes,
+ * RowKey = the device's index. A block is one transaction, a chunk is read by a range of partitions, and
+ * a batch reads back in submission order. Small partitions spread a batch's writes (Table storage's
+ * per-partition rate) and keep inserts cheap in Azurite, whose cost per insert grows with the partition.
  */
-const TRANSACTION_SIZE = 100;
+const BLOCK = 100;
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
-const partitionKey = (ref: BatchRef, chunkNo: number) =>
+const chunkPrefix = (ref: BatchRef, chunkNo: number) =>
   `${ref.tenantId}|${ref.partnerId}|${ref.batchId}|${pad(chunkNo, 5)}`;
+const partitionKey = (ref: BatchRef, chunkNo: number, index: number) =>
+  `${chunkPrefix(ref, chunkNo)}-${pad(Math.floor(index / BLOCK), 4)}`;
 
 type OutcomeRow = Omit<DeviceOutcome, 'index'> & { deregisteredAt?: string };
 
 export class DeviceOutcomeTable implements DeviceOutcomeStore {
   constructor(private readonly table: () => Promise<TableClient>) {}
 
+  /** Inserts, the cheapest write; a block already there (a retried chunk) is overwritten instead. */
   async writeChunk(ref: BatchRef, chunkNo: number, outcomes: readonly DeviceOutcome[]): Promise<void> {
     const client = await this.table();
-    const pk = partitionKey(ref, chunkNo);
-    const transactions: TransactionAction[][] = [];
-    outcomes.forEach((outcome, i) => {
-      const { index, ...rest } = outcome;
-      const entity = { partitionKey: pk, rowKey: pad(index, 6), ...withoutNulls(rest) };
-      (transactions[Math.floor(i / TRANSACTION_SIZE)] ??= []).push(['upsert', entity, 'Replace']);
-    });
-    await Promise.all(transactions.map((actions) => client.submitTransaction(actions)));
+    const blocks = new Map<string, TableEntity[]>();
+    for (const { index, ...rest } of outcomes) {
+      const pk = partitionKey(ref, chunkNo, index);
+      blocks.set(pk, [
+        ...(blocks.get(pk) ?? []),
+        { partitionKey: pk, rowKey: pad(index, 6), ...withoutNulls(rest) },
+      ]);
+    }
+    await Promise.all(
+      [...blocks.values()].map(async (entities) => {
+        try {
+          await client.submitTransaction(entities.map((e): TransactionAction => ['create', e]));
+        } catch (error) {
+          if (!isConflict(error)) throw error;
+          await client.submitTransaction(entities.map((e): TransactionAction => ['upsert', e, 'Replace']));
+        }
+      }),
+    );
   }
 
   async readChunk(ref: BatchRef, chunkNo: number): Promise<DeviceOutcome[]> {
+    const prefix = chunkPrefix(ref, chunkNo);
     const rows = (await this.table()).listEntities<Partial<OutcomeRow>>({
-      queryOptions: { filter: odata`PartitionKey eq ${partitionKey(ref, chunkNo)}` },
+      queryOptions: { filter: odata`PartitionKey gt ${`${prefix}-`} and PartitionKey lt ${`${prefix}.`}` },
     });
     const outcomes: DeviceOutcome[] = [];
     for await (const row of rows) {
@@ -59,7 +75,7 @@ export class DeviceOutcomeTable implements DeviceOutcomeStore {
       await this.table()
     ).updateEntity(
       {
-        partitionKey: partitionKey(ref, chunkNo),
+        partitionKey: partitionKey(ref, chunkNo, index),
         rowKey: pad(index, 6),
         deregisteredAt: new Date().toISOString(),
       },

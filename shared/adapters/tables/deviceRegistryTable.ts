@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { odata } from '@azure/data-tables';
 import type { TableClient, TransactionAction } from '@azure/data-tables';
 import type {
   ClaimResult,
@@ -12,14 +13,25 @@ import { isConflict, isNotFound, isPreconditionFailed } from './tableErrors';
 
 /**
  * The global device index: RowKey = identity key, PartitionKey = one of 16 shards by a hash of the key.
- * A keyed insert is the lock: whoever inserts a key first owns it. Single-key devices (most: a product
- * key or a tuple) are inserted in transactions grouped by shard; when a transaction meets an existing
- * key, its devices fall back to one insert each. Multi-key devices take their keys one by one in sorted
- * order and give them back if one is held elsewhere, so two claims on the same device never both win.
+ * A keyed insert is the lock: whoever inserts a key first owns it. Every device takes its keys in
+ * sorted order, one key per round; each round inserts the next key of every device still claiming in
+ * transactions grouped by shard (so a chunk of 1,000 devices costs about 16 transactions per round, not
+ * 1,000 requests). When a transaction meets an existing key, its devices fall back to one insert each;
+ * a device that meets another owner gives back the keys it took, so two claims on the same device never
+ * both win, and, as every claimant takes keys in the same order, one of them does.
  */
 const SHARDS = 16;
 const TRANSACTION_SIZE = 100;
 const PARALLELISM = 16;
+
+/** How bulk look-ups read a shard (tunable for tests). */
+export interface RangeReadOptions {
+  /** Keys per range read; a range returns every row between its ends. */
+  readonly rangeKeys: number;
+  /** A shard whose ranges return more rows than this per wanted key is read key by key instead. */
+  readonly maxRowsPerKey: number;
+}
+const RANGE_READS: RangeReadOptions = { rangeKeys: 100, maxRowsPerKey: 8 };
 
 interface IndexRow {
   tenantId: string;
@@ -35,55 +47,94 @@ interface IndexRow {
 export const shardOf = (key: string): string =>
   `s${(createHash('sha256').update(key).digest()[0]! % SHARDS).toString(16).padStart(2, '0')}`;
 
+/** A device part-way through its claim: its keys in the order they are taken, and how many it holds. */
+interface Claiming {
+  readonly index: number;
+  readonly keys: readonly string[];
+  readonly owner: DeviceOwner;
+  held: number;
+}
+
 export class DeviceRegistryTable implements DeviceRegistry {
-  constructor(private readonly table: () => Promise<TableClient>) {}
+  constructor(
+    private readonly table: () => Promise<TableClient>,
+    private readonly rangeReads: RangeReadOptions = RANGE_READS,
+  ) {}
 
   async claim(claims: readonly DeviceClaim[]): Promise<ClaimResult[]> {
     const client = await this.table();
-    const results: (ClaimResult | undefined)[] = new Array<ClaimResult | undefined>(claims.length);
-    const singles = new Map<string, number[]>();
-    const multis: number[] = [];
-    claims.forEach((claim, i) => {
-      if (claim.keys.length === 1) {
-        const shard = shardOf(claim.keys[0]!);
-        singles.set(shard, [...(singles.get(shard) ?? []), i]);
-      } else {
-        multis.push(i);
-      }
-    });
-
-    const groups = [...singles.entries()].flatMap(([shard, indexes]) => {
-      const out: { shard: string; indexes: number[] }[] = [];
-      for (let i = 0; i < indexes.length; i += TRANSACTION_SIZE)
-        out.push({ shard, indexes: indexes.slice(i, i + TRANSACTION_SIZE) });
-      return out;
-    });
-    await inParallel(groups, PARALLELISM, async ({ shard, indexes }) => {
-      const actions: TransactionAction[] = indexes.map((i) => [
-        'create',
-        toRow(shard, claims[i]!.keys[0]!, claims[i]!.owner),
-      ]);
-      try {
-        await client.submitTransaction(actions);
-        for (const i of indexes) results[i] = { claimed: true };
-      } catch (error) {
-        if (!isConflict(error)) throw error;
-        await inParallel(
-          indexes,
-          PARALLELISM,
-          async (i) => (results[i] = await this.#claimOne(client, claims[i]!)),
-        );
-      }
-    });
-    await inParallel(
-      multis,
-      PARALLELISM,
-      async (i) => (results[i] = await this.#claimOne(client, claims[i]!)),
-    );
+    const results = new Array<ClaimResult | undefined>(claims.length);
+    let claiming: Claiming[] = claims.map((claim, index) => ({
+      index,
+      keys: [...new Set(claim.keys)].sort(),
+      owner: claim.owner,
+      held: 0,
+    }));
+    while (claiming.length > 0) {
+      await this.#claimRound(client, claiming, results);
+      claiming = claiming.filter((c) => !results[c.index]);
+    }
     return results.map((r, i) => {
       if (!r) throw new Error(`Device claim ${i} was not decided`);
       return r;
     });
+  }
+
+  /** Takes the next key of every device still claiming; settles those that complete or lose. */
+  async #claimRound(
+    client: TableClient,
+    claiming: readonly Claiming[],
+    results: (ClaimResult | undefined)[],
+  ): Promise<void> {
+    const took = (c: Claiming) => {
+      c.held++;
+      if (c.held === c.keys.length) results[c.index] = { claimed: true };
+    };
+    const lost = async (c: Claiming, owner: DeviceOwner) => {
+      for (const key of c.keys.slice(0, c.held)) await this.#releaseKey(client, key, c.owner);
+      results[c.index] = { claimed: false, owner };
+    };
+    const one = async (c: Claiming) => {
+      const other = await this.#insertOrOwner(client, c.keys[c.held]!, c.owner);
+      if (other) await lost(c, other);
+      else took(c);
+    };
+
+    // A key twice in one round (two devices of this call share it) cannot share a transaction.
+    const seen = new Set<string>();
+    const byShard = new Map<string, Claiming[]>();
+    const alone: Claiming[] = [];
+    for (const c of claiming) {
+      const key = c.keys[c.held]!;
+      if (seen.has(key)) {
+        alone.push(c);
+        continue;
+      }
+      seen.add(key);
+      const shard = shardOf(key);
+      byShard.set(shard, [...(byShard.get(shard) ?? []), c]);
+    }
+    const transactions = [...byShard.entries()].flatMap(([shard, group]) => {
+      const out: { shard: string; group: Claiming[] }[] = [];
+      for (let i = 0; i < group.length; i += TRANSACTION_SIZE)
+        out.push({ shard, group: group.slice(i, i + TRANSACTION_SIZE) });
+      return out;
+    });
+    await inParallel(transactions, PARALLELISM, async ({ shard, group }) => {
+      const actions: TransactionAction[] = group.map((c) => [
+        'create',
+        toRow(shard, c.keys[c.held]!, c.owner),
+      ]);
+      try {
+        await client.submitTransaction(actions);
+      } catch (error) {
+        if (!isConflict(error)) throw error;
+        await inParallel(group, PARALLELISM, one);
+        return;
+      }
+      group.forEach(took);
+    });
+    await inParallel(alone, 1, one);
   }
 
   async find(key: string): Promise<DeviceOwner | undefined> {
@@ -91,11 +142,39 @@ export class DeviceRegistryTable implements DeviceRegistry {
     return row && fromRow(row);
   }
 
+  /**
+   * Reads the keys by ranges of each shard (sorted keys, `rangeKeys` at a time) rather than one request
+   * per key. A range returns every row between its ends, so where the registry is dense around the
+   * wanted keys (many rows per wanted key), the rest of that shard is read key by key.
+   */
   async findMany(keys: readonly string[]): Promise<Map<string, DeviceOwner>> {
+    const client = await this.table();
+    const wanted = new Set(keys);
+    const byShard = new Map<string, string[]>();
+    for (const key of wanted) byShard.set(shardOf(key), [...(byShard.get(shardOf(key)) ?? []), key]);
     const found = new Map<string, DeviceOwner>();
-    await inParallel([...new Set(keys)], PARALLELISM, async (key) => {
-      const owner = await this.find(key);
-      if (owner) found.set(key, owner);
+    await inParallel([...byShard.entries()], PARALLELISM, async ([shard, shardKeys]) => {
+      shardKeys.sort();
+      let next = 0;
+      while (next < shardKeys.length) {
+        const range = shardKeys.slice(next, next + this.rangeReads.rangeKeys);
+        next += range.length;
+        const rows = client.listEntities<IndexRow>({
+          queryOptions: {
+            filter: odata`PartitionKey eq ${shard} and RowKey ge ${range[0]!} and RowKey le ${range.at(-1)!}`,
+          },
+        });
+        let read = 0;
+        for await (const row of rows) {
+          read++;
+          if (wanted.has(row.rowKey!)) found.set(row.rowKey!, fromRow(row));
+        }
+        if (read > this.rangeReads.maxRowsPerKey * range.length) break;
+      }
+      await inParallel(shardKeys.slice(next), 2, async (key) => {
+        const row = await getEntityOrUndefined<IndexRow>(client, shard, key);
+        if (row) found.set(key, fromRow(row));
+      });
     });
     return found;
   }
@@ -103,19 +182,6 @@ export class DeviceRegistryTable implements DeviceRegistry {
   async release(owner: DeviceOwner): Promise<void> {
     const client = await this.table();
     for (const key of owner.keys) await this.#releaseKey(client, key, owner);
-  }
-
-  /** Takes a device's keys in sorted order; on meeting another owner, gives back what it holds. */
-  async #claimOne(client: TableClient, claim: DeviceClaim): Promise<ClaimResult> {
-    const keys = [...claim.keys].sort();
-    for (const key of keys) {
-      const other = await this.#insertOrOwner(client, key, claim.owner);
-      if (other) {
-        for (const held of keys) if (held !== key) await this.#releaseKey(client, held, claim.owner);
-        return { claimed: false, owner: other };
-      }
-    }
-    return { claimed: true };
   }
 
   /** Inserts the key for `owner`; returns the other owner when someone else holds it. */

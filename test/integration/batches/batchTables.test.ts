@@ -148,7 +148,8 @@ describe('batch tables (Azurite)', () => {
       const rows = await rowsOf(
         own.tables,
         own.names.deviceOutcomes,
-        `${TENANT}|contoso-direct|outcomes-3|00000`,
+        // Chunk 0, block of indexes 0-99.
+        `${TENANT}|contoso-direct|outcomes-3|00000-0000`,
       );
       const row = rows.find((x) => x.rowKey === '000002');
       expect(typeof row?.deregisteredAt).toBe('string');

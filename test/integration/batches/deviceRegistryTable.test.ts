@@ -236,4 +236,28 @@ describe('DeviceRegistryTable (Azurite)', () => {
     expect([...found.keys()].sort()).toEqual([k.pkid, k.tuple].sort());
     expect(found.get(k.pkid)).toEqual(held.owner);
   });
+
+  it('when many keys are looked up in bulk, then they are read by shard ranges and each held key maps to its owner', async () => {
+    const held = Array.from({ length: 400 }, (_, i) => claim('tenant-r', [newKeys().tuple], i, 'ranges'));
+    await registry.claim(held);
+    const free = Array.from({ length: 400 }, () => newKeys().tuple);
+    const found = await registry.findMany([...free, ...held.map((c) => c.keys[0]!)]);
+    expect(found.size).toBe(400);
+    for (const c of held) expect(found.get(c.keys[0]!)).toEqual(c.owner);
+  });
+
+  it('when a bulk look-up meets a shard dense with other rows, then the rest of it is read key by key with the same answer', async () => {
+    const dense = new DeviceRegistryTable(own.table(own.names.deviceIndex), {
+      rangeKeys: 3,
+      maxRowsPerKey: 1,
+    });
+    const held = Array.from({ length: 60 }, (_, i) => claim('tenant-d', [newKeys().tuple], i, 'dense'));
+    await registry.claim(held);
+    // Every other held key is asked for, so each range also returns rows nobody asked for.
+    const asked = held.filter((_, i) => i % 2 === 0);
+    const free = Array.from({ length: 60 }, () => newKeys().tuple);
+    const found = await dense.findMany([...free, ...asked.map((c) => c.keys[0]!)]);
+    expect([...found.keys()].sort()).toEqual(asked.map((c) => c.keys[0]!).sort());
+    for (const c of asked) expect(found.get(c.keys[0]!)).toEqual(c.owner);
+  });
 });
