@@ -58,9 +58,10 @@ export async function startLocalHost(options: LocalHostOptions): Promise<Running
     env.EMAIL_OUTBOX_DIR ??= path.join(options.dataDir, 'outbox');
 
     installFunctionsCore();
-    // Loaded only now: the app reads its configuration, and registers its functions, on load.
+    // Loaded only now: the app reads its configuration, and registers its functions, on load. Through
+    // the entry point the Functions host loads (package.json "main"), which loads the app on first use.
     /* eslint-disable @typescript-eslint/no-require-imports */
-    require('../../functions/index');
+    require('../../functions/hostEntry');
     const { services } = require('../../shared/compositionRoot') as typeof CompositionRoot;
     const { seedDemoData } = require('./demoData') as typeof DemoData;
     /* eslint-enable @typescript-eslint/no-require-imports */
