@@ -18,7 +18,7 @@ import {
  * bounded parallelism, progress recorded after each) → finished / finished_with_errors, or expired, or
  * canceled when consent is revoked. Deterministic: time from currentUtcDateTime, all I/O in activities.
  */
-const PARALLEL_CHUNKS = 4;
+export const PARALLEL_CHUNKS = 8;
 const chunkRetry = new df.RetryOptions(1000, 5);
 chunkRetry.backoffCoefficient = 2;
 chunkRetry.maxRetryIntervalInMilliseconds = 30_000;

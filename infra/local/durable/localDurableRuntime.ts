@@ -129,7 +129,7 @@ class DurableRuntime implements DurableOperations {
       if (type === 'activityTrigger') this.#activities.set(registration.name, registration);
     }
     this.#providers = new Map<string, ExtraInputProvider>([['durableClient', () => this.bindingData()]]);
-    this.#maxActivities = Math.max(1, options.maxConcurrentActivities ?? 8);
+    this.#maxActivities = Math.max(1, options.maxConcurrentActivities ?? 16);
     this.#maxOrchestrations = Math.max(1, options.maxConcurrentOrchestrations ?? 4);
   }
 

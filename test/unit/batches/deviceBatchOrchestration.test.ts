@@ -12,7 +12,7 @@ import {
   REGISTER_CHUNK_ACTIVITY,
   type BatchOrchestrationInput,
 } from '../../../shared/adapters/durable/batchOrchestrationContract';
-import '../../../functions/orchestrations/deviceBatchOrchestration';
+import { PARALLEL_CHUNKS as P } from '../../../functions/orchestrations/deviceBatchOrchestration';
 
 /**
  * The batch orchestrator replayed by durable-functions itself, with no runtime: each test writes the
@@ -228,7 +228,7 @@ async function started(consent: string, input: BatchOrchestrationInput = baseInp
   return { history, first, second };
 }
 
-/** Consent active from the start; answers the first "processing" record and returns the 4 chunk calls. */
+/** Consent active from the start; answers the first "processing" record and returns the first chunk calls. */
 async function processing(input: BatchOrchestrationInput = baseInput) {
   const { history, second } = await started('active', input);
   const record = only(activity(second, RECORD_PROGRESS_ACTIVITY));
@@ -302,8 +302,8 @@ describe('deviceBatchOrchestration replayed by durable-functions', () => {
     expect(fifth.newActions).toEqual([]);
   });
 
-  it('when ConsentGiven arrives before the deadline, then the timer is canceled and it records processing, then runs at most 4 chunks with retry', async () => {
-    const input = { ...baseInput, chunkCount: 10 };
+  it('when ConsentGiven arrives before the deadline, then the timer is canceled and it records processing, then runs at most PARALLEL_CHUNKS chunks with retry', async () => {
+    const input = { ...baseInput, chunkCount: P + 6 };
     const { history, second } = await started('none', input);
     const third = await history.episode(at(2), [
       history.completed(second.newActions[0], 'awaiting_consent', at(2)),
@@ -327,9 +327,9 @@ describe('deviceBatchOrchestration replayed by durable-functions', () => {
       history.completed(fourth.newActions[0], 'processing', at(31)),
     ]);
     const chunks = activity(fifth, REGISTER_CHUNK_ACTIVITY);
-    expect(chunks).toHaveLength(4);
-    expect(chunks.map((c) => c.type)).toEqual(Array(4).fill('CallActivityWithRetry'));
-    expect(chunks.map((c) => c.input)).toEqual([0, 1, 2, 3].map((chunkNo) => ({ ref, chunkNo })));
+    expect(chunks).toHaveLength(P);
+    expect(chunks.map((c) => c.type)).toEqual(Array(P).fill('CallActivityWithRetry'));
+    expect(chunks.map((c) => c.input)).toEqual([...Array(P).keys()].map((chunkNo) => ({ ref, chunkNo })));
     expect(chunks.every((c) => (c.attempts ?? 0) > 1)).toBe(true);
     // The same revocation listener, scheduled once with the processing record, is kept waiting.
     expect(
@@ -353,8 +353,8 @@ describe('deviceBatchOrchestration replayed by durable-functions', () => {
     expect(second.allActions.some((a) => a.name === CONSENT_GIVEN_EVENT)).toBe(false);
   });
 
-  it('when chunks complete one by one, then a new chunk starts only as one finishes and never more than 4 are in flight', async () => {
-    const input = { ...baseInput, chunkCount: 9 };
+  it('when chunks complete one by one, then a new chunk starts only as one finishes and never more than PARALLEL_CHUNKS are in flight', async () => {
+    const input = { ...baseInput, chunkCount: 2 * P + 1 };
     const { history, third } = await processing(input);
     const inFlight = new Map<number, Action>();
     const addChunks = (episode: Episode) => {
@@ -362,7 +362,7 @@ describe('deviceBatchOrchestration replayed by durable-functions', () => {
         inFlight.set((a.input as { chunkNo: number }).chunkNo, a);
     };
     addChunks(third);
-    expect(inFlight.size).toBe(4);
+    expect(inFlight.size).toBe(P);
     let minute = 3;
     let started = inFlight.size;
     let maxInFlight = inFlight.size;
@@ -383,13 +383,14 @@ describe('deviceBatchOrchestration replayed by durable-functions', () => {
       started += activity(last, REGISTER_CHUNK_ACTIVITY).length;
       maxInFlight = Math.max(maxInFlight, inFlight.size);
     }
-    expect(started).toBe(9);
-    expect(maxInFlight).toBeLessThanOrEqual(4);
+    expect(started).toBe(2 * P + 1);
+    expect(maxInFlight).toBeLessThanOrEqual(P);
+    const total = (2 * P + 1) * 100;
     const final = only(activity(last, RECORD_PROGRESS_ACTIVITY));
-    expect(final.input).toMatchObject({ status: 'finished', registered: 900, failed: 0 });
+    expect(final.input).toMatchObject({ status: 'finished', registered: total, failed: 0 });
     const end = await history.episode(at(minute), [history.completed(final, 'finished', at(minute))]);
     expect(end.done).toBe(true);
-    expect(end.output).toEqual({ status: 'finished', registered: 900, failed: 0 });
+    expect(end.output).toEqual({ status: 'finished', registered: total, failed: 0 });
   });
 
   it('when all chunks finish and some devices failed, then it records finished_with_errors with the totals summed', async () => {
@@ -441,7 +442,7 @@ describe('deviceBatchOrchestration replayed by durable-functions', () => {
   });
 
   it('when ConsentRevoked arrives while chunks run, then it records canceled with the counts so far and starts no further chunk', async () => {
-    const input = { ...baseInput, chunkCount: 8 };
+    const input = { ...baseInput, chunkCount: 2 * P };
     const { history, third } = await processing(input);
     const chunks = activity(third, REGISTER_CHUNK_ACTIVITY);
     const afterFirst = await history.episode(at(3), [
@@ -456,7 +457,7 @@ describe('deviceBatchOrchestration replayed by durable-functions', () => {
     // It starts nothing more and waits for the chunks already running; they find consent gone.
     expect(revoked.newActions).toEqual([]);
     const running = [...chunks.slice(1), ...activity(afterRecord, REGISTER_CHUNK_ACTIVITY)];
-    expect(running).toHaveLength(4);
+    expect(running).toHaveLength(P);
     const drained = await history.episode(
       at(6),
       running.map((chunk) => history.completed(chunk, chunkResult(0, 0, true), at(6))),
@@ -476,7 +477,7 @@ describe('deviceBatchOrchestration replayed by durable-functions', () => {
   });
 
   it('when ConsentRevoked arrives while a progress record is running, then it cancels before starting another chunk', async () => {
-    const { history, third } = await processing({ ...baseInput, chunkCount: 8 });
+    const { history, third } = await processing({ ...baseInput, chunkCount: 2 * P });
     const chunks = activity(third, REGISTER_CHUNK_ACTIVITY);
     const afterFirst = await history.episode(at(3), [
       history.completed(chunks[0], chunkResult(10, 0), at(3)),
@@ -488,12 +489,12 @@ describe('deviceBatchOrchestration replayed by durable-functions', () => {
       history.completed(record, 'processing', at(4)),
     ]);
     expect(activity(next, REGISTER_CHUNK_ACTIVITY)).toEqual([]);
-    // The three chunks still running are awaited (one of them had registered some devices before
-    // the revocation landed), and their counts are in the canceled record.
+    // The chunks still running are awaited (one of them had registered some devices before the
+    // revocation landed), and their counts are in the canceled record.
     const drained = await history.episode(at(5), [
       history.completed(chunks[1], chunkResult(0, 0, true), at(5)),
       history.completed(chunks[2], chunkResult(7, 1), at(5)),
-      history.completed(chunks[3], chunkResult(0, 0, true), at(5)),
+      ...chunks.slice(3).map((chunk) => history.completed(chunk, chunkResult(0, 0, true), at(5))),
     ]);
     expect(only(activity(drained, RECORD_PROGRESS_ACTIVITY)).input).toMatchObject({
       status: 'canceled',
