@@ -1,3 +1,5 @@
+import { PARALLEL_CHUNKS } from '../../functions/orchestrations/deviceBatchOrchestration';
+import { CHUNK_SIZE } from '../../shared/application/batches/batchDependencies';
 import { ApiClient } from '../support/apiClient';
 import type { BatchStatus } from '../support/batchHelpers';
 import {
@@ -201,10 +203,11 @@ describe('revocation', () => {
     });
   });
 
-  it('when consent is revoked while a 20,000-device batch runs, then it is canceled and nothing more is registered', async () => {
+  it('when consent is revoked while a batch of three rounds of chunks runs, then it is canceled and nothing more is registered', async () => {
     const tenant = await api.newTenant();
     await giveConsent(api, tokens[CONTOSO]!, tenant.admin);
-    const total = 20_000;
+    // Enough chunks that some are still to start when the first progress shows.
+    const total = 3 * PARALLEL_CHUNKS * CHUNK_SIZE;
     const devices = pkidDevices(total);
     const batchId = newBatchId('revoked-mid-run');
     await submitAccepted(api, tokens[CONTOSO]!, tenant.tenantId, { batchId, devices });

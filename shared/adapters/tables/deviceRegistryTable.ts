@@ -12,15 +12,15 @@ import { getEntityOrUndefined } from './conditionalWrites';
 import { isConflict, isNotFound, isPreconditionFailed } from './tableErrors';
 
 /**
- * The global device index: RowKey = identity key, PartitionKey = one of 16 shards by a hash of the key.
+ * The global device index: RowKey = identity key, PartitionKey = one of 64 shards by a hash of the key.
  * A keyed insert is the lock: whoever inserts a key first owns it. Every device takes its keys in
  * sorted order, one key per round; each round inserts the next key of every device still claiming in
- * transactions grouped by shard (so a chunk of 1,000 devices costs about 16 transactions per round, not
- * 1,000 requests). When a transaction meets an existing key, its devices fall back to one insert each;
+ * transactions grouped by shard (so a chunk of 4,000 devices costs about 64 transactions of 60 keys per
+ * round, not 4,000 requests). When a transaction meets an existing key, its devices fall back to one insert each;
  * a device that meets another owner gives back the keys it took, so two claims on the same device never
  * both win, and, as every claimant takes keys in the same order, one of them does.
  */
-const SHARDS = 16;
+export const SHARDS = 64;
 const TRANSACTION_SIZE = 100;
 const PARALLELISM = 16;
 

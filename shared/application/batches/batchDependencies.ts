@@ -15,4 +15,4 @@ export interface BatchDependencies extends Dependencies {
 }
 
 /** Devices per chunk: one registration activity, and the unit of staging and progress. */
-export const CHUNK_SIZE = 1000;
+export const CHUNK_SIZE = 4000;

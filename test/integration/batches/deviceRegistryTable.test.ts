@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DeviceClaim, DeviceOwner } from '../../../shared/application/ports/deviceRegistry';
 import { sameOwner } from '../../../shared/application/ports/deviceRegistry';
-import { DeviceRegistryTable, shardOf } from '../../../shared/adapters/tables/deviceRegistryTable';
+import { DeviceRegistryTable, SHARDS, shardOf } from '../../../shared/adapters/tables/deviceRegistryTable';
 import { ownTables } from '../consent/tableFixture';
 
 jest.setTimeout(120_000);
@@ -78,7 +78,7 @@ describe('DeviceRegistryTable (Azurite)', () => {
     for (const [i, key] of keys.entries()) {
       expect(rows.get(key)).toMatchObject({ partitionKey: shardOf(key), tenantId: 'tenant-a', idx: i });
     }
-    expect(new Set(keys.map(shardOf)).size).toBe(16);
+    expect(new Set(keys.map(shardOf)).size).toBe(SHARDS);
     expect(await registry.find(keys[7]!)).toEqual(claims[7]!.owner);
   });
 
