@@ -50,7 +50,7 @@ const CONSENT_RUNS = short ? 10 : 50;
 const VALIDATE_DEVICES = short ? 2_000 : 10_000;
 const BASELINE_ENTITIES = short || sizesArg ? 20_000 : 100_000;
 const ADJACENT_BASELINE_ENTITIES = 10_000;
-/** The service's: 8 chunks at once (deviceBatchOrchestration), each writing 10 transactions of outcomes. */
+/** Transactions in flight: enough to keep Azurite (single-threaded) busy; the service, 8 chunks at once, has at least as many. */
 const SERVICE_PARALLEL_TRANSACTIONS = 80;
 
 const progress = (line: string) => process.stderr.write(`[bench] ${line}\n`);
