@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { startLocalHostProcess, type LocalHostProcess } from './localHostProcess';
 
 /**
  * Headless Chromium for the browser tests: the Debian package's binary (never a downloaded one), with
@@ -23,6 +24,19 @@ export function launchBrowser(): Promise<Browser> {
       '--disable-quic',
     ],
   });
+}
+
+/**
+ * A browser test file's two long-lived parts, started at once. When one fails, the other is closed
+ * before the error is thrown, so nothing outlives the file.
+ */
+export async function startHostAndBrowser(): Promise<{ host: LocalHostProcess; browser: Browser }> {
+  const [started, launched] = await Promise.allSettled([startLocalHostProcess(), launchBrowser()]);
+  if (started.status === 'fulfilled' && launched.status === 'fulfilled')
+    return { host: started.value, browser: launched.value };
+  if (launched.status === 'fulfilled') await launched.value.close();
+  if (started.status === 'fulfilled') await started.value.stop();
+  throw started.status === 'rejected' ? started.reason : (launched as PromiseRejectedResult).reason;
 }
 
 export const SCREENSHOT_DIR = path.resolve(__dirname, '../../test-results/screenshots');

@@ -1,8 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ApiClient } from '../../support/apiClient';
-import { launchBrowser, saveScreenshot, signInAs } from '../../support/browser';
+import { saveScreenshot, signInAs, startHostAndBrowser } from '../../support/browser';
 import type { LocalHostProcess } from '../../support/localHostProcess';
-import { startLocalHostProcess } from '../../support/localHostProcess';
 
 /**
  * The people-facing pages in English, French, German and Hebrew, in headless Chromium: chosen from the
@@ -18,11 +17,7 @@ let partnerToken: string;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  const [started, launched] = await Promise.allSettled([startLocalHostProcess(), launchBrowser()]);
-  if (launched.status === 'fulfilled') browser = launched.value;
-  if (started.status === 'fulfilled') host = started.value;
-  if (started.status === 'rejected') throw started.reason;
-  if (launched.status === 'rejected') throw launched.reason;
+  ({ host, browser } = await startHostAndBrowser());
   api = new ApiClient(host.baseUrl);
   partnerToken = await api.partnerToken('contoso-direct');
 }, 90_000);

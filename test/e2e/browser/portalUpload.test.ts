@@ -5,9 +5,8 @@ import { encodeHardwareHash } from '../../../shared/domain/devices';
 import { ApiClient } from '../../support/apiClient';
 import type { Json } from '../../support/batchHelpers';
 import { newPkids, newTuple, revokeConsent } from '../../support/batchHelpers';
-import { launchBrowser, saveScreenshot, signInAs } from '../../support/browser';
+import { saveScreenshot, signInAs, startHostAndBrowser } from '../../support/browser';
 import type { LocalHostProcess } from '../../support/localHostProcess';
-import { startLocalHostProcess } from '../../support/localHostProcess';
 
 /**
  * The partner portal in headless Chromium against the local host: an indirect reseller's agent invites a
@@ -30,11 +29,7 @@ let page: Page;
 let providerToken: string;
 
 beforeAll(async () => {
-  const [started, launched] = await Promise.allSettled([startLocalHostProcess(), launchBrowser()]);
-  if (launched.status === 'fulfilled') browser = launched.value;
-  if (started.status === 'fulfilled') host = started.value;
-  if (started.status === 'rejected') throw started.reason;
-  if (launched.status === 'rejected') throw launched.reason;
+  ({ host, browser } = await startHostAndBrowser());
   api = new ApiClient(host.baseUrl);
   providerToken = await api.partnerToken('fabrikam-distribution');
 }, 90_000);

@@ -1,8 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ApiClient } from '../../support/apiClient';
-import { launchBrowser, saveScreenshot, signInAs } from '../../support/browser';
+import { saveScreenshot, signInAs, startHostAndBrowser } from '../../support/browser';
 import type { LocalHostProcess } from '../../support/localHostProcess';
-import { startLocalHostProcess } from '../../support/localHostProcess';
 
 /** The customer admin's page of partner relationships, in headless Chromium against the local host. */
 const INTUNE_ADMIN = '3a2c62db-5318-420d-8d74-23affee5d9d5';
@@ -28,12 +27,7 @@ let page: Page;
 let contosoToken: string;
 
 beforeAll(async () => {
-  // Both start at once; settle both so that afterAll can close whichever did start.
-  const [started, launched] = await Promise.allSettled([startLocalHostProcess(), launchBrowser()]);
-  if (launched.status === 'fulfilled') browser = launched.value;
-  if (started.status === 'fulfilled') host = started.value;
-  if (started.status === 'rejected') throw started.reason;
-  if (launched.status === 'rejected') throw launched.reason;
+  ({ host, browser } = await startHostAndBrowser());
   api = new ApiClient(host.baseUrl);
   contosoToken = await api.partnerToken('contoso-direct');
 }, 90_000);
