@@ -3,12 +3,16 @@ import path from 'node:path';
 import { app } from '@azure/functions';
 import type { FunctionInput, FunctionOutput, GenericFunctionOptions } from '@azure/functions';
 import { MANIFEST_FILE, type FunctionManifest, type ManifestBinding } from './functionsManifest';
+// Registered here, not by the app: the host runs preInvocation hooks before it calls a handler, so a hook
+// that the first call's loading of the app registered would miss that call (no invocation or trace IDs).
+import '../shared/adapters/telemetry/invocationHooks';
 
 /**
  * What the Functions host loads (package.json "main"). It registers every function of functions/index
  * from the manifest that the build writes (infra/build/writeFunctionsManifest.ts), each with a handler
- * that loads the app on the first call. A cold start then loads @azure/functions and this file; the app
- * and its libraries (durable-functions, the Tables SDK, zod, ...) load when the first request needs them.
+ * that loads the app on the first call. A cold start then loads @azure/functions, this file and the
+ * telemetry hook (a few small modules); the app and its libraries (durable-functions, the Tables SDK,
+ * zod, ...) load when the first request needs them.
  */
 type Binding = ManifestBinding;
 type Handler = (...args: unknown[]) => unknown;

@@ -1,9 +1,8 @@
 /**
- * The app's entry point (package.json "main"): importing a module registers its functions with the
- * host, exactly as the Azure Functions Node.js v4 programming model expects.
+ * The app: importing a module registers its functions with the host, exactly as the Azure Functions
+ * Node.js v4 programming model expects. The host loads it through functions/hostEntry.ts (package.json
+ * "main"), on the first call; that entry registers the telemetry hook too.
  */
-// First: every invocation after it runs in its telemetry scope (invocation and orchestration IDs).
-import '../shared/adapters/telemetry/invocationHooks';
 import './http/health';
 import './http/openApi';
 import './http/devIdentity';

@@ -12,20 +12,26 @@ jest.setTimeout(60_000);
 interface Loaded {
   readonly functions: { name: string; bindings: unknown }[];
   readonly appLoaded: boolean;
+  /** The hooks registered with the host while loading, before any call. */
+  readonly hooks: string[];
   readonly called?: { status?: number; appLoaded: boolean };
 }
 
 /** Loads `entry` in a fresh process and reports what the host saw; optionally calls `health`. */
 function load(entry: string, callHealth = false): Loaded {
   const script = `
-    require('./dist/infra/local/functionsCore/installFunctionsCore').installFunctionsCore();
+    const { coreApi, installFunctionsCore } = require('./dist/infra/local/functionsCore/installFunctionsCore');
+    installFunctionsCore();
     const { functionRegistry } = require('./dist/infra/local/functionsCore/registry');
+    const hooks = [];
+    coreApi.registerHook = (name) => (hooks.push(name), { dispose: () => undefined });
     const { HttpRequest, InvocationContext } = require('@azure/functions');
     const appLoaded = () => Object.keys(require.cache).some((f) => f.endsWith('/dist/functions/index.js'));
     require('./${entry}');
     const out = {
       functions: functionRegistry.all().map((r) => ({ name: r.name, bindings: r.metadata.bindings })),
       appLoaded: appLoaded(),
+      hooks: [...hooks],
     };
     (async () => {
       if (${callHealth}) {
@@ -54,6 +60,12 @@ describe('the Functions host entry point (package.json "main")', () => {
     expect(lazy.appLoaded).toBe(false);
     expect(lazy.functions.length).toBeGreaterThan(0);
     expect(lazy.functions).toEqual(app.functions);
+  });
+
+  it('when the host loads it, then the telemetry hook is registered before the first call, which it must scope', () => {
+    const lazy = load(main);
+    expect(lazy.appLoaded).toBe(false);
+    expect(lazy.hooks).toEqual(['preInvocation']);
   });
 
   it('when a function is first called, then the app loads and the call reaches its handler', () => {
