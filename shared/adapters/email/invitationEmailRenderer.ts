@@ -6,9 +6,10 @@ import type {
   InvitationEmailRenderer,
   RenderedEmail,
 } from '../../application/email/invitationEmailContent';
+import { assetFolder } from '../web/assetFolder';
 import { adminRoleLabel, partnerKindLabel } from '../web/localizedLabels';
 import { directionOf } from '../web/locales';
-import { localeDir, translate } from '../web/messageCatalogs';
+import { translate } from '../web/messageCatalogs';
 import { createTemplateEngine } from '../web/templateHelpers';
 
 /**
@@ -24,8 +25,7 @@ let compiled: CompiledTemplates | undefined;
 
 function templates(): CompiledTemplates {
   if (compiled) return compiled;
-  // The templates sit beside the catalogs' folder: shared/adapters/email/templates.
-  const dir = path.join(localeDir(), '..', '..', 'email', 'templates');
+  const dir = assetFolder('shared', 'adapters', 'email', 'templates');
   const read = (name: string) => readFileSync(path.join(dir, name), 'utf8');
   compiled = {
     text: createTemplateEngine('text').compile(read('invitation.text.hbs'), { noEscape: true }),

@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { assetFolder } from './assetFolder';
 import type { Locale } from './locales';
 import { DEFAULT_LOCALE, LOCALES } from './locales';
 
@@ -11,18 +12,8 @@ import { DEFAULT_LOCALE, LOCALES } from './locales';
  */
 export type Catalog = ReadonlyMap<string, string>;
 
-const LOCALE_DIR_PARTS = ['shared', 'adapters', 'web', 'locales'];
-
 export function localeDir(): string {
-  // Compiled code runs from dist/, sources from the project root: look for the folder upwards.
-  let dir = __dirname;
-  for (;;) {
-    const candidate = path.join(dir, ...LOCALE_DIR_PARTS);
-    if (existsSync(candidate)) return candidate;
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`Message catalogs not found above ${__dirname}`);
-    dir = parent;
-  }
+  return assetFolder('shared', 'adapters', 'web', 'locales');
 }
 
 /** Reads one catalog file into dotted keys; anything but nested objects of strings is refused. */

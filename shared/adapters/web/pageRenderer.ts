@@ -1,6 +1,7 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
+import { assetFolder } from './assetFolder';
 import type { LanguageLink } from './pageLocale';
 import type { Locale } from './locales';
 import { DEFAULT_LOCALE, directionOf } from './locales';
@@ -11,25 +12,11 @@ import { createTemplateEngine } from './templateHelpers';
  * wrapped in layout.hbs. Templates are compiled once per process. Pages speak the frame's `locale`
  * (English when a page passes none) through the `t` helper and the catalogs in ./locales.
  */
-const TEMPLATE_DIR_PARTS = ['shared', 'adapters', 'web', 'templates'];
-
-function templateDir(): string {
-  // Compiled code runs from dist/, sources from the project root: look for the folder upwards.
-  let dir = __dirname;
-  for (;;) {
-    const candidate = path.join(dir, ...TEMPLATE_DIR_PARTS);
-    if (existsSync(candidate)) return candidate;
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`Page templates not found above ${__dirname}`);
-    dir = parent;
-  }
-}
-
 let compiled: Map<string, Handlebars.TemplateDelegate> | undefined;
 
 function templates(): Map<string, Handlebars.TemplateDelegate> {
   if (compiled) return compiled;
-  const dir = templateDir();
+  const dir = assetFolder('shared', 'adapters', 'web', 'templates');
   const engine = createTemplateEngine('html');
   compiled = new Map();
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.hbs'))) {
