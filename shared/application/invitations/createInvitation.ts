@@ -60,12 +60,7 @@ export async function createInvitation(
       (i) => i.kind === 'oem-authorization',
     );
     const existing = earlier.find((i) => invitationState(i, now) === 'active');
-    if (existing) {
-      // The OEM's one link goes to each new customer: queue this customer's email for it.
-      const email = emailFor(existing, command, now);
-      if (email) await queueAlone(deps, email);
-      return { ...present(deps, existing, false), emailQueued: Boolean(email) };
-    }
+    if (existing) return reuseLink(deps, existing, command, now);
     id = derivedId(`${partner.id}|oem|${earlier.length}`);
   }
 
@@ -89,10 +84,8 @@ export async function createInvitation(
   } catch (error) {
     const winner = error instanceof VersionConflict ? await deps.invitations.get(partner.id, id) : undefined;
     if (!winner) throw error;
-    // Two OEM requests raced for the same new link: this customer's email goes with the winner's link.
-    const winnerEmail = emailFor(winner.value, command, now);
-    if (winnerEmail) await queueAlone(deps, winnerEmail);
-    return { ...present(deps, winner.value, false), emailQueued: Boolean(winnerEmail) };
+    // Two OEM requests raced for the same new link: this one takes the winner's.
+    return reuseLink(deps, winner.value, command, now);
   }
   await recordAudit(
     deps,
@@ -108,6 +101,18 @@ export async function createInvitation(
   );
   if (email) await startDelivery(deps, email);
   return { ...present(deps, invitation, true), emailQueued: Boolean(email) };
+}
+
+/** The OEM's one link, given to another customer: that customer's email is queued for it on its own. */
+async function reuseLink(
+  deps: Dependencies,
+  invitation: Invitation,
+  command: CreateInvitationCommand,
+  now: Date,
+): Promise<CreatedInvitation> {
+  const email = emailFor(invitation, command, now);
+  if (email) await queueAlone(deps, email);
+  return { ...present(deps, invitation, false), emailQueued: Boolean(email) };
 }
 
 function emailFor(
