@@ -6,5 +6,3 @@
 export interface Telemetry {
   event(name: string, properties: Readonly<Record<string, string>>): void;
 }
-
-export const noTelemetry: Telemetry = { event: () => undefined };
