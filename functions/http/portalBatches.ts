@@ -6,14 +6,9 @@ import type { Services } from '../../shared/compositionRoot';
 import { writeDeviceCsv } from '../../shared/adapters/csv/deviceCsvWriter';
 import { apiHandler, json } from '../../shared/adapters/http/apiHandler';
 import { authenticate } from '../../shared/adapters/http/authentication';
-import { pageHandler } from '../../shared/adapters/http/pageHandler';
 import { PortalBatchParams, PortalDeviceQuerySchema } from '../../shared/adapters/web/portalForms';
-import {
-  isResponse,
-  portalHtmlResponse,
-  portalVisitor,
-  renderPortalPage,
-} from '../../shared/adapters/web/portalPage';
+import type { PortalVisitor } from '../../shared/adapters/web/portalPage';
+import { portalHtmlResponse, portalPage, renderPortalPage } from '../../shared/adapters/web/portalPage';
 import { BATCH_STATUS_LABELS, batchPagePath, batchSummary } from '../../shared/adapters/web/portalViews';
 import { toBatchStatus } from '../../shared/contract/deviceBatchContract';
 import type { PortalBatchProgress } from '../../shared/contract/portalContract';
@@ -29,9 +24,8 @@ export async function showPortalBatch(
   request: HttpRequest,
   _context: InvocationContext,
   svc: Services,
+  visitor: PortalVisitor,
 ): Promise<HttpResponseInit> {
-  const visitor = await portalVisitor(request, svc);
-  if (isResponse(visitor)) return visitor;
   const ref = PortalBatchParams.parse(request.params);
   const query = PortalDeviceQuerySchema.parse(Object.fromEntries(request.query.entries()));
   const visible = await getVisibleBatch(svc.batchDeps, visitor.principal, ref);
@@ -100,9 +94,8 @@ export async function getPortalFailedRows(
   request: HttpRequest,
   _context: InvocationContext,
   svc: Services,
+  visitor: PortalVisitor,
 ): Promise<HttpResponseInit> {
-  const visitor = await portalVisitor(request, svc);
-  if (isResponse(visitor)) return visitor;
   const ref = PortalBatchParams.parse(request.params);
   const { batch } = await getVisibleBatch(svc.batchDeps, visitor.principal, ref);
   const rows = (await failedDevices(svc.batchDeps, batch)).map(({ outcome, submitted }) => ({
@@ -145,7 +138,7 @@ app.http('portalBatchPage', {
   methods: ['GET'],
   authLevel: 'anonymous',
   route: 'portal/batches/{tenantId}/{partnerId}/{batchId}',
-  handler: pageHandler(showPortalBatch),
+  handler: portalPage(showPortalBatch),
 });
 app.http('portalBatchStatus', {
   methods: ['GET'],
@@ -157,5 +150,5 @@ app.http('portalBatchFailedRows', {
   methods: ['GET'],
   authLevel: 'anonymous',
   route: 'portal/batches/{tenantId}/{partnerId}/{batchId}/failed.csv',
-  handler: pageHandler(getPortalFailedRows),
+  handler: portalPage(getPortalFailedRows),
 });

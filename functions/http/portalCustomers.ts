@@ -8,19 +8,17 @@ import { listInvitations } from '../../shared/application/invitations/listInvita
 import { withdrawInvitation } from '../../shared/application/invitations/withdrawInvitation';
 import { listVisibleBatches } from '../../shared/application/portal/portalAccess';
 import type { Services } from '../../shared/compositionRoot';
-import { assertCsrf } from '../../shared/adapters/http/authentication';
-import { formFields, readFormData } from '../../shared/adapters/http/formData';
 import { pageHandler, redirect } from '../../shared/adapters/http/pageHandler';
-import { DEFAULT_JSON_LIMIT } from '../../shared/adapters/http/requestBody';
 import {
-  CsrfFormSchema,
+  ButtonFormSchema,
   DELEGATION_DURATIONS,
   InvitationFormSchema,
 } from '../../shared/adapters/web/portalForms';
+import type { PortalVisitor } from '../../shared/adapters/web/portalPage';
 import {
-  isResponse,
   portalHtmlResponse,
-  portalVisitor,
+  portalPage,
+  readPortalForm,
   renderPortalPage,
 } from '../../shared/adapters/web/portalPage';
 import { batchSummary } from '../../shared/adapters/web/portalViews';
@@ -47,9 +45,8 @@ export async function showPortalCustomers(
   request: HttpRequest,
   _context: InvocationContext,
   svc: Services,
+  visitor: PortalVisitor,
 ): Promise<HttpResponseInit> {
-  const visitor = await portalVisitor(request, svc);
-  if (isResponse(visitor)) return visitor;
   const { principal, partner } = visitor;
   const now = svc.deps.clock.now();
   const customers = (await listCustomers(svc.deps, principal)).map((r) => {
@@ -117,9 +114,8 @@ export async function showPortalCustomer(
   request: HttpRequest,
   _context: InvocationContext,
   svc: Services,
+  visitor: PortalVisitor,
 ): Promise<HttpResponseInit> {
-  const visitor = await portalVisitor(request, svc);
-  if (isResponse(visitor)) return visitor;
   const { tenantId } = TenantIdParams.parse(request.params);
   const customer = toCustomer(await getCustomer(svc.deps, visitor.principal, tenantId), svc.deps.clock.now());
   const batches = (await listVisibleBatches(svc.batchDeps, visitor.principal, tenantId)).map(batchSummary);
@@ -141,11 +137,9 @@ export async function postPortalInvitation(
   request: HttpRequest,
   context: InvocationContext,
   svc: Services,
+  visitor: PortalVisitor,
 ): Promise<HttpResponseInit> {
-  const visitor = await portalVisitor(request, svc);
-  if (isResponse(visitor)) return visitor;
-  const form = InvitationFormSchema.parse(formFields(await readFormData(request, DEFAULT_JSON_LIMIT)));
-  assertCsrf(visitor.caller, form.csrf, svc);
+  const { fields: form } = await readPortalForm(request, visitor, svc, InvitationFormSchema);
   const created = await createInvitation(emailInvocationDeps(svc, context), visitor.principal, {
     kind: form.kind,
     delegatedAdmin:
@@ -163,11 +157,9 @@ export async function postPortalWithdrawInvitation(
   request: HttpRequest,
   _context: InvocationContext,
   svc: Services,
+  visitor: PortalVisitor,
 ): Promise<HttpResponseInit> {
-  const visitor = await portalVisitor(request, svc);
-  if (isResponse(visitor)) return visitor;
-  const form = CsrfFormSchema.parse(formFields(await readFormData(request, DEFAULT_JSON_LIMIT)));
-  assertCsrf(visitor.caller, form.csrf, svc);
+  await readPortalForm(request, visitor, svc, ButtonFormSchema);
   const { id } = InvitationIdParams.parse(request.params);
   await withdrawInvitation(svc.deps, visitor.principal, id);
   return redirect('/api/portal/customers?done=withdrawn#invitations');
@@ -183,13 +175,13 @@ app.http('portalCustomers', {
   methods: ['GET'],
   authLevel: 'anonymous',
   route: 'portal/customers',
-  handler: pageHandler(showPortalCustomers),
+  handler: portalPage(showPortalCustomers),
 });
 app.http('portalCustomer', {
   methods: ['GET'],
   authLevel: 'anonymous',
   route: 'portal/customers/{tenantId}',
-  handler: pageHandler(showPortalCustomer),
+  handler: portalPage(showPortalCustomer),
 });
 app.http('portalCreateInvitation', {
   methods: ['POST'],
@@ -197,11 +189,11 @@ app.http('portalCreateInvitation', {
   route: 'portal/invitations',
   // The invitation email starts on its way at once; a sweeper would otherwise pick it up within minutes.
   extraInputs: [df.input.durableClient()],
-  handler: pageHandler(postPortalInvitation),
+  handler: portalPage(postPortalInvitation),
 });
 app.http('portalWithdrawInvitation', {
   methods: ['POST'],
   authLevel: 'anonymous',
   route: 'portal/invitations/{id}/withdraw',
-  handler: pageHandler(postPortalWithdrawInvitation),
+  handler: portalPage(postPortalWithdrawInvitation),
 });

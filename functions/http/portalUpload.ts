@@ -7,21 +7,18 @@ import { checkUpload, confirmUpload } from '../../shared/application/portal/port
 import type { Services } from '../../shared/compositionRoot';
 import { readDeviceCsv } from '../../shared/adapters/csv/deviceCsvReader';
 import { invocationDeps } from '../../shared/adapters/durable/invocationDeps';
-import { assertCsrf } from '../../shared/adapters/http/authentication';
-import { formFields, readFormData } from '../../shared/adapters/http/formData';
-import { pageHandler, redirect } from '../../shared/adapters/http/pageHandler';
-import { DEFAULT_JSON_LIMIT } from '../../shared/adapters/http/requestBody';
+import { redirect } from '../../shared/adapters/http/pageHandler';
 import {
-  CsrfFormSchema,
+  ButtonFormSchema,
   MAX_UPLOAD_FORM_BYTES,
   UploadFormSchema,
   UploadIdParams,
 } from '../../shared/adapters/web/portalForms';
 import type { PortalVisitor } from '../../shared/adapters/web/portalPage';
 import {
-  isResponse,
   portalHtmlResponse,
-  portalVisitor,
+  portalPage,
+  readPortalForm,
   renderPortalPage,
 } from '../../shared/adapters/web/portalPage';
 import { batchPagePath } from '../../shared/adapters/web/portalViews';
@@ -38,9 +35,8 @@ export async function showPortalUpload(
   request: HttpRequest,
   _context: InvocationContext,
   svc: Services,
+  visitor: PortalVisitor,
 ): Promise<HttpResponseInit> {
-  const visitor = await portalVisitor(request, svc);
-  if (isResponse(visitor)) return visitor;
   return portalHtmlResponse(200, await uploadPage(svc, visitor, request.query.get('tenantId') ?? ''));
 }
 
@@ -71,12 +67,15 @@ export async function postPortalUpload(
   request: HttpRequest,
   _context: InvocationContext,
   svc: Services,
+  visitor: PortalVisitor,
 ): Promise<HttpResponseInit> {
-  const visitor = await portalVisitor(request, svc);
-  if (isResponse(visitor)) return visitor;
-  const form = await readFormData(request, MAX_UPLOAD_FORM_BYTES);
-  const fields = UploadFormSchema.parse(formFields(form));
-  assertCsrf(visitor.caller, fields.csrf, svc);
+  const { fields, form } = await readPortalForm(
+    request,
+    visitor,
+    svc,
+    UploadFormSchema,
+    MAX_UPLOAD_FORM_BYTES,
+  );
   const customer = await getCustomer(svc.deps, visitor.principal, fields.tenantId);
   const file = form.get('file');
   if (!(file instanceof Blob) || file.size === 0) {
@@ -122,11 +121,9 @@ export async function postPortalUploadConfirm(
   request: HttpRequest,
   context: InvocationContext,
   svc: Services,
+  visitor: PortalVisitor,
 ): Promise<HttpResponseInit> {
-  const visitor = await portalVisitor(request, svc);
-  if (isResponse(visitor)) return visitor;
-  const form = CsrfFormSchema.parse(formFields(await readFormData(request, DEFAULT_JSON_LIMIT)));
-  assertCsrf(visitor.caller, form.csrf, svc);
+  await readPortalForm(request, visitor, svc, ButtonFormSchema);
   const { uploadId } = UploadIdParams.parse(request.params);
   const batch = await confirmUpload(
     { ...portalDeps(svc), ...invocationDeps(svc, context) },
@@ -144,18 +141,18 @@ app.http('portalUploadPage', {
   methods: ['GET'],
   authLevel: 'anonymous',
   route: 'portal/upload',
-  handler: pageHandler(showPortalUpload),
+  handler: portalPage(showPortalUpload),
 });
 app.http('portalUploadCheck', {
   methods: ['POST'],
   authLevel: 'anonymous',
   route: 'portal/upload',
-  handler: pageHandler(postPortalUpload),
+  handler: portalPage(postPortalUpload),
 });
 app.http('portalUploadConfirm', {
   methods: ['POST'],
   authLevel: 'anonymous',
   route: 'portal/upload/{uploadId}/confirm',
   extraInputs: [df.input.durableClient()],
-  handler: pageHandler(postPortalUploadConfirm),
+  handler: portalPage(postPortalUploadConfirm),
 });

@@ -5,7 +5,10 @@ import { CustomerLanguageSchema } from '../../domain/invitations/customerLanguag
 import { PartnerIdSchema } from '../../domain/partners/partner';
 import { DEFAULT_MAX_CSV_BYTES } from '../csv/deviceCsvReader';
 
-/** The partner portal's form posts, parsed like every other input; a bad field is a 400 naming it. */
+/**
+ * The partner portal's form posts, parsed like every other input; a bad field is a 400 naming it. Their
+ * CSRF token is checked before parsing (readPortalForm), so the schemas leave it out.
+ */
 const optionalText = z
   .string()
   .trim()
@@ -25,7 +28,6 @@ export const DELEGATION_DURATIONS = [
 ] as const;
 
 export const InvitationFormSchema = z.object({
-  csrf: z.string().optional(),
   kind: z.enum(['reseller-relationship', 'oem-authorization']),
   roles: list,
   duration: z.enum(DELEGATION_DURATIONS.map((d) => d.value)).default('P90D'),
@@ -33,12 +35,10 @@ export const InvitationFormSchema = z.object({
   customerLanguage: optionalText.pipe(CustomerLanguageSchema.optional()),
 });
 
-export const CsrfFormSchema = z.object({ csrf: z.string().optional() });
+/** A form that is only a button (withdraw, confirm): nothing to parse beyond its CSRF token. */
+export const ButtonFormSchema = z.object({});
 
-export const UploadFormSchema = z.object({
-  csrf: z.string().optional(),
-  tenantId: Guid,
-});
+export const UploadFormSchema = z.object({ tenantId: Guid });
 
 export const UploadIdParams = z.object({ uploadId: z.string().regex(/^[0-9a-f]{64}$/, 'not an upload ID') });
 

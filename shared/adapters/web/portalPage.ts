@@ -1,4 +1,5 @@
-import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import type { z } from 'zod';
 import type { Services } from '../../compositionRoot';
 import { assertPortalUser } from '../../application/portal/portalAccess';
 import type { PartnerUser } from '../../domain/identity/principal';
@@ -6,8 +7,10 @@ import type { Partner } from '../../domain/partners/partner';
 import { PARTNER_KIND_LABELS } from '../../domain/partners/partner';
 import { forbidden } from '../../domain/domainError';
 import type { Caller } from '../http/authentication';
-import { authenticateOptional } from '../http/authentication';
-import { redirect, signInUrl } from '../http/pageHandler';
+import { assertCsrf, authenticateOptional } from '../http/authentication';
+import { formFields, readFormData } from '../http/formData';
+import { pageHandler, redirect, signInUrl } from '../http/pageHandler';
+import { DEFAULT_JSON_LIMIT } from '../http/requestBody';
 import { htmlResponse, renderPage } from './pageRenderer';
 
 /**
@@ -24,16 +27,29 @@ export interface PortalVisitor {
   readonly csrf: string;
 }
 
-/** The signed-in portal user, or a redirect to sign in and come back to this page. */
-export async function portalVisitor(
+type PortalPageFunction = (
   request: HttpRequest,
+  context: InvocationContext,
   svc: Services,
-): Promise<PortalVisitor | HttpResponseInit> {
-  const caller = await authenticateOptional(request, svc);
-  if (!caller) {
-    const url = new URL(request.url);
-    return redirect(signInUrl(svc, `${url.pathname}${url.search}`));
-  }
+  visitor: PortalVisitor,
+) => Promise<HttpResponseInit>;
+
+/**
+ * Wraps a portal page or form post like pageHandler, and hands it the signed-in portal user; a browser
+ * without a session is sent to sign in and come back to this page instead.
+ */
+export function portalPage(fn: PortalPageFunction) {
+  return pageHandler(async (request, context, svc) => {
+    const caller = await authenticateOptional(request, svc);
+    if (!caller) {
+      const url = new URL(request.url);
+      return redirect(signInUrl(svc, `${url.pathname}${url.search}`));
+    }
+    return fn(request, context, svc, await portalVisitor(caller, svc));
+  });
+}
+
+async function portalVisitor(caller: Caller, svc: Services): Promise<PortalVisitor> {
   const { principal } = caller;
   assertPortalUser(principal);
   const partner = await svc.deps.partners.get(principal.partnerId);
@@ -46,8 +62,23 @@ export async function portalVisitor(
   };
 }
 
-export const isResponse = (value: PortalVisitor | HttpResponseInit): value is HttpResponseInit =>
-  !('principal' in value);
+/**
+ * Reads a portal form post: its CSRF token is checked before any other field is looked at (a forged post
+ * is a 403 whatever else it holds), then its text fields are parsed with `schema`. The form itself comes
+ * back too, for its files.
+ */
+export async function readPortalForm<S extends z.ZodType>(
+  request: HttpRequest,
+  visitor: PortalVisitor,
+  svc: Services,
+  schema: S,
+  maxBytes = DEFAULT_JSON_LIMIT,
+): Promise<{ fields: z.infer<S>; form: FormData }> {
+  const form = await readFormData(request, maxBytes);
+  const csrf = form.get('csrf');
+  assertCsrf(visitor.caller, typeof csrf === 'string' ? csrf : undefined, svc);
+  return { fields: schema.parse(formFields(form)), form };
+}
 
 export function renderPortalPage(
   name: string,
