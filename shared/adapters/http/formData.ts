@@ -3,8 +3,9 @@ import { DomainError } from '../../domain/domainError';
 
 /**
  * Reads an HTML form post, URL-encoded or multipart (file uploads), as FormData, so that repeated
- * fields (a group of checkboxes) and files keep their shape. The declared length is checked before
- * anything is read.
+ * fields (a group of checkboxes) and files keep their shape. A body larger than `maxBytes` is refused:
+ * by its declared length before anything is read, and by what arrived when no length was declared
+ * (a chunked post), as readJson and readForm do.
  */
 export async function readFormData(request: HttpRequest, maxBytes: number): Promise<FormData> {
   const type = request.headers.get('content-type') ?? '';
@@ -16,15 +17,19 @@ export async function readFormData(request: HttpRequest, maxBytes: number): Prom
     );
   }
   const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > maxBytes) {
-    throw new DomainError(
-      'tooLarge',
-      'PayloadTooLarge',
-      `The form is larger than the ${maxBytes.toLocaleString('en-US')} bytes this page accepts.`,
-    );
-  }
-  return request.formData();
+  if (declared > maxBytes) throw tooLarge(maxBytes);
+  const body = await request.arrayBuffer();
+  if (body.byteLength > maxBytes) throw tooLarge(maxBytes);
+  // The multipart boundary is in the content type, which is all the parser needs besides the bytes.
+  return new Response(body, { headers: { 'content-type': type } }).formData();
 }
+
+const tooLarge = (maxBytes: number) =>
+  new DomainError(
+    'tooLarge',
+    'PayloadTooLarge',
+    `The form is larger than the ${maxBytes.toLocaleString('en-US')} bytes this page accepts.`,
+  );
 
 /** A form's text fields as a plain object; a repeated field becomes an array. */
 export function formFields(form: FormData): Record<string, string | string[]> {
