@@ -2,10 +2,10 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/fu
 import type { z } from 'zod';
 import type { Services } from '../../compositionRoot';
 import { assertPortalUser } from '../../application/portal/portalAccess';
+import { partnerOf } from '../../application/partnerOf';
 import type { PartnerUser } from '../../domain/identity/principal';
 import type { Partner } from '../../domain/partners/partner';
 import { PARTNER_KIND_LABELS } from '../../domain/partners/partner';
-import { forbidden } from '../../domain/domainError';
 import type { Caller } from '../http/authentication';
 import { assertCsrf, authenticateOptional } from '../http/authentication';
 import { formFields, readFormData } from '../http/formData';
@@ -52,12 +52,10 @@ export function portalPage(fn: PortalPageFunction) {
 async function portalVisitor(caller: Caller, svc: Services): Promise<PortalVisitor> {
   const { principal } = caller;
   assertPortalUser(principal);
-  const partner = await svc.deps.partners.get(principal.partnerId);
-  if (!partner) throw forbidden('UnknownPartner', 'This partner is not registered with the service.');
   return {
     caller,
     principal,
-    partner,
+    partner: await partnerOf(svc.deps, principal),
     csrf: caller.session ? svc.sessions.csrfToken(caller.session) : '',
   };
 }
