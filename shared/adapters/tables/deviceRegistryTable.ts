@@ -111,8 +111,7 @@ export class DeviceRegistryTable implements DeviceRegistry {
         continue;
       }
       seen.add(key);
-      const shard = shardOf(key);
-      byShard.set(shard, [...(byShard.get(shard) ?? []), c]);
+      addTo(byShard, shardOf(key), c);
     }
     const transactions = [...byShard.entries()].flatMap(([shard, group]) => {
       const out: { shard: string; group: Claiming[] }[] = [];
@@ -151,7 +150,7 @@ export class DeviceRegistryTable implements DeviceRegistry {
     const client = await this.table();
     const wanted = new Set(keys);
     const byShard = new Map<string, string[]>();
-    for (const key of wanted) byShard.set(shardOf(key), [...(byShard.get(shardOf(key)) ?? []), key]);
+    for (const key of wanted) addTo(byShard, shardOf(key), key);
     const found = new Map<string, DeviceOwner>();
     await inParallel([...byShard.entries()], PARALLELISM, async ([shard, shardKeys]) => {
       shardKeys.sort();
@@ -242,6 +241,13 @@ function fromRow(row: IndexRow): DeviceOwner {
     keys: JSON.parse(row.keys) as string[],
     registeredAt: row.registeredAt,
   };
+}
+
+/** Appends in place: copying the group on every item took 0.8 to 3 s of CPU for a 100,000-device validate. */
+function addTo<K, T>(groups: Map<K, T[]>, key: K, item: T): void {
+  const group = groups.get(key);
+  if (group) group.push(item);
+  else groups.set(key, [item]);
 }
 
 async function inParallel<T>(
