@@ -60,13 +60,8 @@ export class InMemoryBatchRepository implements BatchRepository {
     return Promise.resolve();
   }
 
-  listOpen(tenantId: string, partnerId: string): Promise<DeviceBatch[]> {
-    return Promise.resolve(
-      [...this.#rows.values()]
-        .map((row) => copy(row.value))
-        .filter((b) => b.tenantId === tenantId && b.partnerId === partnerId)
-        .filter((b) => !TERMINAL_STATUSES.has(b.status)),
-    );
+  async listOpen(tenantId: string, partnerId: string): Promise<DeviceBatch[]> {
+    return (await this.listByPartner(tenantId, partnerId)).filter((b) => !TERMINAL_STATUSES.has(b.status));
   }
 
   listByPartner(tenantId: string, partnerId: string): Promise<DeviceBatch[]> {

@@ -33,15 +33,7 @@ export class BatchTableRepository implements BatchRepository {
   }
 
   async listOpen(tenantId: string, partnerId: string): Promise<DeviceBatch[]> {
-    const rows = (await this.table()).listEntities<BatchRow>({
-      queryOptions: { filter: odata`PartitionKey eq ${tenantId} and partnerId eq ${partnerId}` },
-    });
-    const open: DeviceBatch[] = [];
-    for await (const row of rows) {
-      const batch = fromRow(tenantId, row);
-      if (!TERMINAL_STATUSES.has(batch.status)) open.push(batch);
-    }
-    return open;
+    return (await this.listByPartner(tenantId, partnerId)).filter((b) => !TERMINAL_STATUSES.has(b.status));
   }
 
   async listByPartner(tenantId: string, partnerId: string): Promise<DeviceBatch[]> {
