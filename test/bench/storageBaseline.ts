@@ -20,7 +20,7 @@ export async function measureStorageBaseline(
     const partitionKey = `tenant|partner|batch|${String(Math.floor(i / 1000)).padStart(5, '0')}`;
     transactions.push(
       Array.from({ length: Math.min(100, entities - i) }, (_, j): TransactionAction => [
-        'upsert',
+        'create',
         {
           partitionKey: `${partitionKey}-${Math.floor(i / 100) % 10}`,
           rowKey: String(i + j).padStart(6, '0'),
