@@ -2,12 +2,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { app } from '@azure/functions';
+import { assetFolder } from '../../shared/adapters/web/assetFolder';
 
 /**
  * The portal's stylesheet and script, served from shared/adapters/web/static so that pages can load them
  * under a Content-Security-Policy of 'self' (no inline script). Only files of that folder, by name.
  */
-const STATIC_DIR_PARTS = ['shared', 'adapters', 'web', 'static'];
 const TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -16,20 +16,11 @@ const NAME = /^[a-z][a-z0-9-]*\.(?:css|js)$/;
 
 let cache: Map<string, Buffer> | undefined;
 
-function staticDir(): string {
-  // Compiled code runs from dist/, sources from the project root: look for the folder upwards.
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, ...STATIC_DIR_PARTS);
-    if (existsSync(candidate)) return candidate;
-    if (path.dirname(dir) === dir) throw new Error(`Static files not found above ${__dirname}`);
-  }
-}
-
 function staticFile(name: string): Buffer | undefined {
   cache ??= new Map();
   const cached = cache.get(name);
   if (cached) return cached;
-  const file = path.join(staticDir(), name);
+  const file = path.join(assetFolder('shared', 'adapters', 'web', 'static'), name);
   if (!existsSync(file)) return undefined;
   const content = readFileSync(file);
   cache.set(name, content);
