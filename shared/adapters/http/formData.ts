@@ -1,5 +1,6 @@
 import type { HttpRequest } from '@azure/functions';
 import { DomainError } from '../../domain/domainError';
+import { readLimited } from './requestBody';
 
 /**
  * Reads an HTML form post, URL-encoded or multipart (file uploads), as FormData, so that repeated
@@ -16,20 +17,10 @@ export async function readFormData(request: HttpRequest, maxBytes: number): Prom
       'Send the form as application/x-www-form-urlencoded or multipart/form-data.',
     );
   }
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > maxBytes) throw tooLarge(maxBytes);
-  const body = await request.arrayBuffer();
-  if (body.byteLength > maxBytes) throw tooLarge(maxBytes);
+  const body = await readLimited(request, maxBytes);
   // The multipart boundary is in the content type, which is all the parser needs besides the bytes.
   return new Response(body, { headers: { 'content-type': type } }).formData();
 }
-
-const tooLarge = (maxBytes: number) =>
-  new DomainError(
-    'tooLarge',
-    'PayloadTooLarge',
-    `The form is larger than the ${maxBytes.toLocaleString('en-US')} bytes this page accepts.`,
-  );
 
 /** A form's text fields as a plain object; a repeated field becomes an array. */
 export function formFields(form: FormData): Record<string, string | string[]> {

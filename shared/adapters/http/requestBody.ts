@@ -4,7 +4,8 @@ import { DomainError, invalid } from '../../domain/domainError';
 
 export const DEFAULT_JSON_LIMIT = 64 * 1024;
 
-async function readLimited(request: HttpRequest, maxBytes: number): Promise<Buffer> {
+/** The body's bytes, refused by its declared length before reading and by what arrived after (chunked). */
+export async function readLimited(request: HttpRequest, maxBytes: number): Promise<Buffer> {
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > maxBytes) throw tooLarge(maxBytes);
   const body = Buffer.from(await request.arrayBuffer());
@@ -16,7 +17,7 @@ const tooLarge = (maxBytes: number) =>
   new DomainError(
     'tooLarge',
     'PayloadTooLarge',
-    `The request body is larger than the ${maxBytes} bytes this operation accepts.`,
+    `The request body is larger than the ${maxBytes.toLocaleString('en-US')} bytes this operation accepts.`,
   );
 
 /** Reads a JSON body and parses it with the operation's schema; every refusal says what to fix. */
