@@ -19,7 +19,12 @@ function templates(): Map<string, Handlebars.TemplateDelegate> {
   const dir = assetFolder('shared', 'adapters', 'web', 'templates');
   const engine = createTemplateEngine('html');
   compiled = new Map();
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.hbs'))) {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.hbs'));
+  // A file named _<name>.hbs is a piece shared by several pages: {{> <name>}}.
+  for (const file of files.filter((f) => f.startsWith('_'))) {
+    engine.registerPartial(file.slice(1, -'.hbs'.length), readFileSync(path.join(dir, file), 'utf8'));
+  }
+  for (const file of files.filter((f) => !f.startsWith('_'))) {
     compiled.set(
       file.replace(/\.hbs$/, ''),
       engine.compile(readFileSync(path.join(dir, file), 'utf8'), { strict: false }),
