@@ -21,7 +21,11 @@ import {
   readPortalForm,
   renderPortalPage,
 } from '../../shared/adapters/web/portalPage';
-import { batchSummary } from '../../shared/adapters/web/portalViews';
+import {
+  INVITATION_KIND_LABELS,
+  batchSummary,
+  relationshipLabel,
+} from '../../shared/adapters/web/portalViews';
 import { TenantIdParams, toCustomer } from '../../shared/contract/customerContract';
 import { InvitationIdParams } from '../../shared/contract/invitationContract';
 import {
@@ -53,7 +57,7 @@ export async function showPortalCustomers(
     const c = toCustomer(r, now);
     return {
       ...c,
-      relationshipLabel: c.relationship === 'oem' ? 'OEM authorisation' : 'Reseller relationship',
+      relationshipLabel: relationshipLabel(c.relationship),
       authorizationLabel: c.authorization === 'direct' ? 'Direct' : 'Indirect',
       active: c.status === 'active',
       delegatedRoles: c.delegatedAdmin?.roles.map((role) => role.name) ?? [],
@@ -66,7 +70,7 @@ export async function showPortalCustomers(
     const state = invitationState(invitation, now);
     return {
       id: invitation.id,
-      kindLabel: invitation.kind === 'oem-authorization' ? 'OEM authorisation' : 'Reseller relationship',
+      kindLabel: INVITATION_KIND_LABELS[invitation.kind],
       roles: invitation.delegatedAdmin?.roles.map(adminRoleName) ?? [],
       customerEmail: invitation.customerEmail,
       createdOn: invitation.createdAt.slice(0, 10),
@@ -78,14 +82,15 @@ export async function showPortalCustomers(
       justCreated: invitation.id === createdId,
     };
   });
-  const inviteKinds =
+  const inviteKinds = (
     partner.kind === 'oem'
       ? partner.oemEligible
-        ? [{ value: 'oem-authorization', label: 'OEM authorisation' }]
+        ? (['oem-authorization'] as const)
         : []
       : partner.kind === 'indirect-provider'
         ? []
-        : [{ value: 'reseller-relationship', label: 'Reseller relationship' }];
+        : (['reseller-relationship'] as const)
+  ).map((value) => ({ value, label: INVITATION_KIND_LABELS[value] }));
   const html = renderPortalPage(
     'portalCustomers',
     visitor,
@@ -125,6 +130,7 @@ export async function showPortalCustomer(
     { title: customer.domain, section: 'customers' },
     {
       customer,
+      relationshipLabel: relationshipLabel(customer.relationship),
       active: customer.status === 'active',
       batches,
       anyFromResellers: batches.some((b) => !b.own),

@@ -1,8 +1,19 @@
 import type { VisibleBatch } from '../../application/portal/portalAccess';
 import type { BatchStatus } from '../../domain/batches/deviceBatch';
+import type { InvitationKind } from '../../domain/partners/partnerRules';
 import { TERMINAL_STATUSES, batchProgress } from '../../domain/batches/deviceBatch';
 
 /** How the portal names batch statuses, and the view of a batch its pages and script share. */
+/** What a partner asks a customer for, as the portal names it (invitations and relationships alike). */
+export const INVITATION_KIND_LABELS: Readonly<Record<InvitationKind, string>> = {
+  'reseller-relationship': 'Reseller relationship',
+  'oem-authorization': 'OEM authorisation',
+};
+
+export function relationshipLabel(relationship: 'reseller' | 'oem'): string {
+  return INVITATION_KIND_LABELS[relationship === 'oem' ? 'oem-authorization' : 'reseller-relationship'];
+}
+
 export const BATCH_STATUS_LABELS: Readonly<Record<BatchStatus, string>> = {
   queued: 'Queued',
   awaiting_consent: 'Waiting for the customer’s consent',
