@@ -18,10 +18,11 @@ import { VersionConflict } from '../../shared/application/ports/versioned';
 import type { BatchRef, DeviceBatch } from '../../shared/domain/batches/deviceBatch';
 import { TERMINAL_STATUSES } from '../../shared/domain/batches/deviceBatch';
 import type { DeviceOutcome, StagedDevice } from '../../shared/domain/batches/stagedDevice';
-import { encodeHardwareHash } from '../../shared/domain/devices';
+import { DomainError } from '../../shared/domain/domainError';
+import { encodeHardwareHash, validateDevice } from '../../shared/domain/devices';
 import type { Relationship } from '../../shared/domain/relationships/relationship';
 import type { InMemoryWorld } from './inMemoryPorts';
-import { TENANT_DOMAIN, TENANT_ID, inMemoryWorld } from './inMemoryPorts';
+import { PARTNERS, TENANT_DOMAIN, TENANT_ID, inMemoryWorld } from './inMemoryPorts';
 
 /**
  * In-memory stand-ins for the device-batch ports, with the table adapters' semantics: a batch is a
@@ -309,8 +310,38 @@ export async function giveConsent(
   else await world.relationships.create(relationship);
 }
 
+/** The refusal a use case rejects with (failing the test when it resolves or throws anything else). */
+export async function refusal(promise: Promise<unknown>): Promise<DomainError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(DomainError);
+  return error as DomainError;
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Device fixtures: distinct, valid devices of each identifier form, by number.
+
+/** A tenant other than the test tenant, which devices may already be registered to. */
+export const OTHER_TENANT = '9b3e7d21-5c4f-4a8b-b6e2-1f0d8c7a5e94';
+
+/** An owner as another batch would have registered the device (by default: another tenant's OEM). */
+export function ownerOf(device: unknown, where: Partial<DeviceOwner> = {}): DeviceOwner {
+  const checked = validateDevice(device);
+  if (checked.status !== 'valid') throw new Error('fixture device is invalid');
+  return {
+    tenantId: OTHER_TENANT,
+    partnerId: PARTNERS.oem.id,
+    batchId: 'earlier',
+    index: 0,
+    chunkNo: 0,
+    deviceId: checked.device.deviceId,
+    keys: checked.device.keys,
+    registeredAt: '2025-01-01T00:00:00.000Z',
+    ...where,
+  };
+}
 
 /** A valid 13-digit product key ID, distinct per `n` (and per `series`). */
 export const pkid = (n: number, series = 0): string => String(1_000_000_000_000 + series * 100_000_000 + n);

@@ -17,10 +17,16 @@ import { revokePartner } from '../../../shared/application/tenantAdmin/tenantPar
 import type { BatchRef, BatchStatus, DeviceBatch } from '../../../shared/domain/batches/deviceBatch';
 import { batchInstanceId, TERMINAL_STATUSES } from '../../../shared/domain/batches/deviceBatch';
 import type { DeviceOutcome } from '../../../shared/domain/batches/stagedDevice';
-import { validateDevice } from '../../../shared/domain/devices';
 import type { Services } from '../../../shared/compositionRoot';
 import type * as CompositionRoot from '../../../shared/compositionRoot';
-import { giveConsent, hashDevice, pkidDevice, tupleDevice } from '../../support/inMemoryBatchPorts';
+import {
+  OTHER_TENANT,
+  giveConsent,
+  hashDevice,
+  ownerOf,
+  pkidDevice,
+  tupleDevice,
+} from '../../support/inMemoryBatchPorts';
 import { PARTNERS, TENANT_ID, customerUser, partnerClient, tokenOf } from '../../support/inMemoryPorts';
 import { clientFor, eventually, newTaskHub, startRuntime } from '../durable/durableHarness';
 
@@ -43,7 +49,6 @@ require('../../../functions/activities/batchActivities');
 const { services } = require('../../../shared/compositionRoot') as typeof CompositionRoot;
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-const OTHER_TENANT = '9b3e7d21-5c4f-4a8b-b6e2-1f0d8c7a5e94';
 const direct = PARTNERS.direct;
 
 let svc: Services;
@@ -145,23 +150,8 @@ describe('device batch orchestration on the local durable runtime', () => {
     const runtime = await start();
     const deps = depsFor(runtime);
     // One device is already registered to another tenant, under its tuple; this batch sends its hash.
-    const elsewhere = validateDevice(tupleDevice(7, 11));
-    if (elsewhere.status !== 'valid') throw new Error('invalid fixture');
-    await deps.registry.claim([
-      {
-        keys: elsewhere.device.keys,
-        owner: {
-          tenantId: OTHER_TENANT,
-          partnerId: PARTNERS.oem.id,
-          batchId: 'earlier',
-          index: 0,
-          chunkNo: 0,
-          deviceId: elsewhere.device.deviceId,
-          keys: elsewhere.device.keys,
-          registeredAt: '2025-01-01T00:00:00.000Z',
-        },
-      },
-    ]);
+    const elsewhere = ownerOf(tupleDevice(7, 11));
+    await deps.registry.claim([{ keys: elsewhere.keys, owner: elsewhere }]);
     const count = CHUNK_SIZE + 200;
     const devices: unknown[] = Array.from({ length: count }, (_, i) => {
       if (i === 5) return hashDevice(7, 11, 4000);

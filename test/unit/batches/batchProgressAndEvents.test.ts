@@ -6,13 +6,18 @@ import { submitDeviceBatch } from '../../../shared/application/batches/submitDev
 import { VersionConflict } from '../../../shared/application/ports/versioned';
 import type { BatchStatus, DeviceBatch } from '../../../shared/domain/batches/deviceBatch';
 import { batchProgress } from '../../../shared/domain/batches/deviceBatch';
-import { DomainError } from '../../../shared/domain/domainError';
 import type { InMemoryBatchWorld } from '../../support/inMemoryBatchPorts';
-import { giveConsent, inMemoryBatchWorld, pkidDevice, tupleDevice } from '../../support/inMemoryBatchPorts';
+import {
+  OTHER_TENANT,
+  giveConsent,
+  inMemoryBatchWorld,
+  pkidDevice,
+  refusal,
+  tupleDevice,
+} from '../../support/inMemoryBatchPorts';
 import { PARTNERS, TENANT_ID, customerUser, partnerClient } from '../../support/inMemoryPorts';
 
 const HELPDESK_ADMINISTRATOR_ROLE = '729827e3-9c14-49f7-bb1b-9608f156bbb8';
-const OTHER_TENANT = '9b3e7d21-5c4f-4a8b-b6e2-1f0d8c7a5e94';
 const T = (minute: number) => new Date(Date.UTC(2025, 2, 1, 10, minute)).toISOString();
 
 async function submitted(world: InMemoryBatchWorld, batchId = 'b1', count = 4, partner = PARTNERS.direct) {
@@ -20,15 +25,6 @@ async function submitted(world: InMemoryBatchWorld, batchId = 'b1', count = 4, p
   return (
     await submitDeviceBatch(world.batchDeps, partnerClient(partner), 'api', TENANT_ID, { batchId, devices })
   ).batch;
-}
-
-async function refusal(promise: Promise<unknown>): Promise<DomainError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DomainError);
-  return error as DomainError;
 }
 
 describe('recordBatchProgress', () => {

@@ -4,52 +4,27 @@ import { getDeviceBatch, listBatchDevices } from '../../../shared/application/ba
 import { registerChunk } from '../../../shared/application/batches/registerChunk';
 import { submitDeviceBatch } from '../../../shared/application/batches/submitDeviceBatch';
 import { validateDeviceBatch } from '../../../shared/application/batches/validateDeviceBatch';
-import type { DeviceOwner } from '../../../shared/application/ports/deviceRegistry';
 import type { BatchRef } from '../../../shared/domain/batches/deviceBatch';
 import type { DeviceOutcome } from '../../../shared/domain/batches/stagedDevice';
-import { DomainError } from '../../../shared/domain/domainError';
-import { validateDevice } from '../../../shared/domain/devices';
 import type { InMemoryBatchWorld } from '../../support/inMemoryBatchPorts';
 import {
+  OTHER_TENANT,
   giveConsent,
   hashDevice,
   inMemoryBatchWorld,
+  ownerOf,
   pkidDevice,
+  refusal,
   tupleDevice,
 } from '../../support/inMemoryBatchPorts';
 import { PARTNERS, TENANT_ID, partnerClient } from '../../support/inMemoryPorts';
 
-const OTHER_TENANT = '9b3e7d21-5c4f-4a8b-b6e2-1f0d8c7a5e94';
 const principal = partnerClient(PARTNERS.direct);
 const pick = (ref: BatchRef): BatchRef => ({
   tenantId: ref.tenantId,
   partnerId: ref.partnerId,
   batchId: ref.batchId,
 });
-
-async function refusal(promise: Promise<unknown>): Promise<DomainError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DomainError);
-  return error as DomainError;
-}
-
-function ownerOf(device: unknown, tenantId: string): DeviceOwner {
-  const checked = validateDevice(device);
-  if (checked.status !== 'valid') throw new Error('fixture device is invalid');
-  return {
-    tenantId,
-    partnerId: PARTNERS.oem.id,
-    batchId: 'earlier',
-    index: 0,
-    chunkNo: 0,
-    deviceId: checked.device.deviceId,
-    keys: checked.device.keys,
-    registeredAt: '2025-01-01T00:00:00.000Z',
-  };
-}
 
 /** Every page of a listing, following continuation tokens. */
 async function allPages(
@@ -78,7 +53,7 @@ async function bigBatch(world: InMemoryBatchWorld) {
     i % 7 === 3 ? { productKey: `bad-${i}` } : pkidDevice(i),
   );
   // One device of chunk 1 is already registered to another tenant (808).
-  world.registry.seed(ownerOf(pkidDevice(CHUNK_SIZE + 1), OTHER_TENANT));
+  world.registry.seed(ownerOf(pkidDevice(CHUNK_SIZE + 1)));
   const { batch } = await submitDeviceBatch(world.batchDeps, principal, 'api', TENANT_ID, {
     batchId: 'big',
     devices,
@@ -192,8 +167,8 @@ describe('listBatchDevices', () => {
     const world = inMemoryBatchWorld();
     await giveConsent(world, PARTNERS.direct.id);
     // Chunk 0: indexes 1 and 3 are malformed (failed from the start); 0 and 2 are registered elsewhere.
-    world.registry.seed(ownerOf(pkidDevice(0), OTHER_TENANT));
-    world.registry.seed(ownerOf(pkidDevice(2), OTHER_TENANT));
+    world.registry.seed(ownerOf(pkidDevice(0)));
+    world.registry.seed(ownerOf(pkidDevice(2)));
     const devices = [
       pkidDevice(0),
       { productKey: 'bad-1' },
@@ -232,8 +207,8 @@ describe('listBatchDevices', () => {
 describe('validateDeviceBatch', () => {
   it('when a partner checks devices, then it learns consent and how each device would fare, and nothing is written', async () => {
     const world = inMemoryBatchWorld();
-    world.registry.seed(ownerOf(pkidDevice(2), TENANT_ID));
-    world.registry.seed(ownerOf(tupleDevice(3), OTHER_TENANT));
+    world.registry.seed(ownerOf(pkidDevice(2), { tenantId: TENANT_ID }));
+    world.registry.seed(ownerOf(tupleDevice(3)));
     const before = world.registry.entries();
 
     const result = await validateDeviceBatch(world.batchDeps, principal, TENANT_ID, [

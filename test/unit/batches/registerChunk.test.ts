@@ -1,20 +1,19 @@
 import { CHUNK_SIZE } from '../../../shared/application/batches/batchDependencies';
 import { registerChunk } from '../../../shared/application/batches/registerChunk';
 import { submitDeviceBatch } from '../../../shared/application/batches/submitDeviceBatch';
-import type { DeviceOwner } from '../../../shared/application/ports/deviceRegistry';
 import { validateDevice } from '../../../shared/domain/devices';
 import type { BatchRef } from '../../../shared/domain/batches/deviceBatch';
 import type { InMemoryBatchWorld } from '../../support/inMemoryBatchPorts';
 import {
+  OTHER_TENANT,
   giveConsent,
   hashDevice,
   inMemoryBatchWorld,
+  ownerOf,
   pkidDevice,
   tupleDevice,
 } from '../../support/inMemoryBatchPorts';
 import { PARTNERS, TENANT_ID, partnerClient } from '../../support/inMemoryPorts';
-
-const OTHER_TENANT = '9b3e7d21-5c4f-4a8b-b6e2-1f0d8c7a5e94';
 
 async function submitted(world: InMemoryBatchWorld, devices: unknown[], batchId = 'b1'): Promise<BatchRef> {
   const { batch } = await submitDeviceBatch(
@@ -28,23 +27,6 @@ async function submitted(world: InMemoryBatchWorld, devices: unknown[], batchId 
     },
   );
   return batch;
-}
-
-/** An owner as another batch would have registered the device. */
-function ownerOf(device: unknown, where: Partial<DeviceOwner> = {}): DeviceOwner {
-  const checked = validateDevice(device);
-  if (checked.status !== 'valid') throw new Error('fixture device is invalid');
-  return {
-    tenantId: OTHER_TENANT,
-    partnerId: PARTNERS.oem.id,
-    batchId: 'earlier',
-    index: 0,
-    chunkNo: 0,
-    deviceId: checked.device.deviceId,
-    keys: checked.device.keys,
-    registeredAt: '2025-01-01T00:00:00.000Z',
-    ...where,
-  };
 }
 
 describe('registerChunk', () => {

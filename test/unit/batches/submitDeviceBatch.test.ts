@@ -2,10 +2,9 @@ import { CHUNK_SIZE } from '../../../shared/application/batches/batchDependencie
 import { submitDeviceBatch } from '../../../shared/application/batches/submitDeviceBatch';
 import { VersionConflict } from '../../../shared/application/ports/versioned';
 import type { DeviceBatch } from '../../../shared/domain/batches/deviceBatch';
-import { DomainError } from '../../../shared/domain/domainError';
 import { encodeHardwareHash } from '../../../shared/domain/devices';
 import type { InMemoryBatchWorld } from '../../support/inMemoryBatchPorts';
-import { inMemoryBatchWorld, pkidDevice, tupleDevice } from '../../support/inMemoryBatchPorts';
+import { inMemoryBatchWorld, pkidDevice, refusal, tupleDevice } from '../../support/inMemoryBatchPorts';
 import { PARTNERS, TENANT_ID, partnerClient } from '../../support/inMemoryPorts';
 import type { Partner } from '../../../shared/domain/partners/partner';
 
@@ -23,15 +22,6 @@ function submit(
     options.tenantId ?? TENANT_ID,
     body,
   );
-}
-
-async function refusal(promise: Promise<unknown>): Promise<DomainError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DomainError);
-  return error as DomainError;
 }
 
 describe('submitDeviceBatch', () => {
