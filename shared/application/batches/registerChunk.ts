@@ -13,6 +13,8 @@ export interface ChunkResult {
   readonly canceled: boolean;
 }
 
+const PARALLEL_RELEASES = 16;
+
 /**
  * Registers one chunk of a batch. Safe to run again after a crash or a retry: keys this batch already
  * holds count as registered, and outcomes are overwritten with the same values.
@@ -58,9 +60,13 @@ export async function registerChunk(
   // Consent revoked while the keys were being claimed: give them back, so that nothing this chunk did
   // outlives the revocation. A retry of the chunk finds consent gone and registers nothing.
   if ((await consentStatus(deps, ref.partnerId, ref.tenantId)) !== 'active') {
-    await Promise.all(
-      claims.filter((_, i) => results[i]!.claimed).map((c) => deps.registry.release(c.claim.owner)),
-    );
+    // A few at a time: a chunk holds up to CHUNK_SIZE devices, each release a read and a delete per key.
+    const held = claims.filter((_, i) => results[i]!.claimed);
+    for (let i = 0; i < held.length; i += PARALLEL_RELEASES) {
+      await Promise.all(
+        held.slice(i, i + PARALLEL_RELEASES).map((c) => deps.registry.release(c.claim.owner)),
+      );
+    }
     return { registered: 0, failed: 0, canceled: true };
   }
   claims.forEach(({ device, staged: item }, i) => {
