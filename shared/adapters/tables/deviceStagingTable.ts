@@ -6,8 +6,8 @@ import type { StagedDevice } from '../../domain/batches/stagedDevice';
 
 /**
  * Submitted devices, packed: one row per part of a chunk, each row holding JSON lines split over string
- * properties (a property holds at most 64 KiB, an entity at most 1 MiB). A 1,000-device chunk of
- * product keys is one row; a chunk of hardware hashes a dozen or so.
+ * properties (a property holds at most 64 KiB, an entity at most 1 MiB). A 4,000-device chunk of
+ * product keys is one row; a chunk of real-size hardware hashes (about 5.5 KB each) about fifty.
  */
 const MAX_PROPERTY_CHARS = 30_000;
 const MAX_PROPERTIES = 14;
