@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startAzurite } from '../../infra/local/azurite';
 import { ApiClient } from '../support/apiClient';
+import { giveConsent } from '../support/batchHelpers';
 import { startLocalHostProcess } from '../support/localHostProcess';
 import type { DeviceMix } from './deviceGenerators';
 import { generateDevices } from './deviceGenerators';
@@ -184,16 +185,7 @@ function perCpuSecond(count: number, from: number | undefined, to: number | unde
 
 async function consentedTenant(api: ApiClient, partner: string) {
   const tenant = await api.newTenant();
-  const invitation = await api.request<Json>('POST', '/api/v1/invitations', {
-    token: partner,
-    json: { kind: 'reseller-relationship' },
-  });
-  const accepted = await api.request('POST', invitation.body.url as string, {
-    token: await api.userToken(tenant.admin),
-    form: { consent: 'yes' },
-    headers: { accept: 'application/json' },
-  });
-  if (accepted.status !== 200) throw new Error(`accept: ${accepted.status}`);
+  await giveConsent(api, partner, tenant.admin);
   return tenant;
 }
 
@@ -213,16 +205,7 @@ async function consentLatency(api: ApiClient, partner: string): Promise<Json> {
       30_000,
       10,
     );
-    const invitation = await api.request<Json>('POST', '/api/v1/invitations', {
-      token: partner,
-      json: { kind: 'reseller-relationship' },
-    });
-    const adminToken = await api.userToken(tenant.admin);
-    await api.request('POST', invitation.body.url as string, {
-      token: adminToken,
-      form: { consent: 'yes' },
-      headers: { accept: 'application/json' },
-    });
+    await giveConsent(api, partner, tenant.admin);
     const accepted = now();
     await poll(
       async () => (await api.request<Json>('GET', `${batchPath}/wait`, { token: partner })).body,
