@@ -3,6 +3,7 @@ import type { DeviceOutcome, StagedDevice } from '../../domain/batches/stagedDev
 import type { DeviceError, NormalizedDevice } from '../../domain/devices';
 import { deviceError, validateDevice } from '../../domain/devices';
 import type { DeviceClaim } from '../ports/deviceRegistry';
+import { sameOwner } from '../ports/deviceRegistry';
 import type { BatchDependencies } from './batchDependencies';
 import { consentStatus } from './consentStatus';
 
@@ -15,22 +16,27 @@ export interface ChunkResult {
 
 const PARALLEL_RELEASES = 16;
 
+interface PlannedClaim {
+  readonly device: NormalizedDevice;
+  readonly staged: StagedDevice;
+  readonly claim: DeviceClaim;
+}
+
 /**
  * Registers one chunk of a batch. Safe to run again after a crash or a retry: keys this batch already
- * holds count as registered, and outcomes are overwritten with the same values.
+ * holds count as registered, and outcomes are overwritten with the same values. Once consent is gone,
+ * every run gives back whatever this chunk holds, so that nothing it did outlives the revocation, even
+ * when an earlier attempt crashed or failed half-way through giving its claims back.
  */
 export async function registerChunk(
   deps: Pick<BatchDependencies, 'relationships' | 'staging' | 'registry' | 'outcomes' | 'clock'>,
   ref: BatchRef,
   chunkNo: number,
 ): Promise<ChunkResult> {
-  if ((await consentStatus(deps, ref.partnerId, ref.tenantId)) !== 'active') {
-    return { registered: 0, failed: 0, canceled: true };
-  }
   const staged = await deps.staging.readChunk(ref, chunkNo);
   const registeredAt = deps.clock.now().toISOString();
   const outcomes: DeviceOutcome[] = [];
-  const claims: { device: NormalizedDevice; staged: StagedDevice; claim: DeviceClaim }[] = [];
+  const claims: PlannedClaim[] = [];
 
   for (const item of staged) {
     const checked = item.error ? undefined : validateDevice(item.entry);
@@ -56,19 +62,14 @@ export async function registerChunk(
     });
   }
 
-  const results = await deps.registry.claim(claims.map((c) => c.claim));
-  // Consent revoked while the keys were being claimed: give them back, so that nothing this chunk did
-  // outlives the revocation. A retry of the chunk finds consent gone and registers nothing.
-  if ((await consentStatus(deps, ref.partnerId, ref.tenantId)) !== 'active') {
-    // A few at a time: a chunk holds up to CHUNK_SIZE devices, each release a read and a delete per key.
-    const held = claims.filter((_, i) => results[i]!.claimed);
-    for (let i = 0; i < held.length; i += PARALLEL_RELEASES) {
-      await Promise.all(
-        held.slice(i, i + PARALLEL_RELEASES).map((c) => deps.registry.release(c.claim.owner)),
-      );
-    }
+  const canceled = async (): Promise<ChunkResult> => {
+    await releaseHeld(deps, claims);
     return { registered: 0, failed: 0, canceled: true };
-  }
+  };
+  if ((await consentStatus(deps, ref.partnerId, ref.tenantId)) !== 'active') return canceled();
+  const results = await deps.registry.claim(claims.map((c) => c.claim));
+  // Consent revoked while the keys were being claimed.
+  if ((await consentStatus(deps, ref.partnerId, ref.tenantId)) !== 'active') return canceled();
   claims.forEach(({ device, staged: item }, i) => {
     const result = results[i]!;
     if (result.claimed) {
@@ -85,6 +86,25 @@ export async function registerChunk(
   await deps.outcomes.writeChunk(ref, chunkNo, outcomes);
   const registered = outcomes.filter((o) => o.status === 'registered').length;
   return { registered, failed: outcomes.length - registered, canceled: false };
+}
+
+/** Gives back the keys this chunk's devices hold (found by one read per index range, then released). */
+async function releaseHeld(
+  deps: Pick<BatchDependencies, 'registry'>,
+  claims: readonly PlannedClaim[],
+): Promise<void> {
+  if (claims.length === 0) return;
+  const owners = await deps.registry.findMany(claims.flatMap((c) => c.claim.keys));
+  const held = claims.filter(({ claim }) =>
+    claim.keys.some((key) => {
+      const owner = owners.get(key);
+      return owner !== undefined && sameOwner(owner, claim.owner);
+    }),
+  );
+  // A few at a time: a chunk holds up to CHUNK_SIZE devices, each release a read and a delete per key.
+  for (let i = 0; i < held.length; i += PARALLEL_RELEASES) {
+    await Promise.all(held.slice(i, i + PARALLEL_RELEASES).map((c) => deps.registry.release(c.claim.owner)));
+  }
 }
 
 export function deviceOutcome(

@@ -68,6 +68,37 @@ describe('registerChunk', () => {
     expect(world.outcomes.writeCalls).toBe(0);
   });
 
+  it('when giving claims back failed half-way and the retried chunk finds consent revoked, then the retry gives back the rest', async () => {
+    const world = inMemoryBatchWorld();
+    await giveConsent(world, PARTNERS.direct.id);
+    const ref = await submitted(world, [pkidDevice(1), tupleDevice(2), hashDevice(3), pkidDevice(4)]);
+    const registry = world.batchDeps.registry;
+    let releases = 0;
+    const failingAfterOneRelease = {
+      ...world.batchDeps,
+      registry: {
+        claim: async (...args: Parameters<typeof registry.claim>) => {
+          const results = await registry.claim(...args);
+          await giveConsent(world, PARTNERS.direct.id, { status: 'revoked' });
+          return results;
+        },
+        find: (key: string) => registry.find(key),
+        findMany: (keys: readonly string[]) => registry.findMany(keys),
+        release: async (owner: Parameters<typeof registry.release>[0]) => {
+          if (++releases > 1) throw new Error('storage unavailable');
+          await registry.release(owner);
+        },
+      },
+    };
+    await expect(registerChunk(failingAfterOneRelease, ref, 0)).rejects.toThrow('storage unavailable');
+    expect(world.registry.size).toBeGreaterThan(0);
+
+    const retried = await registerChunk(world.batchDeps, ref, 0);
+    expect(retried).toEqual({ registered: 0, failed: 0, canceled: true });
+    expect(world.registry.size).toBe(0);
+    expect(world.outcomes.writeCalls).toBe(0);
+  });
+
   it('when consent is active, then valid devices are registered, prefailed ones keep their error, and outcomes are in index order', async () => {
     const world = inMemoryBatchWorld();
     await giveConsent(world, PARTNERS.direct.id);
