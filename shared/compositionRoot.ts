@@ -98,7 +98,7 @@ export async function buildServices(cfg: AppConfig): Promise<Services> {
     partners,
     invitations: new InvitationTableRepository(table(names.invitations)),
     emailOutbox: new InvitationEmailOutboxTable(table(names.invitations)),
-    // Requests with a durable client start delivery at once (emailInvocationDeps); the sweeper does otherwise.
+    // Requests with a durable client start delivery at once (invocationDeps); the sweeper does otherwise.
     emailDelivery: deliveryBySweeper,
     relationships: new RelationshipTableRepository(table(names.relationships)),
     audit: new AuditTableLog(table(names.audit)),

@@ -1,7 +1,7 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { app } from '@azure/functions';
 import * as df from 'durable-functions';
-import { emailInvocationDeps } from '../../shared/adapters/durable/durableInvitationEmailDelivery';
+import { invocationDeps } from '../../shared/adapters/durable/invocationDeps';
 import { createInvitation } from '../../shared/application/invitations/createInvitation';
 import { listInvitations } from '../../shared/application/invitations/listInvitations';
 import { withdrawInvitation } from '../../shared/application/invitations/withdrawInvitation';
@@ -25,7 +25,7 @@ export async function postInvitation(
   assertPartner(principal);
   const body = await readJson(request, CreateInvitationRequestSchema);
   // With customerEmail, the email is queued with the invitation and its delivery started here.
-  const created = await createInvitation(emailInvocationDeps(svc, context), principal, body);
+  const created = await createInvitation(invocationDeps(svc, context), principal, body);
   const response = toInvitationResponse(created, svc.deps.clock.now());
   return json(created.created ? 201 : 200, response, { location: `/api/v1/invitations/${response.id}` });
 }

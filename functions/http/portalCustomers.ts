@@ -1,7 +1,7 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { app } from '@azure/functions';
 import * as df from 'durable-functions';
-import { emailInvocationDeps } from '../../shared/adapters/durable/durableInvitationEmailDelivery';
+import { invocationDeps } from '../../shared/adapters/durable/invocationDeps';
 import { getCustomer, listCustomers } from '../../shared/application/customers/listCustomers';
 import { createInvitation } from '../../shared/application/invitations/createInvitation';
 import { listInvitations } from '../../shared/application/invitations/listInvitations';
@@ -146,7 +146,7 @@ export async function postPortalInvitation(
   visitor: PortalVisitor,
 ): Promise<HttpResponseInit> {
   const { fields: form } = await readPortalForm(request, visitor, svc, InvitationFormSchema);
-  const created = await createInvitation(emailInvocationDeps(svc, context), visitor.principal, {
+  const created = await createInvitation(invocationDeps(svc, context), visitor.principal, {
     kind: form.kind,
     delegatedAdmin:
       form.kind === 'reseller-relationship' && form.roles.length > 0

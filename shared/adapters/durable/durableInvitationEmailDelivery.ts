@@ -1,10 +1,6 @@
-import type { InvocationContext } from '@azure/functions';
-import * as df from 'durable-functions';
 import type { DurableClient } from 'durable-functions';
-import type { Dependencies } from '../../application/dependencies';
 import type { InvitationEmailDelivery } from '../../application/ports/invitationEmailDelivery';
 import { invitationEmailInstanceId } from '../../domain/invitations/invitationEmail';
-import type { Services } from '../../compositionRoot';
 import { INVITATION_EMAIL_ORCHESTRATION } from './invitationEmailOrchestrationContract';
 
 /**
@@ -26,11 +22,6 @@ export function durableInvitationEmailDelivery(client: DurableClient): Invitatio
       }
     },
   };
-}
-
-/** The use cases' dependencies for a request with the durable client input: emails start at once. */
-export function emailInvocationDeps(svc: Services, context: InvocationContext): Dependencies {
-  return { ...svc.deps, emailDelivery: durableInvitationEmailDelivery(df.getClient(context)) };
 }
 
 function isAlreadyRunning(error: unknown): boolean {

@@ -4,12 +4,20 @@ import type { BatchDependencies } from '../../application/batches/batchDependenc
 import { batchConsentEvents } from '../../application/batches/batchConsentEvents';
 import type { Services } from '../../compositionRoot';
 import { durableBatchWorkflow } from './durableBatchWorkflow';
+import { durableInvitationEmailDelivery } from './durableInvitationEmailDelivery';
 
 /**
  * The use cases' dependencies for one invocation of a function that has the durable client input:
- * batches start through it, and consent given or revoked signals the batches waiting on it.
+ * batches start through it, consent given or revoked signals the batches waiting on it, and invitation
+ * emails start on their way at once (without it, the sweeper picks them up).
  */
 export function invocationDeps(svc: Services, context: InvocationContext): BatchDependencies {
-  const workflow = durableBatchWorkflow(df.getClient(context));
-  return { ...svc.batchDeps, workflow, consentEvents: batchConsentEvents(svc.batchDeps.batches, workflow) };
+  const client = df.getClient(context);
+  const workflow = durableBatchWorkflow(client);
+  return {
+    ...svc.batchDeps,
+    workflow,
+    consentEvents: batchConsentEvents(svc.batchDeps.batches, workflow),
+    emailDelivery: durableInvitationEmailDelivery(client),
+  };
 }
