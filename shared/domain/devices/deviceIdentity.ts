@@ -12,7 +12,8 @@ import { hash as digest } from 'node:crypto';
  *   pkid:<the 13 digits> for a well-formed product key ID (as every explicit productKey is), else
  *        pkid:<sha256 hex of the normalized value> (a hash may hold another form); 13 digits and 64 hex
  *        characters cannot be confused
- *   hash:<sha256 hex of the decoded hardware-hash bytes> (so base64 spelling does not matter)
+ *   hash:<sha256 hex of the decoded hardware-hash bytes> (so base64 spelling does not matter), for a
+ *        hash that does not hold serial, manufacturer and model (otherwise its tuple key identifies it)
  *
  * Normalization (serial, manufacturer, model, product key): Unicode NFC, leading/trailing whitespace
  * removed, internal whitespace runs collapsed to one space, case-folded (upper- then lower-casing, so
@@ -87,7 +88,7 @@ type Tuple = readonly [string | undefined, string | undefined, string | undefine
 /**
  * Every identity key of the device, deduplicated, in a stable order: tuple keys (explicit fields, the
  * fields merged with what the hash holds, then the hash's own), product-key keys (explicit, then the
- * hash's), then the hash key.
+ * hash's), then the hash key, which only a hash without a complete tuple of its own needs.
  */
 export function deviceKeys(device: DeviceIdentityFacts): string[] {
   const hash = device.hardwareHash;
@@ -118,7 +119,12 @@ export function deviceKeys(device: DeviceIdentityFacts): string[] {
 
   if (device.productKey !== undefined) add(productKeyKey(device.productKey));
   if (hash?.productKey !== undefined) add(productKeyKey(hash.productKey));
-  if (hash !== undefined) add(hardwareHashKey(hash.sha256));
+  // The same hash bytes always read as the same tuple, so when the hash holds a complete tuple its tuple
+  // key finds every later submission its hash key would (by that hash, by another hash of the device,
+  // by serial/manufacturer/model): the hash key would be a redundant row in the index.
+  const hashHasTuple =
+    hash?.serialNumber !== undefined && hash.manufacturer !== undefined && hash.model !== undefined;
+  if (hash !== undefined && !hashHasTuple) add(hardwareHashKey(hash.sha256));
   return keys;
 }
 

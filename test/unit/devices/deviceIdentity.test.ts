@@ -38,8 +38,21 @@ describe('identity keys of one physical device', () => {
   const byTuple = valid({ serialNumber: SERIAL, oemManufacturerName: MANUFACTURER, modelName: MODEL });
   const byPkid = valid({ productKey: PKID });
 
-  it('when the device is sent by hash, then its keys hold its tuple, its product key and its hash', () => {
-    expect(byHash.keys.map(keyKind)).toEqual(['tuple', 'pkid', 'hash']);
+  it('when the device is sent by a hash holding its tuple, then its keys are its tuple and product key, not the hash', () => {
+    expect(byHash.keys.map(keyKind)).toEqual(['tuple', 'pkid']);
+  });
+
+  it('when the same device is sent by another hash of it (other bytes, same tuple), then they share the tuple key', () => {
+    const other = valid({
+      hardwareHash: encodeHardwareHash({
+        serialNumber: SERIAL,
+        manufacturer: MANUFACTURER,
+        model: MODEL,
+        extraRecords: [{ type: 1, payload: new Uint8Array([9]) }],
+      }),
+    });
+
+    expect(other.keys).toContain(byHash.deviceId);
   });
 
   it('when the same device is sent by hash and by tuple, then they share the tuple key', () => {
@@ -121,9 +134,10 @@ describe('productKeyKey and hardwareHashKey', () => {
   });
 
   it('when the hash key is built, then it is the SHA-256 of the decoded bytes', () => {
-    const expected = createHash('sha256').update(Buffer.from(HASH, 'base64')).digest('hex');
+    const withoutTuple = encodeHardwareHash({ productKey: PKID });
+    const expected = createHash('sha256').update(Buffer.from(withoutTuple, 'base64')).digest('hex');
 
-    expect(valid({ hardwareHash: HASH }).keys).toContain(hardwareHashKey(expected));
+    expect(valid({ hardwareHash: withoutTuple }).keys).toContain(hardwareHashKey(expected));
   });
 
   it('when two hashes differ in a record the service does not read, then their hash keys differ', () => {
@@ -217,6 +231,6 @@ describe('deviceKeys', () => {
       },
     });
 
-    expect(keys).toEqual([tupleKey(SERIAL, MANUFACTURER, MODEL), hardwareHashKey('c'.repeat(64))]);
+    expect(keys).toEqual([tupleKey(SERIAL, MANUFACTURER, MODEL)]);
   });
 });
