@@ -3,39 +3,53 @@ import type { TableClient, TableEntity, TransactionAction } from '@azure/data-ta
 import type { DeviceOutcomeStore } from '../../application/ports/batchRepository';
 import type { BatchRef } from '../../domain/batches/deviceBatch';
 import type { DeviceOutcome } from '../../domain/batches/stagedDevice';
+import { fromPackedProperties, MAX_PACKED_CHARS, toPackedProperties } from './packedText';
 import { isConflict } from './tableErrors';
 
 /**
- * One row per device of a batch: PartitionKey = batch + chunk number + block of 100 device indexes,
- * RowKey = the device's index. A block is one transaction, a chunk is read by a range of partitions, and
- * a batch reads back in submission order. Small partitions spread a batch's writes (Table storage's
- * per-partition rate) and keep inserts cheap in Azurite, whose cost per insert grows with the partition.
+ * A batch's per-device results, packed: one partition per chunk, one row per block of BLOCK device
+ * indexes (RowKey `b<block>`) holding the block's outcomes as JSON lines (see packedText.ts).
+ *
+ * Why packed: a device's registration must write its index entry; one row per outcome as well would
+ * double the rows written per device, and the storage's write rate is counted in rows. Results are
+ * written once per chunk and read a chunk at a time, so rows of 50 cost nothing in queries.
+ * Why 50: with every field at its length limit and every character escaped in JSON, 50 outcomes still
+ * fit one entity (1 MiB); real ones take about 12,000 characters.
+ *
+ * A deregistration is a row of its own (`d<index>`), so it never rewrites a block.
  */
-const BLOCK = 100;
+const BLOCK = 50;
+/** A transaction holds at most 100 entities and 4 MiB; UTF-16 counts two bytes a character. */
+const MAX_TRANSACTION_CHARS = 1_500_000;
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
-const chunkPrefix = (ref: BatchRef, chunkNo: number) =>
+const partitionKey = (ref: BatchRef, chunkNo: number) =>
   `${ref.tenantId}|${ref.partnerId}|${ref.batchId}|${pad(chunkNo, 5)}`;
-const partitionKey = (ref: BatchRef, chunkNo: number, index: number) =>
-  `${chunkPrefix(ref, chunkNo)}-${pad(Math.floor(index / BLOCK), 4)}`;
+const blockKey = (block: number) => `b${pad(block, 5)}`;
+const deregisteredKey = (index: number) => `d${pad(index, 6)}`;
 
-type OutcomeRow = Omit<DeviceOutcome, 'index'> & { deregisteredAt?: string };
+type StoredOutcome = Omit<DeviceOutcome, 'index'> & { readonly index: number };
 
 export class DeviceOutcomeTable implements DeviceOutcomeStore {
   constructor(private readonly table: () => Promise<TableClient>) {}
 
-  /** Inserts, the cheapest write; a block already there (a retried chunk) is overwritten instead. */
+  /**
+   * Inserts, the cheapest write; a block already there (a retried chunk) is replaced instead. Blocks
+   * are keyed by index, so a retry replaces exactly the rows of the first attempt.
+   */
   async writeChunk(ref: BatchRef, chunkNo: number, outcomes: readonly DeviceOutcome[]): Promise<void> {
     const client = await this.table();
-    const blocks = new Map<string, TableEntity[]>();
-    for (const { index, ...rest } of outcomes) {
-      const pk = partitionKey(ref, chunkNo, index);
-      blocks.set(pk, [
-        ...(blocks.get(pk) ?? []),
-        { partitionKey: pk, rowKey: pad(index, 6), ...withoutNulls(rest) },
-      ]);
+    const pk = partitionKey(ref, chunkNo);
+    const blocks = new Map<number, string>();
+    for (const outcome of outcomes) {
+      const block = Math.floor(outcome.index / BLOCK);
+      blocks.set(block, `${blocks.get(block) ?? ''}${JSON.stringify(stored(outcome))}\n`);
     }
+    const rows: TableEntity[] = [...blocks].map(([block, text]) => {
+      if (text.length > MAX_PACKED_CHARS) throw new RangeError(`outcome block ${block} is too large`);
+      return { partitionKey: pk, rowKey: blockKey(block), ...toPackedProperties(text) };
+    });
     await Promise.all(
-      [...blocks.values()].map(async (entities) => {
+      transactions(rows).map(async (entities) => {
         try {
           await client.submitTransaction(entities.map((e): TransactionAction => ['create', e]));
         } catch (error) {
@@ -47,43 +61,66 @@ export class DeviceOutcomeTable implements DeviceOutcomeStore {
   }
 
   async readChunk(ref: BatchRef, chunkNo: number): Promise<DeviceOutcome[]> {
-    const prefix = chunkPrefix(ref, chunkNo);
-    const rows = (await this.table()).listEntities<Partial<OutcomeRow>>({
-      queryOptions: { filter: odata`PartitionKey gt ${`${prefix}-`} and PartitionKey lt ${`${prefix}.`}` },
+    const rows = (await this.table()).listEntities<Record<string, unknown>>({
+      queryOptions: {
+        filter: odata`PartitionKey eq ${partitionKey(ref, chunkNo)} and RowKey ge 'b' and RowKey lt 'c'`,
+      },
     });
     const outcomes: DeviceOutcome[] = [];
     for await (const row of rows) {
-      outcomes.push({
-        index: Number(row.rowKey),
-        deviceId: row.deviceId ?? null,
-        serialNumber: row.serialNumber ?? null,
-        productKey: row.productKey ?? null,
-        manufacturer: row.manufacturer ?? null,
-        model: row.model ?? null,
-        groupTag: row.groupTag ?? null,
-        status: row.status ?? 'pending',
-        errorCode: row.errorCode ?? null,
-        errorNumber: row.errorNumber ?? null,
-        errorDescription: row.errorDescription ?? null,
-      });
+      for (const line of fromPackedProperties(row).split('\n')) {
+        if (line !== '') outcomes.push(JSON.parse(line) as StoredOutcome);
+      }
     }
-    return outcomes;
+    return outcomes.sort((a, b) => a.index - b.index);
   }
 
   async markDeregistered(ref: BatchRef, chunkNo: number, index: number): Promise<void> {
     await (
       await this.table()
-    ).updateEntity(
+    ).upsertEntity(
       {
-        partitionKey: partitionKey(ref, chunkNo, index),
-        rowKey: pad(index, 6),
+        partitionKey: partitionKey(ref, chunkNo),
+        rowKey: deregisteredKey(index),
         deregisteredAt: new Date().toISOString(),
       },
-      'Merge',
+      'Replace',
     );
   }
 }
 
-function withoutNulls(values: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== null && v !== undefined));
+/** Field order fixed, so that a retried chunk writes byte-identical blocks. */
+function stored(o: DeviceOutcome): StoredOutcome {
+  return {
+    index: o.index,
+    deviceId: o.deviceId,
+    serialNumber: o.serialNumber,
+    productKey: o.productKey,
+    manufacturer: o.manufacturer,
+    model: o.model,
+    groupTag: o.groupTag,
+    status: o.status,
+    errorCode: o.errorCode,
+    errorNumber: o.errorNumber,
+    errorDescription: o.errorDescription,
+  };
+}
+
+/** Rows in index order, cut into transactions within Azure's entity count and size limits. */
+function transactions(rows: readonly TableEntity[]): TableEntity[][] {
+  const groups: TableEntity[][] = [];
+  let current: TableEntity[] = [];
+  let chars = 0;
+  for (const row of rows) {
+    const size = fromPackedProperties(row).length;
+    if (current.length === 100 || (current.length > 0 && chars + size > MAX_TRANSACTION_CHARS)) {
+      groups.push(current);
+      current = [];
+      chars = 0;
+    }
+    current.push(row);
+    chars += size;
+  }
+  if (current.length > 0) groups.push(current);
+  return groups;
 }

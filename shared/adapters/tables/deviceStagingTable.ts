@@ -3,14 +3,13 @@ import type { TableClient } from '@azure/data-tables';
 import type { DeviceStaging } from '../../application/ports/batchRepository';
 import type { BatchRef } from '../../domain/batches/deviceBatch';
 import type { StagedDevice } from '../../domain/batches/stagedDevice';
+import { fromPackedProperties, MAX_PACKED_CHARS, toPackedProperties } from './packedText';
 
 /**
  * Submitted devices, packed: one row per part of a chunk, each row holding JSON lines split over string
- * properties (a property holds at most 64 KiB, an entity at most 1 MiB). A 4,000-device chunk of
- * product keys is one row; a chunk of real-size hardware hashes (about 5.5 KB each) about fifty.
+ * properties (see packedText.ts). A 4,000-device chunk of product keys is one row; a chunk of real-size
+ * hardware hashes (about 5.5 KB each) about fifty.
  */
-const MAX_PROPERTY_CHARS = 30_000;
-const MAX_PROPERTIES = 14;
 
 const partitionKey = (ref: BatchRef) => `${ref.tenantId}|${ref.partnerId}|${ref.batchId}`;
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
@@ -41,11 +40,7 @@ export class DeviceStagingTable implements DeviceStaging {
       },
     });
     const parts: { rowKey: string; text: string }[] = [];
-    for await (const row of rows) {
-      let text = '';
-      for (let p = 0; typeof row[`p${p}`] === 'string'; p++) text += row[`p${p}`] as string;
-      parts.push({ rowKey: String(row.rowKey), text });
-    }
+    for await (const row of rows) parts.push({ rowKey: String(row.rowKey), text: fromPackedProperties(row) });
     parts.sort((a, b) => a.rowKey.localeCompare(b.rowKey));
     return parts.flatMap((part) =>
       part.text
@@ -62,16 +57,12 @@ function pack(devices: readonly StagedDevice[]): Record<string, string>[] {
   let text = '';
   const flush = () => {
     if (!text) return;
-    const properties: Record<string, string> = {};
-    for (let p = 0; p * MAX_PROPERTY_CHARS < text.length; p++) {
-      properties[`p${p}`] = text.slice(p * MAX_PROPERTY_CHARS, (p + 1) * MAX_PROPERTY_CHARS);
-    }
-    rows.push(properties);
+    rows.push(toPackedProperties(text));
     text = '';
   };
   for (const device of devices) {
     const line = `${JSON.stringify(device)}\n`;
-    if (text.length + line.length > MAX_PROPERTY_CHARS * MAX_PROPERTIES) flush();
+    if (text.length + line.length > MAX_PACKED_CHARS) flush();
     text += line;
   }
   flush();

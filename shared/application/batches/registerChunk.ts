@@ -1,7 +1,7 @@
 import type { BatchRef } from '../../domain/batches/deviceBatch';
 import type { DeviceOutcome, StagedDevice } from '../../domain/batches/stagedDevice';
 import type { DeviceError, NormalizedDevice } from '../../domain/devices';
-import { deviceError, validateDevice } from '../../domain/devices';
+import { DEVICE_FIELD_LIMITS, deviceError, validateDevice } from '../../domain/devices';
 import type { DeviceClaim } from '../ports/deviceRegistry';
 import { sameOwner } from '../ports/deviceRegistry';
 import type { BatchDependencies } from './batchDependencies';
@@ -88,10 +88,13 @@ export async function registerChunk(
   return { registered, failed: outcomes.length - registered, canceled: false };
 }
 
-/** Gives back the keys this chunk's devices hold (found by one read per index range, then released). */
-async function releaseHeld(
+/**
+ * Gives back the keys these devices hold for this batch (found by one read per index range, then
+ * released); keys held by anyone else are left alone. Also used to close a chunk that kept failing.
+ */
+export async function releaseHeld(
   deps: Pick<BatchDependencies, 'registry'>,
-  claims: readonly PlannedClaim[],
+  claims: readonly Pick<PlannedClaim, 'claim'>[],
 ): Promise<void> {
   if (claims.length === 0) return;
   const owners = await deps.registry.findMany(claims.flatMap((c) => c.claim.keys));
@@ -131,15 +134,19 @@ export function deviceOutcome(
 /** A device refused before registration: report what can be read of what was sent. */
 export function failedOutcome(item: StagedDevice, error: DeviceError): DeviceOutcome {
   const sent = (item.entry && typeof item.entry === 'object' ? item.entry : {}) as Record<string, unknown>;
-  const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null);
+  // Cut to the field's limit: a refused value may be of any length, and results are stored.
+  const text = (field: keyof typeof DEVICE_FIELD_LIMITS) => {
+    const v = sent[field];
+    return typeof v === 'string' && v.trim() !== '' ? v.trim().slice(0, DEVICE_FIELD_LIMITS[field]) : null;
+  };
   return {
     index: item.index,
     deviceId: null,
-    serialNumber: text(sent.serialNumber),
-    productKey: text(sent.productKey),
-    manufacturer: text(sent.oemManufacturerName),
-    model: text(sent.modelName),
-    groupTag: text(sent.groupTag),
+    serialNumber: text('serialNumber'),
+    productKey: text('productKey'),
+    manufacturer: text('oemManufacturerName'),
+    model: text('modelName'),
+    groupTag: text('groupTag'),
     status: 'failed',
     errorCode: error.errorCode,
     errorNumber: error.errorNumber,

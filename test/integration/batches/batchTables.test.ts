@@ -140,7 +140,7 @@ describe('batch tables (Azurite)', () => {
       expect(read[7]).toMatchObject({ status: 'failed', errorNumber: 806 });
     });
 
-    it('when a device is marked deregistered, then its row records when and the rest of its outcome stays', async () => {
+    it('when a device is marked deregistered, then a row records when and the outcomes stay as written', async () => {
       const r = ref('outcomes-3');
       const chunk = Array.from({ length: 5 }, (_, i) => outcomeOf(i + 1));
       await outcomes.writeChunk(r, 0, chunk);
@@ -148,12 +148,46 @@ describe('batch tables (Azurite)', () => {
       const rows = await rowsOf(
         own.tables,
         own.names.deviceOutcomes,
-        // Chunk 0, block of indexes 0-99.
-        `${TENANT}|contoso-direct|outcomes-3|00000-0000`,
+        `${TENANT}|contoso-direct|outcomes-3|00000`,
       );
-      const row = rows.find((x) => x.rowKey === '000002');
-      expect(typeof row?.deregisteredAt).toBe('string');
-      expect(rows.filter((x) => x.deregisteredAt !== undefined)).toHaveLength(1);
+      expect(rows.map((x) => x.rowKey).sort()).toEqual(['b00000', 'd000002']);
+      expect(typeof rows.find((x) => x.rowKey === 'd000002')?.deregisteredAt).toBe('string');
+      expect(await outcomes.readChunk(r, 0)).toEqual(chunk);
+    });
+
+    it('when a 4,000-device chunk is written, then it takes one row per 50 devices', async () => {
+      const r = ref('outcomes-4');
+      const chunk = Array.from({ length: 4000 }, (_, i) => outcomeOf(8000 + i));
+      await outcomes.writeChunk(r, 2, chunk);
+      const rows = await rowsOf(
+        own.tables,
+        own.names.deviceOutcomes,
+        `${TENANT}|contoso-direct|outcomes-4|00002`,
+      );
+      expect(rows).toHaveLength(80);
+      expect(await outcomes.readChunk(r, 2)).toEqual(chunk);
+    });
+
+    it('when every field of 50 refused devices is at its limit and made of escaped characters, then the block is still written', async () => {
+      const r = ref('outcomes-5');
+      const worst = (length: number) => '\u0001"'.repeat(length).slice(0, length);
+      const chunk = Array.from({ length: 50 }, (_, index): DeviceOutcome => {
+        const error = deviceError('ZtdDeviceAssignedToOtherTenant');
+        return {
+          index,
+          deviceId: null,
+          serialNumber: worst(128),
+          productKey: worst(64),
+          manufacturer: worst(255),
+          model: worst(255),
+          groupTag: worst(128),
+          status: 'failed',
+          errorCode: error.errorCode,
+          errorNumber: error.errorNumber,
+          errorDescription: error.errorDescription,
+        };
+      });
+      await outcomes.writeChunk(r, 0, chunk);
       expect(await outcomes.readChunk(r, 0)).toEqual(chunk);
     });
   });

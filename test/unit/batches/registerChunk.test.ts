@@ -143,6 +143,21 @@ describe('registerChunk', () => {
     expect(owners.every((o) => o.tenantId === TENANT_ID && o.batchId === 'b1' && o.chunkNo === 0)).toBe(true);
   });
 
+  it('when a refused device holds values longer than their limits, then its outcome shows each cut to its limit', async () => {
+    const world = inMemoryBatchWorld();
+    await giveConsent(world, PARTNERS.direct.id);
+    const ref = await submitted(world, [{ serialNumber: 'S'.repeat(5000), groupTag: 'G'.repeat(300) }]);
+
+    await registerChunk(world.batchDeps, ref, 0);
+
+    const [outcome] = await world.outcomes.readChunk(ref, 0);
+    expect(outcome).toMatchObject({
+      status: 'failed',
+      serialNumber: 'S'.repeat(128),
+      groupTag: 'G'.repeat(128),
+    });
+  });
+
   it('when the same chunk is registered again (a retry after a crash), then the outcomes and counts are the same and nothing more is claimed', async () => {
     const world = inMemoryBatchWorld();
     await giveConsent(world, PARTNERS.direct.id);
