@@ -130,6 +130,11 @@ export class InMemoryDeviceOutcomes implements DeviceOutcomeStore {
     return Promise.resolve(rows ? [...rows.values()].sort((a, b) => a.index - b.index).map(copy) : []);
   }
 
+  clearChunk(ref: BatchRef, chunkNo: number): Promise<void> {
+    this.#chunks.delete(`${refKey(ref)}\u0000${chunkNo}`);
+    return Promise.resolve();
+  }
+
   markDeregistered(ref: BatchRef, chunkNo: number, index: number): Promise<void> {
     const rows = this.#chunks.get(`${refKey(ref)}\u0000${chunkNo}`);
     if (!rows?.has(index)) return Promise.reject(new Error(`No outcome ${chunkNo}/${index} to mark`));

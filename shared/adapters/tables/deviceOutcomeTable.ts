@@ -26,6 +26,8 @@ const partitionKey = (ref: BatchRef, chunkNo: number) =>
   `${ref.tenantId}|${ref.partnerId}|${ref.batchId}|${pad(chunkNo, 5)}`;
 const blockKey = (block: number) => `b${pad(block, 5)}`;
 const deregisteredKey = (index: number) => `d${pad(index, 6)}`;
+const blocksOf = (ref: BatchRef, chunkNo: number) =>
+  odata`PartitionKey eq ${partitionKey(ref, chunkNo)} and RowKey ge 'b' and RowKey lt 'c'`;
 
 type StoredOutcome = Omit<DeviceOutcome, 'index'> & { readonly index: number };
 
@@ -62,9 +64,7 @@ export class DeviceOutcomeTable implements DeviceOutcomeStore {
 
   async readChunk(ref: BatchRef, chunkNo: number): Promise<DeviceOutcome[]> {
     const rows = (await this.table()).listEntities<Record<string, unknown>>({
-      queryOptions: {
-        filter: odata`PartitionKey eq ${partitionKey(ref, chunkNo)} and RowKey ge 'b' and RowKey lt 'c'`,
-      },
+      queryOptions: { filter: blocksOf(ref, chunkNo) },
     });
     const outcomes: DeviceOutcome[] = [];
     for await (const row of rows) {
@@ -73,6 +73,17 @@ export class DeviceOutcomeTable implements DeviceOutcomeStore {
       }
     }
     return outcomes.sort((a, b) => a.index - b.index);
+  }
+
+  async clearChunk(ref: BatchRef, chunkNo: number): Promise<void> {
+    const client = await this.table();
+    const rows = client.listEntities({
+      queryOptions: { filter: blocksOf(ref, chunkNo), select: ['PartitionKey', 'RowKey'] },
+    });
+    const keys: TransactionAction[] = [];
+    for await (const row of rows)
+      keys.push(['delete', { partitionKey: row.partitionKey!, rowKey: row.rowKey! }]);
+    for (let i = 0; i < keys.length; i += 100) await client.submitTransaction(keys.slice(i, i + 100));
   }
 
   async markDeregistered(ref: BatchRef, chunkNo: number, index: number): Promise<void> {

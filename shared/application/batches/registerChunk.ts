@@ -64,6 +64,9 @@ export async function registerChunk(
 
   const canceled = async (): Promise<ChunkResult> => {
     await releaseHeld(deps, claims);
+    // An earlier attempt may have written its outcomes before its result was lost: they would read
+    // registered for devices just given back.
+    await deps.outcomes.clearChunk(ref, chunkNo);
     return { registered: 0, failed: 0, canceled: true };
   };
   if ((await consentStatus(deps, ref.partnerId, ref.tenantId)) !== 'active') return canceled();

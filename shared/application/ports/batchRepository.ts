@@ -31,5 +31,7 @@ export interface DeviceOutcomeStore {
   /** Idempotent: writing a chunk's outcomes again overwrites them with the same values. */
   writeChunk(ref: BatchRef, chunkNo: number, outcomes: readonly DeviceOutcome[]): Promise<void>;
   readChunk(ref: BatchRef, chunkNo: number): Promise<DeviceOutcome[]>;
+  /** Removes a chunk's outcomes (its devices read as pending again); deregistration marks stay. */
+  clearChunk(ref: BatchRef, chunkNo: number): Promise<void>;
   markDeregistered(ref: BatchRef, chunkNo: number, index: number): Promise<void>;
 }

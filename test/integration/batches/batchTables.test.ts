@@ -155,6 +155,28 @@ describe('batch tables (Azurite)', () => {
       expect(await outcomes.readChunk(r, 0)).toEqual(chunk);
     });
 
+    it('when a chunk is cleared, then it reads empty, other chunks stay, and deregistration marks stay', async () => {
+      const r = ref('outcomes-6');
+      await outcomes.writeChunk(
+        r,
+        0,
+        Array.from({ length: 120 }, (_, i) => outcomeOf(i)),
+      );
+      await outcomes.writeChunk(r, 1, [outcomeOf(4000)]);
+      await outcomes.markDeregistered(r, 0, 3);
+
+      await outcomes.clearChunk(r, 0);
+
+      expect(await outcomes.readChunk(r, 0)).toEqual([]);
+      expect(await outcomes.readChunk(r, 1)).toEqual([outcomeOf(4000)]);
+      const rows = await rowsOf(
+        own.tables,
+        own.names.deviceOutcomes,
+        `${TENANT}|contoso-direct|outcomes-6|00000`,
+      );
+      expect(rows.map((x) => x.rowKey)).toEqual(['d000003']);
+    });
+
     it('when a 4,000-device chunk is written, then it takes one row per 50 devices', async () => {
       const r = ref('outcomes-4');
       const chunk = Array.from({ length: 4000 }, (_, i) => outcomeOf(8000 + i));

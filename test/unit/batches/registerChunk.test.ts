@@ -99,6 +99,23 @@ describe('registerChunk', () => {
     expect(world.outcomes.writeCalls).toBe(0);
   });
 
+  it('when a chunk wrote its outcomes but its result was lost, and consent is revoked before the retry, then the retry gives the devices back and they read as not registered', async () => {
+    const world = inMemoryBatchWorld();
+    await giveConsent(world, PARTNERS.direct.id);
+    const ref = await submitted(world, [pkidDevice(1), tupleDevice(2)]);
+    await registerChunk(world.batchDeps, ref, 0);
+    expect((await world.outcomes.readChunk(ref, 0)).map((o) => o.status)).toEqual([
+      'registered',
+      'registered',
+    ]);
+    await giveConsent(world, PARTNERS.direct.id, { status: 'revoked' });
+
+    const retried = await registerChunk(world.batchDeps, ref, 0);
+    expect(retried).toEqual({ registered: 0, failed: 0, canceled: true });
+    expect(world.registry.size).toBe(0);
+    expect(await world.outcomes.readChunk(ref, 0)).toEqual([]);
+  });
+
   it('when consent is active, then valid devices are registered, prefailed ones keep their error, and outcomes are in index order', async () => {
     const world = inMemoryBatchWorld();
     await giveConsent(world, PARTNERS.direct.id);
