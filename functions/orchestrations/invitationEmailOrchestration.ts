@@ -9,8 +9,9 @@ import {
 /**
  * Delivers one invitation email: the activity, retried with backoff; when the retries run out (the
  * delivery service is down for a while), a durable timer and a fresh start (continueAsNew), until the
- * email is sent, or canceled because its link died. Exactly-once is the activity's business (claim,
- * idempotency key, ETag-guarded "sent"); this only makes sure it keeps being tried.
+ * email is sent, canceled because its link died, or failed (refused for good, or out of attempts: the
+ * activity counts them and answers "failed" instead of throwing, so this ends). Exactly-once is the
+ * activity's business (claim, idempotency key, ETag-guarded "sent"); this only keeps it being tried.
  */
 const sendRetry = new df.RetryOptions(5_000, 6);
 sendRetry.backoffCoefficient = 2;

@@ -1,4 +1,5 @@
 import type { EmailSender, OutgoingEmail } from '../../shared/application/ports/emailSender';
+import { EmailSendFailed } from '../../shared/application/ports/emailSender';
 import type { InvitationEmailDelivery } from '../../shared/application/ports/invitationEmailDelivery';
 import type { InvitationEmailOutbox } from '../../shared/application/ports/invitationEmailOutbox';
 import type { Versioned } from '../../shared/application/ports/versioned';
@@ -63,18 +64,24 @@ export class RecordingEmailDelivery implements InvitationEmailDelivery {
 
 /**
  * A delivery service that keeps what it was given; `failNext` makes the next sends fail, as a service
- * outage would. It does not deduplicate: tests see every duplicate the application lets through.
+ * outage would; `refuseAll` makes every send throw that refusal. It does not deduplicate: tests see
+ * every duplicate the application lets through.
  */
 export class RecordingEmailSender implements EmailSender {
   readonly sent: OutgoingEmail[] = [];
   failNext = 0;
+  refuseAll: EmailSendFailed | undefined;
+  /** Every send asked for, including those that failed. */
+  tries = 0;
   /** Called inside send, before it completes: lets a test interleave a second dispatcher. */
   duringSend: (() => Promise<void>) | undefined;
 
   async send(email: OutgoingEmail): Promise<{ deliveryId: string }> {
+    this.tries++;
+    if (this.refuseAll) throw this.refuseAll;
     if (this.failNext > 0) {
       this.failNext--;
-      throw new Error('delivery service unavailable');
+      throw new EmailSendFailed('DeliveryServiceUnavailable', false, 'delivery service unavailable');
     }
     const during = this.duringSend;
     this.duringSend = undefined;

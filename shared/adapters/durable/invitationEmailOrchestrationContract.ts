@@ -10,6 +10,8 @@ export const InvitationEmailRefSchema = z.strictObject({
 });
 
 export const DeliveryOutcomeSchema = z.object({
-  outcome: z.enum(['sent', 'already-sent', 'canceled']),
+  outcome: z.enum(['sent', 'already-sent', 'canceled', 'failed']),
   deliveryId: z.string().optional(),
+  /** Why a failed email failed: a stable code. */
+  code: z.string().optional(),
 });

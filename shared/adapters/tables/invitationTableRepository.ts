@@ -6,7 +6,7 @@ import { VersionConflict } from '../../application/ports/versioned';
 import type { Invitation } from '../../domain/invitations/invitation';
 import type { InvitationEmail } from '../../domain/invitations/invitationEmail';
 import { getEntityOrUndefined, insertEntity, replaceEntity } from './conditionalWrites';
-import { EMAIL_ROW_PREFIX, emailRowOf } from './invitationEmailOutboxTable';
+import { EMAIL_ROW_PREFIX, emailRowOf, markPending } from './invitationEmailOutboxTable';
 import { isConflict } from './tableErrors';
 
 /**
@@ -34,6 +34,8 @@ export class InvitationTableRepository implements InvitationRepository {
     }
     if (email.partnerId !== invitation.partnerId)
       throw new Error('An email must share its invitation’s partner');
+    // The sweeper's marker (another partition, so not in the transaction) goes first: see PENDING_PARTITION.
+    await markPending(client, email);
     try {
       await client.submitTransaction([
         ['create', toRow(invitation)],

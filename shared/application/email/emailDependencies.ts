@@ -5,7 +5,15 @@ import type { InvitationEmailRenderer } from './invitationEmailContent';
 /** What delivering an invitation email needs besides the invitation use cases' dependencies. */
 export interface EmailDependencies extends Pick<
   Dependencies,
-  'invitations' | 'partners' | 'emailOutbox' | 'emailDelivery' | 'clock' | 'newId' | 'links'
+  | 'invitations'
+  | 'partners'
+  | 'emailOutbox'
+  | 'emailDelivery'
+  | 'clock'
+  | 'newId'
+  | 'links'
+  | 'audit'
+  | 'telemetry'
 > {
   readonly sender: EmailSender;
   readonly renderer: InvitationEmailRenderer;

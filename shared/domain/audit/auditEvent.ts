@@ -1,6 +1,7 @@
 export const AUDIT_EVENT_TYPES = [
   'InvitationCreated',
   'InvitationWithdrawn',
+  'InvitationEmailFailed',
   'ConsentAccepted',
   'ConsentRefused',
   'IndirectAuthorizationGranted',

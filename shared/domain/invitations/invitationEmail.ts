@@ -6,9 +6,26 @@ import type { CustomerLanguage } from './customerLanguage';
  * reused link, on its own) and delivered afterwards, outside the request, exactly once.
  *
  * pending → sending (claimed by one dispatcher until `claimedUntil`) → sent; or → canceled when the
- * link died before delivery (withdrawn or expired: sending a dead link helps nobody).
+ * link died before delivery (withdrawn or expired: sending a dead link helps nobody); or → failed when
+ * the delivery service refused it for good, or every allowed attempt failed. sent, canceled and failed
+ * are final: nothing sends a final email again.
  */
-export type InvitationEmailStatus = 'pending' | 'sending' | 'sent' | 'canceled';
+export type InvitationEmailStatus = 'pending' | 'sending' | 'sent' | 'canceled' | 'failed';
+
+/**
+ * Why an attempt failed, as a stable code (what partners may see; the provider's own words never leave
+ * the operators' telemetry). The first two are permanent: the service refused this message, and sending
+ * it again would be refused again.
+ */
+export const INVITATION_EMAIL_FAILURE_CODES = [
+  'RecipientRefused',
+  'MessageRefused',
+  'TemporarilyRefused',
+  'DeliveryServiceUnavailable',
+  'DeliveryFailed',
+  'DeliveryInterrupted',
+] as const;
+export type InvitationEmailFailureCode = (typeof INVITATION_EMAIL_FAILURE_CODES)[number];
 
 export interface InvitationEmail {
   /** Derived from the invitation and the recipient: the same email to the same person has one ID. */
@@ -23,9 +40,12 @@ export interface InvitationEmail {
   readonly claimId: string | null;
   readonly claimedUntil: string | null;
   readonly sentAt: string | null;
+  /** When it became failed (also the time of its audit fact, so recording that again meets the first). */
+  readonly failedAt: string | null;
   /** The delivery service's own ID for the message (ACS operation, SMTP Message-ID, .eml file). */
   readonly deliveryId: string | null;
-  readonly lastError: string | null;
+  /** The last failed attempt's classification; on a failed email, why it failed. */
+  readonly lastError: InvitationEmailFailureCode | null;
   readonly canceledReason: string | null;
 }
 
@@ -56,6 +76,7 @@ export function newInvitationEmail(
     claimId: null,
     claimedUntil: null,
     sentAt: null,
+    failedAt: null,
     deliveryId: null,
     lastError: null,
     canceledReason: null,
@@ -67,7 +88,9 @@ export function invitationEmailInstanceId(ref: InvitationEmailRef): string {
   return `invitation-email-${ref.partnerId}-${ref.emailId}`;
 }
 
-export const isDelivered = (email: InvitationEmail) => email.status === 'sent' || email.status === 'canceled';
+/** Sent, canceled or failed: never to be sent (again). */
+export const isFinal = (email: InvitationEmail) =>
+  email.status === 'sent' || email.status === 'canceled' || email.status === 'failed';
 
 /** Another dispatcher holds the email and its claim has not run out: it may be sending right now. */
 export function isClaimedByAnother(email: InvitationEmail, claimId: string, now: Date): boolean {

@@ -2,6 +2,7 @@ import type { HttpClient, PipelineRequest, PipelineResponse } from '@azure/core-
 import { createHttpHeaders } from '@azure/core-rest-pipeline';
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import { AcsEmailSender, operationIdOf } from '../../../shared/adapters/email/acsEmailSender';
+import { EmailSendFailed } from '../../../shared/application/ports/emailSender';
 
 /**
  * The ACS adapter through the real @azure/communication-email client, with only the network replaced
@@ -20,6 +21,8 @@ class FakeAcs implements HttpClient {
   readonly requests: { method: string; url: string; headers: Record<string, string>; body: unknown }[] = [];
   readonly operations = new Map<string, string>();
   finalStatus = 'Succeeded';
+  /** When set, ACS answers the send itself with this HTTP status (an error body). */
+  postStatus: number | undefined;
 
   sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
     const headers = Object.fromEntries([...request.headers].map(([k, v]) => [k.toLowerCase(), v]));
@@ -32,6 +35,11 @@ class FakeAcs implements HttpClient {
         headers: createHttpHeaders({ 'content-type': 'application/json', ...extra }),
         bodyAsText: JSON.stringify(json),
       });
+    if (request.method === 'POST' && this.postStatus) {
+      return respond(this.postStatus, {
+        error: { code: 'BadRequest', message: 'recipient nobody@tailspin.example is not valid' },
+      });
+    }
     if (request.method === 'POST') {
       const id = headers['operation-id'] ?? 'none';
       this.operations.set(id, (this.operations.get(id) ?? '') + 'x');
@@ -104,5 +112,49 @@ describe('ACS Email delivery', () => {
     });
 
     await expect(sender.send(email)).rejects.toThrow(/mailbox unavailable|Failed/);
+  });
+
+  async function failureOf(acs: FakeAcs): Promise<EmailSendFailed> {
+    const sender = new AcsEmailSender(ENDPOINT, credential, 'DoNotReply@x.azurecomm.net', {
+      httpClient: acs,
+      retryOptions: { maxRetries: 0 },
+    });
+    const error = await sender.send(email).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(EmailSendFailed);
+    return error as EmailSendFailed;
+  }
+
+  it.each([
+    [400, 'MessageRefused', true],
+    [422, 'MessageRefused', true],
+    [429, 'TemporarilyRefused', false],
+    [403, 'DeliveryFailed', false],
+    [503, 'DeliveryServiceUnavailable', false],
+  ] as const)(
+    'when ACS answers the send with HTTP %i, then the failure is %s (permanent: %s)',
+    async (status, code, permanent) => {
+      const acs = new FakeAcs();
+      acs.postStatus = status;
+
+      const failure = await failureOf(acs);
+
+      expect({ code: failure.code, permanent: failure.permanent }).toEqual({ code, permanent });
+    },
+  );
+
+  it('when ACS reports the operation failed, then the failure is retried (the client gives no status to classify it by) and keeps its reason for operators', async () => {
+    const acs = new FakeAcs();
+    acs.finalStatus = 'Failed';
+
+    const failure = await failureOf(acs);
+
+    expect({ code: failure.code, permanent: failure.permanent }).toEqual({
+      code: 'DeliveryServiceUnavailable',
+      permanent: false,
+    });
+    expect(failure.message).toContain('mailbox unavailable');
   });
 });

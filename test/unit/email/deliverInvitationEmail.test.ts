@@ -1,8 +1,10 @@
 import type { EmailDependencies } from '../../../shared/application/email/emailDependencies';
 import {
   DeliveryInProgress,
+  MAX_DELIVERY_ATTEMPTS,
   deliverInvitationEmail,
 } from '../../../shared/application/email/deliverInvitationEmail';
+import { EmailSendFailed } from '../../../shared/application/ports/emailSender';
 import { sweepInvitationEmails } from '../../../shared/application/email/sweepInvitationEmails';
 import { createInvitation } from '../../../shared/application/invitations/createInvitation';
 import { withdrawInvitation } from '../../../shared/application/invitations/withdrawInvitation';
@@ -139,7 +141,7 @@ describe('delivering invitation emails', () => {
     expect((await world.deps.emailOutbox.get(ref))?.value).toMatchObject({
       status: 'pending',
       attempts: 2,
-      lastError: 'delivery service unavailable',
+      lastError: 'DeliveryServiceUnavailable',
       claimId: null,
     });
     expect(await deliverInvitationEmail(deps, ref)).toMatchObject({ outcome: 'sent' });
@@ -204,5 +206,146 @@ describe('delivering invitation emails', () => {
     expect(world.emailDelivery.started).toEqual([
       { partnerId: 'contoso-direct', emailId: pendingOld[0]!.id },
     ]);
+  });
+
+  describe('emails that cannot be delivered', () => {
+    const events: { name: string; properties: Readonly<Record<string, string>> }[] = [];
+    beforeEach(() => {
+      events.length = 0;
+      deps = { ...deps, telemetry: { event: (name, properties) => events.push({ name, properties }) } };
+    });
+
+    const PROVIDER_TEXT = '550 5.1.1 <nobody@tailspin.example>: mailbox unknown (host mx.internal)';
+
+    it('when the service refuses the recipient for good, then the email fails at the first attempt with the code alone, audited once, and is never tried again', async () => {
+      const ref = await invite('nobody@tailspin.example');
+      sender.refuseAll = new EmailSendFailed('RecipientRefused', true, PROVIDER_TEXT);
+
+      expect(await deliverInvitationEmail(deps, ref)).toEqual({
+        outcome: 'failed',
+        code: 'RecipientRefused',
+      });
+      expect(await deliverInvitationEmail(deps, ref)).toEqual({
+        outcome: 'failed',
+        code: 'RecipientRefused',
+      });
+
+      expect(sender.tries).toBe(1);
+      expect((await world.deps.emailOutbox.get(ref))?.value).toMatchObject({
+        status: 'failed',
+        attempts: 1,
+        lastError: 'RecipientRefused',
+        failedAt: '2025-03-01T10:00:00.000Z',
+        claimId: null,
+      });
+      const facts = world.audit.ofType('InvitationEmailFailed');
+      expect(facts).toEqual([
+        expect.objectContaining({
+          partnerId: 'contoso-direct',
+          actor: { kind: 'system', id: 'invitation-email' },
+          details: {
+            invitationId: expect.any(String),
+            emailId: ref.emailId,
+            code: 'RecipientRefused',
+            attempts: 1,
+          },
+        }),
+      ]);
+      expect(JSON.stringify(facts)).not.toContain('mailbox unknown');
+      // Operators see the provider's words in telemetry, which partners do not read.
+      expect(events.find((e) => e.name === 'InvitationEmailAttemptFailed')?.properties).toMatchObject({
+        code: 'RecipientRefused',
+        permanent: 'true',
+        detail: PROVIDER_TEXT,
+      });
+    });
+
+    it(`when every attempt is refused for now, then the email fails after ${MAX_DELIVERY_ATTEMPTS} attempts with the last code, and the sweeper leaves it alone`, async () => {
+      const ref = await invite('full@tailspin.example');
+      sender.refuseAll = new EmailSendFailed('TemporarilyRefused', false, '452 4.2.2 mailbox full');
+
+      for (let attempt = 1; attempt < MAX_DELIVERY_ATTEMPTS; attempt++) {
+        await expect(deliverInvitationEmail(deps, ref)).rejects.toThrow('mailbox full');
+      }
+      expect((await world.deps.emailOutbox.get(ref))?.value).toMatchObject({
+        status: 'pending',
+        attempts: MAX_DELIVERY_ATTEMPTS - 1,
+      });
+      expect(await deliverInvitationEmail(deps, ref)).toEqual({
+        outcome: 'failed',
+        code: 'TemporarilyRefused',
+      });
+
+      sender.refuseAll = undefined; // even once the server would take it, a failed email stays failed
+      expect(await deliverInvitationEmail(deps, ref)).toEqual({
+        outcome: 'failed',
+        code: 'TemporarilyRefused',
+      });
+      expect(sender.tries).toBe(MAX_DELIVERY_ATTEMPTS);
+      expect(sender.sent).toEqual([]);
+      expect(world.audit.ofType('InvitationEmailFailed')).toHaveLength(1);
+      world.emailDelivery.started.length = 0;
+      world.clock.set('2025-03-01T11:00:00.000Z');
+      expect(await sweepInvitationEmails(world.deps)).toEqual({ started: 0 });
+    });
+
+    it('when the dispatcher of the last allowed attempt crashed, then once its claim runs out the email fails as interrupted, without another send', async () => {
+      const ref = await invite();
+      const current = (await world.deps.emailOutbox.get(ref))!;
+      await world.deps.emailOutbox.replace(
+        {
+          ...current.value,
+          status: 'sending',
+          attempts: MAX_DELIVERY_ATTEMPTS,
+          claimId: 'crashed',
+          claimedUntil: '2025-03-01T10:02:00.000Z',
+        },
+        current.version,
+      );
+      world.clock.set('2025-03-01T10:02:01.000Z');
+
+      expect(await deliverInvitationEmail(deps, ref)).toEqual({
+        outcome: 'failed',
+        code: 'DeliveryInterrupted',
+      });
+      expect(sender.tries).toBe(0);
+    });
+
+    it('when the process died between the "failed" write and its audit fact, then the retry records the fact, once', async () => {
+      const ref = await invite();
+      const current = (await world.deps.emailOutbox.get(ref))!;
+      await world.deps.emailOutbox.replace(
+        {
+          ...current.value,
+          status: 'failed',
+          attempts: 3,
+          lastError: 'MessageRefused',
+          failedAt: '2025-03-01T10:00:05.000Z',
+        },
+        current.version,
+      );
+
+      await deliverInvitationEmail(deps, ref);
+      await deliverInvitationEmail(deps, ref);
+
+      expect(world.audit.ofType('InvitationEmailFailed')).toEqual([
+        expect.objectContaining({
+          at: '2025-03-01T10:00:05.000Z',
+          details: expect.objectContaining({ code: 'MessageRefused' }),
+        }),
+      ]);
+    });
+
+    it('when a send fails with an error no adapter classified, then it is retried as DeliveryFailed', async () => {
+      const ref = await invite();
+      sender.duringSend = () => Promise.reject(new Error('disk full'));
+
+      await expect(deliverInvitationEmail(deps, ref)).rejects.toThrow('disk full');
+
+      expect((await world.deps.emailOutbox.get(ref))?.value).toMatchObject({
+        status: 'pending',
+        lastError: 'DeliveryFailed',
+      });
+    });
   });
 });
