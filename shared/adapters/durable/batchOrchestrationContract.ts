@@ -5,6 +5,10 @@ export const DEVICE_BATCH_ORCHESTRATION = 'deviceBatchOrchestration';
 export const CHECK_CONSENT_ACTIVITY = 'checkBatchConsent';
 export const REGISTER_CHUNK_ACTIVITY = 'registerDeviceChunk';
 export const RECORD_PROGRESS_ACTIVITY = 'recordBatchProgress';
+/** Closes a chunk whose registration failed every retry: its devices given back and written failed. */
+export const FAIL_CHUNK_ACTIVITY = 'failDeviceChunk';
+/** The last resort when even that failed: the batch ends with every device not registered counted failed. */
+export const FINISH_WITH_LOST_CHUNKS_ACTIVITY = 'finishBatchWithLostChunks';
 export const CONSENT_GIVEN_EVENT = 'ConsentGiven';
 export const CONSENT_REVOKED_EVENT = 'ConsentRevoked';
 
@@ -25,6 +29,26 @@ export const RegisterChunkInputSchema = z.strictObject({
   chunkNo: z.number().int().min(0),
 });
 export type RegisterChunkInput = z.infer<typeof RegisterChunkInputSchema>;
+
+/** failDeviceChunk takes the same input as registerDeviceChunk. */
+export const FailChunkInputSchema = RegisterChunkInputSchema;
+
+export const FailedChunkSchema = z.object({
+  failed: z.number().int().min(0),
+});
+
+export const FinishWithLostChunksInputSchema = z.strictObject({
+  ref: BatchRefSchema,
+  /** Devices the chunks that completed registered; every other device of the batch counts failed. */
+  registered: z.number().int().min(0),
+  at: z.iso.datetime(),
+});
+export type FinishWithLostChunksInput = z.infer<typeof FinishWithLostChunksInputSchema>;
+
+export const BatchCountsSchema = z.object({
+  registered: z.number().int(),
+  failed: z.number().int(),
+});
 
 export const ChunkResultSchema = z.object({
   registered: z.number().int(),

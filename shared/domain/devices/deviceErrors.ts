@@ -5,7 +5,9 @@
  * `ZtdDeviceDuplicated` has no number: Autopilot documents the name (the same device twice in one
  * import: the first is processed, the rest get this error) but no number we know of, and inventing one
  * in Autopilot's 8xx range could collide with a real one. Its `errorNumber` is therefore `null`;
- * clients should switch on `errorCode`, which is always present.
+ * clients should switch on `errorCode`, which is always present. `ZtdDeviceRegistrationFailed` is this
+ * service's own, in Autopilot's naming style and with no number for the same reason: the registration
+ * of the device's part of the batch kept failing, so the device was given back and is to be sent again.
  */
 export interface DeviceErrorDefinition {
   readonly errorNumber: number | null;
@@ -55,6 +57,13 @@ export const DEVICE_ERRORS = {
     advice:
       'Only the first occurrence was processed; check its result and remove the repeated entries from your ' +
       'submission.',
+  },
+  ZtdDeviceRegistrationFailed: {
+    errorNumber: null,
+    summary:
+      'The device could not be registered: the service kept failing on this part of the batch, so nothing ' +
+      'was kept for it.',
+    advice: 'Submit the device again, in a new batch.',
   },
 } as const satisfies Record<string, DeviceErrorDefinition>;
 

@@ -8,6 +8,8 @@ import {
   CONSENT_GIVEN_EVENT,
   CONSENT_REVOKED_EVENT,
   DEVICE_BATCH_ORCHESTRATION,
+  FAIL_CHUNK_ACTIVITY,
+  FINISH_WITH_LOST_CHUNKS_ACTIVITY,
   RECORD_PROGRESS_ACTIVITY,
   REGISTER_CHUNK_ACTIVITY,
   type BatchOrchestrationInput,
@@ -59,6 +61,8 @@ interface LibraryState {
 }
 
 const INSTANCE_ID = 'batch-tenant-partner-b1';
+/** Attempts of the progress record's RetryOptions (a record that fails once must not end the batch). */
+const RECORD_ATTEMPTS = 5;
 const T0 = new Date('2025-03-01T10:00:00.000Z');
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
 
@@ -194,6 +198,31 @@ class History {
     return historyEvents.taskCompleted(time, action.id, JSON.stringify(result));
   }
 
+  /**
+   * The events of a call with retry that fails every attempt, as the engine writes them: each failure,
+   * then the retry timer the library waits for (after the last failure too), then the next attempt.
+   * The timers and attempts take sequence numbers as the library's RetryableTask tracks them.
+   */
+  failedEveryRetry(action: Action | undefined, time = T0, message = 'storage unavailable'): HistoryEvent[] {
+    if (action?.id === undefined || action.attempts === undefined) throw new Error('not a call with retry');
+    const failure = { ErrorType: 'Error', ErrorMessage: message, StackTrace: '' };
+    const events: HistoryEvent[] = [];
+    let attemptId = action.id;
+    for (let attempt = 1; attempt <= action.attempts; attempt++) {
+      if (attempt > 1) {
+        attemptId = this.#nextId++;
+        events.push(historyEvents.taskScheduled(time, attemptId, action.name!, JSON.stringify(action.input)));
+      }
+      events.push(historyEvents.taskFailed(time, attemptId, failure));
+      const timerId = this.#nextId++;
+      events.push(
+        historyEvents.timerCreated(time, timerId, time),
+        historyEvents.timerFired(time, timerId, time.toISOString()),
+      );
+    }
+    return events;
+  }
+
   timerFired(action: Action | undefined, time = T0): HistoryEvent {
     if (action?.id === undefined || action.type !== 'CreateTimer') throw new Error('not a timer');
     return historyEvents.timerFired(time, action.id, action.fireAt!);
@@ -250,10 +279,11 @@ describe('deviceBatchOrchestration replayed by durable-functions', () => {
     const { history, second } = await started('none');
     expect(second.newActions).toEqual([
       {
-        type: 'CallActivity',
+        type: 'CallActivityWithRetry',
         id: 1,
         name: RECORD_PROGRESS_ACTIVITY,
         input: { ref, at: at(1).toISOString(), status: 'awaiting_consent' },
+        attempts: RECORD_ATTEMPTS,
       },
     ]);
     expect(second.customStatus).toEqual({ status: 'awaiting_consent' });
@@ -287,10 +317,11 @@ describe('deviceBatchOrchestration replayed by durable-functions', () => {
     const fourth = await history.episode(deadline, [history.timerFired(timer, deadline)]);
     expect(fourth.newActions).toEqual([
       {
-        type: 'CallActivity',
+        type: 'CallActivityWithRetry',
         id: 3,
         name: RECORD_PROGRESS_ACTIVITY,
         input: { ref, at: deadline.toISOString(), status: 'expired' },
+        attempts: RECORD_ATTEMPTS,
       },
     ]);
     expect(fourth.newActions.some((a) => a.name === REGISTER_CHUNK_ACTIVITY)).toBe(false);
@@ -315,10 +346,11 @@ describe('deviceBatchOrchestration replayed by durable-functions', () => {
     expect(third.newActions.find((a) => a.type === 'CreateTimer')?.canceled).toBe(false);
     expect(fourth.newActions).toEqual([
       {
-        type: 'CallActivity',
+        type: 'CallActivityWithRetry',
         id: 3,
         name: RECORD_PROGRESS_ACTIVITY,
         input: { ref, at: at(30).toISOString(), status: 'processing', registered: 0, failed: 0 },
+        attempts: RECORD_ATTEMPTS,
       },
       { type: 'WaitForExternalEvent', name: CONSENT_REVOKED_EVENT },
     ]);
@@ -341,10 +373,11 @@ describe('deviceBatchOrchestration replayed by durable-functions', () => {
     const { second } = await started('active');
     expect(second.newActions).toEqual([
       {
-        type: 'CallActivity',
+        type: 'CallActivityWithRetry',
         id: 1,
         name: RECORD_PROGRESS_ACTIVITY,
         input: { ref, at: at(1).toISOString(), status: 'processing', registered: 0, failed: 0 },
+        attempts: RECORD_ATTEMPTS,
       },
       // Listening for a revocation from the start of processing.
       { type: 'WaitForExternalEvent', name: CONSENT_REVOKED_EVENT },
@@ -353,9 +386,9 @@ describe('deviceBatchOrchestration replayed by durable-functions', () => {
     expect(second.allActions.some((a) => a.name === CONSENT_GIVEN_EVENT)).toBe(false);
   });
 
-  it('when chunks complete one by one, then a new chunk starts only as one finishes and never more than PARALLEL_CHUNKS are in flight', async () => {
-    const input = { ...baseInput, chunkCount: 2 * P + 1 };
-    const { history, third } = await processing(input);
+  it('when chunks complete one by one, then the next chunk starts before the progress record, so every slot stays busy while it is written, and never more than PARALLEL_CHUNKS are in flight', async () => {
+    const total = 2 * P + 1;
+    const { history, third } = await processing({ ...baseInput, chunkCount: total });
     const inFlight = new Map<number, Action>();
     const addChunks = (episode: Episode) => {
       for (const a of activity(episode, REGISTER_CHUNK_ACTIVITY))
@@ -365,32 +398,40 @@ describe('deviceBatchOrchestration replayed by durable-functions', () => {
     expect(inFlight.size).toBe(P);
     let minute = 3;
     let started = inFlight.size;
+    let completed = 0;
     let maxInFlight = inFlight.size;
     let last: Episode = third;
     while (inFlight.size > 0) {
       const chunkNo = Math.min(...inFlight.keys());
       const chunk = inFlight.get(chunkNo)!;
       inFlight.delete(chunkNo);
+      completed++;
+      const chunksLeft = started < total;
       const afterChunk = await history.episode(at(minute), [
         history.completed(chunk, chunkResult(100, 0), at(minute)),
       ]);
       minute++;
+      addChunks(afterChunk);
+      started += activity(afterChunk, REGISTER_CHUNK_ACTIVITY).length;
+      maxInFlight = Math.max(maxInFlight, inFlight.size);
+      // The freed slot is filled in the same episode, ahead of the record (the old order recorded first
+      // and started the chunk only once the record had completed).
+      expect(afterChunk.newActions.map((a) => a.name)).toEqual(
+        chunksLeft ? [REGISTER_CHUNK_ACTIVITY, RECORD_PROGRESS_ACTIVITY] : [RECORD_PROGRESS_ACTIVITY],
+      );
+      expect(inFlight.size).toBe(Math.min(P, total - completed));
       const record = only(activity(afterChunk, RECORD_PROGRESS_ACTIVITY));
-      expect(activity(afterChunk, REGISTER_CHUNK_ACTIVITY)).toEqual([]);
       last = await history.episode(at(minute), [history.completed(record, 'processing', at(minute))]);
       minute++;
-      addChunks(last);
-      started += activity(last, REGISTER_CHUNK_ACTIVITY).length;
-      maxInFlight = Math.max(maxInFlight, inFlight.size);
+      expect(activity(last, REGISTER_CHUNK_ACTIVITY)).toEqual([]);
     }
-    expect(started).toBe(2 * P + 1);
-    expect(maxInFlight).toBeLessThanOrEqual(P);
-    const total = (2 * P + 1) * 100;
+    expect(started).toBe(total);
+    expect(maxInFlight).toBe(P);
     const final = only(activity(last, RECORD_PROGRESS_ACTIVITY));
-    expect(final.input).toMatchObject({ status: 'finished', registered: total, failed: 0 });
+    expect(final.input).toMatchObject({ status: 'finished', registered: total * 100, failed: 0 });
     const end = await history.episode(at(minute), [history.completed(final, 'finished', at(minute))]);
     expect(end.done).toBe(true);
-    expect(end.output).toEqual({ status: 'finished', registered: total, failed: 0 });
+    expect(end.output).toEqual({ status: 'finished', registered: total * 100, failed: 0 });
   });
 
   it('when all chunks finish and some devices failed, then it records finished_with_errors with the totals summed', async () => {
@@ -448,15 +489,15 @@ describe('deviceBatchOrchestration replayed by durable-functions', () => {
     const afterFirst = await history.episode(at(3), [
       history.completed(chunks[0], chunkResult(1000, 0), at(3)),
     ]);
-    const afterRecord = await history.episode(at(4), [
+    expect(activity(afterFirst, REGISTER_CHUNK_ACTIVITY)).toHaveLength(1);
+    await history.episode(at(4), [
       history.completed(only(activity(afterFirst, RECORD_PROGRESS_ACTIVITY)), 'processing', at(4)),
     ]);
-    expect(activity(afterRecord, REGISTER_CHUNK_ACTIVITY)).toHaveLength(1);
 
     const revoked = await history.episode(at(5), [history.raised(CONSENT_REVOKED_EVENT, at(5))]);
     // It starts nothing more and waits for the chunks already running; they find consent gone.
     expect(revoked.newActions).toEqual([]);
-    const running = [...chunks.slice(1), ...activity(afterRecord, REGISTER_CHUNK_ACTIVITY)];
+    const running = [...chunks.slice(1), ...activity(afterFirst, REGISTER_CHUNK_ACTIVITY)];
     expect(running).toHaveLength(P);
     const drained = await history.episode(
       at(6),
@@ -464,10 +505,11 @@ describe('deviceBatchOrchestration replayed by durable-functions', () => {
     );
     expect(drained.newActions).toEqual([
       {
-        type: 'CallActivity',
+        type: 'CallActivityWithRetry',
         id: expect.any(Number),
         name: RECORD_PROGRESS_ACTIVITY,
         input: { ref, at: at(6).toISOString(), status: 'canceled', registered: 1000, failed: 0 },
+        attempts: RECORD_ATTEMPTS,
       },
     ]);
     const end = await history.episode(at(7), [history.completed(drained.newActions[0], 'canceled', at(7))]);
@@ -476,25 +518,29 @@ describe('deviceBatchOrchestration replayed by durable-functions', () => {
     expect(end.newActions).toEqual([]);
   });
 
-  it('when ConsentRevoked arrives while a progress record is running, then it cancels before starting another chunk', async () => {
+  it('when ConsentRevoked arrives while a progress record is running, then it starts no further chunk and cancels once the running ones are in', async () => {
     const { history, third } = await processing({ ...baseInput, chunkCount: 2 * P });
     const chunks = activity(third, REGISTER_CHUNK_ACTIVITY);
     const afterFirst = await history.episode(at(3), [
       history.completed(chunks[0], chunkResult(10, 0), at(3)),
     ]);
     const record = only(activity(afterFirst, RECORD_PROGRESS_ACTIVITY));
+    // The chunk that took the freed slot started with the record.
+    const refill = only(activity(afterFirst, REGISTER_CHUNK_ACTIVITY));
     // The revocation lands in history before the record completes.
     const next = await history.episode(at(4), [
       history.raised(CONSENT_REVOKED_EVENT, at(4)),
       history.completed(record, 'processing', at(4)),
     ]);
-    expect(activity(next, REGISTER_CHUNK_ACTIVITY)).toEqual([]);
+    expect(next.newActions).toEqual([]);
     // The chunks still running are awaited (one of them had registered some devices before the
     // revocation landed), and their counts are in the canceled record.
     const drained = await history.episode(at(5), [
       history.completed(chunks[1], chunkResult(0, 0, true), at(5)),
       history.completed(chunks[2], chunkResult(7, 1), at(5)),
-      ...chunks.slice(3).map((chunk) => history.completed(chunk, chunkResult(0, 0, true), at(5))),
+      ...[...chunks.slice(3), refill].map((chunk) =>
+        history.completed(chunk, chunkResult(0, 0, true), at(5)),
+      ),
     ]);
     expect(only(activity(drained, RECORD_PROGRESS_ACTIVITY)).input).toMatchObject({
       status: 'canceled',
@@ -516,14 +562,152 @@ describe('deviceBatchOrchestration replayed by durable-functions', () => {
     );
     expect(drained.newActions).toEqual([
       {
-        type: 'CallActivity',
+        type: 'CallActivityWithRetry',
         id: expect.any(Number),
         name: RECORD_PROGRESS_ACTIVITY,
         input: { ref, at: at(4).toISOString(), status: 'canceled', registered: 0, failed: 0 },
+        attempts: RECORD_ATTEMPTS,
       },
     ]);
     const end = await history.episode(at(5), [history.completed(drained.newActions[0], 'canceled', at(5))]);
     expect(end.output).toEqual({ status: 'canceled', registered: 0, failed: 0 });
+  });
+
+  it('when a chunk fails every retry, then the next chunk takes its slot, failDeviceChunk closes it with retries of its own, its devices count failed, and the batch ends finished_with_errors', async () => {
+    const { history, third } = await processing({ ...baseInput, chunkCount: P + 1 });
+    const chunks = activity(third, REGISTER_CHUNK_ACTIVITY);
+    const failedAttempts = await history.episode(at(3), history.failedEveryRetry(chunks[0], at(3)));
+    expect(failedAttempts.done).toBe(false);
+    // Before the orchestration threw here, and the batch stayed processing.
+    expect(failedAttempts.newActions).toEqual([
+      {
+        type: 'CallActivityWithRetry',
+        id: expect.any(Number),
+        name: REGISTER_CHUNK_ACTIVITY,
+        input: { ref, chunkNo: P },
+        attempts: chunks[0]!.attempts,
+      },
+      {
+        type: 'CallActivityWithRetry',
+        id: expect.any(Number),
+        name: FAIL_CHUNK_ACTIVITY,
+        input: { ref, chunkNo: 0 },
+        attempts: expect.any(Number),
+      },
+    ]);
+    const close = only(activity(failedAttempts, FAIL_CHUNK_ACTIVITY));
+    expect(close.attempts).toBeGreaterThan(1);
+    const refill = only(activity(failedAttempts, REGISTER_CHUNK_ACTIVITY));
+
+    const closed = await history.episode(at(4), [history.completed(close, { failed: 4000 }, at(4))]);
+    expect(only(closed.newActions).input).toEqual({
+      ref,
+      at: at(4).toISOString(),
+      status: 'processing',
+      registered: 0,
+      failed: 4000,
+    });
+
+    let episode = await history.episode(at(5), [
+      history.completed(only(closed.newActions), 'processing', at(5)),
+      ...[...chunks.slice(1), refill].map((chunk) => history.completed(chunk, chunkResult(4000, 0), at(5))),
+    ]);
+    const records: Action[] = [];
+    for (let minute = 6; !episode.done; minute++) {
+      const record = only(activity(episode, RECORD_PROGRESS_ACTIVITY));
+      records.push(record);
+      episode = await history.episode(at(minute), [history.completed(record, 'processing', at(minute))]);
+    }
+    expect(records.at(-1)?.input).toMatchObject({
+      status: 'finished_with_errors',
+      registered: P * 4000,
+      failed: 4000,
+    });
+    expect(episode.output).toEqual({ status: 'finished_with_errors', registered: P * 4000, failed: 4000 });
+  });
+
+  it('when even failDeviceChunk fails every retry, then the other chunks still run and finishBatchWithLostChunks ends the batch finished_with_errors with the counts it recorded', async () => {
+    const { history, third } = await processing({ ...baseInput, chunkCount: 2 });
+    const [c0, c1] = activity(third, REGISTER_CHUNK_ACTIVITY);
+    const failedAttempts = await history.episode(at(3), history.failedEveryRetry(c0, at(3)));
+    const close = only(activity(failedAttempts, FAIL_CHUNK_ACTIVITY));
+    const lost = await history.episode(at(4), history.failedEveryRetry(close, at(4)));
+    // Nothing is counted for the lost chunk here; the batch row's total accounts for it at the end.
+    const record = only(activity(lost, RECORD_PROGRESS_ACTIVITY));
+    expect(record.input).toMatchObject({ status: 'processing', registered: 0, failed: 0 });
+
+    const afterRecord = await history.episode(at(5), [
+      history.completed(record, 'processing', at(5)),
+      history.completed(c1, chunkResult(3990, 10), at(5)),
+    ]);
+    const progress = only(activity(afterRecord, RECORD_PROGRESS_ACTIVITY));
+    expect(progress.input).toMatchObject({ status: 'processing', registered: 3990, failed: 10 });
+    const last = await history.episode(at(6), [history.completed(progress, 'processing', at(6))]);
+    expect(last.newActions).toEqual([
+      {
+        type: 'CallActivityWithRetry',
+        id: expect.any(Number),
+        name: FINISH_WITH_LOST_CHUNKS_ACTIVITY,
+        input: { ref, registered: 3990, at: at(6).toISOString() },
+        attempts: RECORD_ATTEMPTS,
+      },
+    ]);
+    const end = await history.episode(at(7), [
+      history.completed(only(last.newActions), { registered: 3990, failed: 4010 }, at(7)),
+    ]);
+    expect(end.done).toBe(true);
+    expect(end.newActions).toEqual([]);
+    expect(end.output).toEqual({ status: 'finished_with_errors', registered: 3990, failed: 4010 });
+    expect(end.customStatus).toEqual({ status: 'finished_with_errors', registered: 3990, failed: 4010 });
+  });
+
+  it('when a running chunk fails every retry after consent was revoked, then the cancellation closes it (giving its keys back) before it records canceled', async () => {
+    const { history, third } = await processing({ ...baseInput, chunkCount: P });
+    const chunks = activity(third, REGISTER_CHUNK_ACTIVITY);
+    const revoked = await history.episode(at(3), [history.raised(CONSENT_REVOKED_EVENT, at(3))]);
+    expect(revoked.newActions).toEqual([]);
+
+    const drained = await history.episode(at(4), [
+      ...history.failedEveryRetry(chunks[0], at(4)),
+      ...chunks.slice(1).map((chunk) => history.completed(chunk, chunkResult(0, 0, true), at(4))),
+    ]);
+    const close = only(drained.newActions);
+    expect(close).toMatchObject({ name: FAIL_CHUNK_ACTIVITY, input: { ref, chunkNo: 0 } });
+
+    const closed = await history.episode(at(5), [history.completed(close, { failed: 4000 }, at(5))]);
+    expect(only(closed.newActions).input).toEqual({
+      ref,
+      at: at(5).toISOString(),
+      status: 'canceled',
+      registered: 0,
+      failed: 4000,
+    });
+    const end = await history.episode(at(6), [history.completed(only(closed.newActions), 'canceled', at(6))]);
+    expect(end.output).toEqual({ status: 'canceled', registered: 0, failed: 4000 });
+  });
+
+  it('when consent is revoked while a failed chunk is being closed, then the chunk is still counted, no chunk starts, and the batch ends canceled', async () => {
+    const { history, third } = await processing({ ...baseInput, chunkCount: P + 2 });
+    const chunks = activity(third, REGISTER_CHUNK_ACTIVITY);
+    const failedAttempts = await history.episode(at(3), history.failedEveryRetry(chunks[0], at(3)));
+    const close = only(activity(failedAttempts, FAIL_CHUNK_ACTIVITY));
+    const refill = only(activity(failedAttempts, REGISTER_CHUNK_ACTIVITY));
+
+    const closed = await history.episode(at(4), [
+      history.raised(CONSENT_REVOKED_EVENT, at(4)),
+      history.completed(close, { failed: 4000 }, at(4)),
+    ]);
+    const record = only(closed.newActions);
+    expect(record.input).toMatchObject({ status: 'processing', registered: 0, failed: 4000 });
+    const waiting = await history.episode(at(5), [history.completed(record, 'processing', at(5))]);
+    expect(waiting.newActions).toEqual([]);
+
+    const drained = await history.episode(at(6), [
+      ...[...chunks.slice(1), refill].map((chunk) =>
+        history.completed(chunk, chunkResult(0, 0, true), at(6)),
+      ),
+    ]);
+    expect(only(drained.newActions).input).toMatchObject({ status: 'canceled', registered: 0, failed: 4000 });
   });
 
   it('when ConsentGiven and ConsentRevoked both arrive while it waits, then it cancels without registering anything', async () => {

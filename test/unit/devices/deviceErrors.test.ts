@@ -13,6 +13,7 @@ describe('device error catalogue', () => {
       ZtdDeviceAlreadyAssigned: 806,
       ZtdDeviceAssignedToOtherTenant: 808,
       ZtdDeviceDuplicated: null,
+      ZtdDeviceRegistrationFailed: null,
     });
   });
 
@@ -35,6 +36,7 @@ describe('device error catalogue', () => {
       null,
       /more than once in this submission.*Only the first occurrence was processed/,
     ],
+    ['ZtdDeviceRegistrationFailed', null, /could not be registered.*Submit the device again/],
   ] as const)(
     'when %s is built without detail, then it has number %p and a sentence saying what to do',
     (code, number, sentence) => {

@@ -5,6 +5,8 @@ import { functionRegistry } from '../../../infra/local/functionsCore/registry';
 import {
   CHECK_CONSENT_ACTIVITY,
   DEVICE_BATCH_ORCHESTRATION,
+  FAIL_CHUNK_ACTIVITY,
+  FINISH_WITH_LOST_CHUNKS_ACTIVITY,
   RECORD_PROGRESS_ACTIVITY,
   REGISTER_CHUNK_ACTIVITY,
 } from '../../../shared/adapters/durable/batchOrchestrationContract';
@@ -98,6 +100,8 @@ const EXPECTED: Record<string, Expected> = {
   [CHECK_CONSENT_ACTIVITY]: { trigger: 'activityTrigger' },
   [REGISTER_CHUNK_ACTIVITY]: { trigger: 'activityTrigger' },
   [RECORD_PROGRESS_ACTIVITY]: { trigger: 'activityTrigger' },
+  [FAIL_CHUNK_ACTIVITY]: { trigger: 'activityTrigger' },
+  [FINISH_WITH_LOST_CHUNKS_ACTIVITY]: { trigger: 'activityTrigger' },
   // Invitation emails: one orchestration per queued email, its send activity, and the sweeper that
   // starts deliveries a request could not (every minute, NCRONTAB with seconds).
   [INVITATION_EMAIL_ORCHESTRATION]: { trigger: 'orchestrationTrigger' },

@@ -1,0 +1,58 @@
+import type { BatchRef } from '../../domain/batches/deviceBatch';
+import type { DeviceOutcome } from '../../domain/batches/stagedDevice';
+import { deviceError, validateDevice } from '../../domain/devices';
+import type { DeviceClaim } from '../ports/deviceRegistry';
+import type { BatchDependencies } from './batchDependencies';
+import { deviceOutcome, failedOutcome, releaseHeld } from './registerChunk';
+
+export interface FailedChunk {
+  /** Every device of the chunk: none of them stays registered. */
+  readonly failed: number;
+}
+
+/**
+ * Closes a chunk whose registration failed every retry, so that the batch can still finish: gives back
+ * every key its devices hold for this batch (an attempt may have claimed them before it failed), then
+ * writes each device as failed with `ZtdDeviceRegistrationFailed`, which tells the partner to send it
+ * again. Devices refused at submission keep their own error. Safe to run again: nothing is left to give
+ * back, and the outcomes are written with the same values.
+ */
+export async function failChunk(
+  deps: Pick<BatchDependencies, 'staging' | 'registry' | 'outcomes' | 'clock'>,
+  ref: BatchRef,
+  chunkNo: number,
+): Promise<FailedChunk> {
+  const staged = await deps.staging.readChunk(ref, chunkNo);
+  // Only the batch and the index identify an owner (sameOwner); the time is not compared.
+  const at = deps.clock.now().toISOString();
+  const outcomes: DeviceOutcome[] = [];
+  const claims: { readonly claim: DeviceClaim }[] = [];
+
+  for (const item of staged) {
+    const checked = item.error ? undefined : validateDevice(item.entry);
+    if (!checked || checked.status === 'invalid') {
+      outcomes.push(failedOutcome(item, checked?.status === 'invalid' ? checked.error : item.error!));
+      continue;
+    }
+    const { device } = checked;
+    outcomes.push(deviceOutcome(item.index, device, 'failed', deviceError('ZtdDeviceRegistrationFailed')));
+    claims.push({
+      claim: {
+        keys: device.keys,
+        owner: {
+          ...ref,
+          index: item.index,
+          chunkNo,
+          deviceId: device.deviceId,
+          keys: device.keys,
+          registeredAt: at,
+        },
+      },
+    });
+  }
+
+  // Given back before the outcomes say so: a device never reads failed while this batch still holds it.
+  await releaseHeld(deps, claims);
+  await deps.outcomes.writeChunk(ref, chunkNo, outcomes);
+  return { failed: outcomes.length };
+}
