@@ -7,7 +7,8 @@ import { services } from '../../shared/compositionRoot';
 
 /**
  * Every minute: starts delivery of invitation emails still queued (a request that crashed between
- * writing its invitation and starting the delivery, or a delivery that failed for good).
+ * writing its invitation and starting the delivery, or an orchestration that failed). It reads only
+ * the pending emails' markers (one partition), not every email ever sent.
  */
 export const INVITATION_EMAIL_SWEEP_SCHEDULE = '0 */1 * * * *';
 

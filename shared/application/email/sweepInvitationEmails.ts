@@ -6,7 +6,8 @@ const GRACE_SECONDS = 60;
 /**
  * Starts delivery for every email still queued after the grace period: the request that wrote it may
  * have crashed before starting it, or its delivery may have given up. Starting is idempotent (one
- * instance per email), so sweeping an email that is on its way changes nothing.
+ * instance per email), so sweeping an email that is on its way changes nothing. Failed emails are
+ * final and never listed: nothing sends them again.
  */
 export async function sweepInvitationEmails(
   deps: Pick<EmailDependencies, 'emailOutbox' | 'emailDelivery' | 'clock'>,

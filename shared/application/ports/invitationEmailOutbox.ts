@@ -11,6 +11,10 @@ export interface InvitationEmailOutbox {
   get(ref: InvitationEmailRef): Promise<Versioned<InvitationEmail> | undefined>;
   /** Returns the new version; VersionConflict when the email changed since `version`. */
   replace(email: InvitationEmail, version: string): Promise<string>;
-  /** Emails not yet sent or canceled, queued before `queuedBefore`: what the sweeper restarts. */
+  /**
+   * Emails not yet final (sent, canceled, failed), queued before `queuedBefore`: what the sweeper
+   * restarts. Runs every minute, so its cost must follow the number of such emails, never the number
+   * of emails ever queued.
+   */
   listUndelivered(queuedBefore: Date): Promise<InvitationEmail[]>;
 }
