@@ -25,9 +25,15 @@ jest.setTimeout(120_000);
 
 const received: string[] = [];
 let refuseNext = 0;
+let rcptToNobody = 0;
 const smtp = new SMTPServer({
   authOptional: true,
   disabledCommands: ['STARTTLS'],
+  onRcptTo(address, _session, callback) {
+    if (!address.address.startsWith('nobody@')) return callback();
+    rcptToNobody++;
+    callback(Object.assign(new Error('No such user here'), { responseCode: 550 }));
+  },
   onData(stream, _session, callback) {
     const chunks: Buffer[] = [];
     stream.on('data', (c: Buffer) => chunks.push(c));
@@ -140,5 +146,33 @@ describe('invitation email delivery on the local durable runtime', () => {
 
     expect(second.output).toEqual({ outcome: 'already-sent' });
     expect(received).toHaveLength(before);
+  });
+
+  it('when the server refuses the recipient for good, then the orchestration completes with the email failed after one attempt', async () => {
+    const delivery = durableInvitationEmailDelivery(clientFor(runtime));
+    const created = await createInvitation({ ...svc.deps, emailDelivery: delivery }, contoso, {
+      kind: 'reseller-relationship',
+      customerEmail: 'nobody@tailspin.example',
+    });
+    const ref = {
+      partnerId: 'contoso-direct',
+      emailId: invitationEmailId(created.invitation.id, 'nobody@tailspin.example'),
+    };
+
+    const status = await completed(ref);
+
+    expect(status.output).toEqual({ outcome: 'failed', code: 'RecipientRefused' });
+    expect(rcptToNobody).toBe(1);
+    expect((await svc.deps.emailOutbox.get(ref))?.value).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      lastError: 'RecipientRefused',
+    });
+    const audit = await svc.deps.audit.list({ partnerId: 'contoso-direct' }, 100);
+    expect(audit.filter((e) => e.type === 'InvitationEmailFailed')).toEqual([
+      expect.objectContaining({
+        details: expect.objectContaining({ emailId: ref.emailId, code: 'RecipientRefused' }),
+      }),
+    ]);
   });
 });
