@@ -266,6 +266,87 @@ describe('device batch orchestration on the local durable runtime', () => {
     expect(outcomes.every((o) => o.status === 'registered')).toBe(true);
   });
 
+  it('when one chunk fails every attempt after claiming its devices, then that chunk is given back and written failed with ZtdDeviceRegistrationFailed, and the batch still ends finished_with_errors', async () => {
+    let attempts = 0;
+    const runtime = await start(
+      withChunkActivity((inner) => async (input, context) => {
+        if ((input as { chunkNo: number }).chunkNo !== 1) return inner(input, context);
+        // The worst case: the first attempt claims the chunk's devices and writes their outcomes before
+        // it fails; the others fail at once.
+        if (++attempts === 1) await inner(input, context);
+        throw new Error('the registration of this chunk keeps failing');
+      }),
+    );
+    const deps = depsFor(runtime);
+    const partner = { ...direct, id: 'contoso-failing-chunk' };
+    await svc.partners.upsert(partner);
+    await giveConsent(deps, partner.id);
+    const count = 2 * CHUNK_SIZE + 10;
+    const refused = CHUNK_SIZE + 7;
+    const devices: unknown[] = Array.from({ length: count }, (_, i) =>
+      i === refused ? { productKey: 'bad' } : i % 2 ? pkidDevice(i, 17) : tupleDevice(i, 17),
+    );
+    const { batch } = await submitDeviceBatch(deps, partnerClient(partner), 'api', TENANT_ID, {
+      batchId: 'failing-chunk',
+      devices,
+    });
+    expect(batch.chunkCount).toBe(3);
+
+    const done = await batchReaches(batch, (b) => TERMINAL_STATUSES.has(b.status), 'final');
+    expect(attempts).toBe(5);
+    const registered = count - CHUNK_SIZE;
+    expect(done).toMatchObject({
+      status: 'finished_with_errors',
+      total: count,
+      registered,
+      failed: CHUNK_SIZE,
+      processed: count,
+    });
+    expect((await completedInstance(runtime, batch)).output).toEqual({
+      status: 'finished_with_errors',
+      registered,
+      failed: CHUNK_SIZE,
+    });
+
+    const failedChunk = await svc.batchDeps.outcomes.readChunk(batch, 1);
+    expect(failedChunk.map((o) => o.index)).toEqual(
+      Array.from({ length: CHUNK_SIZE }, (_, i) => CHUNK_SIZE + i),
+    );
+    expect(failedChunk.every((o) => o.status === 'failed')).toBe(true);
+    const errors = new Map<string | null, number>();
+    for (const o of failedChunk) errors.set(o.errorCode, (errors.get(o.errorCode) ?? 0) + 1);
+    expect(Object.fromEntries(errors)).toEqual({
+      ZtdDeviceRegistrationFailed: CHUNK_SIZE - 1,
+      InvalidZtdRequestBody: 1,
+    });
+    expect(failedChunk[refused - CHUNK_SIZE]).toMatchObject({
+      errorCode: 'InvalidZtdRequestBody',
+      errorNumber: 801,
+    });
+    expect(failedChunk[0]?.errorDescription).toMatch(/Submit the device again/);
+
+    // None of its keys is held; the other two chunks' devices are registered once each.
+    await runtime.idle();
+    const rows = await indexRowsOf(batch);
+    expect(rows.filter((r) => r.idx >= CHUNK_SIZE && r.idx < 2 * CHUNK_SIZE)).toEqual([]);
+    expect(rows).toHaveLength(registered);
+    const others = [
+      ...(await svc.batchDeps.outcomes.readChunk(batch, 0)),
+      ...(await svc.batchDeps.outcomes.readChunk(batch, 2)),
+    ];
+    expect(others).toHaveLength(registered);
+    expect(others.every((o) => o.status === 'registered')).toBe(true);
+
+    const failedPage = await listBatchDevices(deps, partnerClient(partner), TENANT_ID, batch.batchId, {
+      pageSize: 10,
+      status: 'failed',
+    });
+    expect(failedPage.items[0]).toMatchObject({
+      index: CHUNK_SIZE,
+      errorCode: 'ZtdDeviceRegistrationFailed',
+    });
+  });
+
   it('when the runtime stops in the middle of a chunk and a new one starts on the same task hub, then the batch finishes and every device is registered exactly once', async () => {
     // Never settles: the first runtime's activity is abandoned, as a dead worker's would be.
     const held = new Promise<void>(() => undefined);
