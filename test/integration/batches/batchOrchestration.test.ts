@@ -5,7 +5,16 @@ import type { LocalDurableRuntime } from '../../../infra/local/durable/localDura
 import type { Registration } from '../../../infra/local/functionsCore/registry';
 import { functionRegistry } from '../../../infra/local/functionsCore/registry';
 import { durableBatchWorkflow } from '../../../shared/adapters/durable/durableBatchWorkflow';
-import { REGISTER_CHUNK_ACTIVITY } from '../../../shared/adapters/durable/batchOrchestrationContract';
+import type { RecordProgressInput } from '../../../shared/adapters/durable/batchOrchestrationContract';
+import {
+  CHECK_CONSENT_ACTIVITY,
+  DEVICE_BATCH_ORCHESTRATION,
+  RECORD_PROGRESS_ACTIVITY,
+  REGISTER_CHUNK_ACTIVITY,
+  RecordProgressInputSchema,
+  RegisterChunkInputSchema,
+} from '../../../shared/adapters/durable/batchOrchestrationContract';
+import { PARALLEL_CHUNKS } from '../../../functions/orchestrations/deviceBatchOrchestration';
 import { batchConsentEvents } from '../../../shared/application/batches/batchConsentEvents';
 import type { BatchDependencies } from '../../../shared/application/batches/batchDependencies';
 import { CHUNK_SIZE } from '../../../shared/application/batches/batchDependencies';
@@ -345,6 +354,48 @@ describe('device batch orchestration on the local durable runtime', () => {
       index: CHUNK_SIZE,
       errorCode: 'ZtdDeviceRegistrationFailed',
     });
+  });
+
+  it('when a batch has more chunks than slots, then on the local runtime every chunk runs once, progress is recorded in order with growing counts, and the batch finishes', async () => {
+    // Only the orchestration is real here: the activities answer at once, so many chunks are cheap.
+    const chunkCount = 3 * PARALLEL_CHUNKS + 2;
+    const ran: number[] = [];
+    const recorded: RecordProgressInput[] = [];
+    const handlers: Record<string, Registration['handler']> = {
+      [CHECK_CONSENT_ACTIVITY]: () => Promise.resolve('active'),
+      [REGISTER_CHUNK_ACTIVITY]: (input) => {
+        const { chunkNo } = RegisterChunkInputSchema.parse(input);
+        ran.push(chunkNo);
+        return Promise.resolve({ registered: 100 - (chunkNo % 3), failed: chunkNo % 3, canceled: false });
+      },
+      [RECORD_PROGRESS_ACTIVITY]: (input) => {
+        const update = RecordProgressInputSchema.parse(input);
+        recorded.push(update);
+        return Promise.resolve(update.status);
+      },
+    };
+    const runtime = await start(
+      functionRegistry.all().map((r) => (handlers[r.name] ? { ...r, handler: handlers[r.name]! } : r)),
+    );
+    const ref = { tenantId: TENANT_ID, partnerId: direct.id, batchId: 'more-chunks-than-slots' };
+    await clientFor(runtime).startNew(DEVICE_BATCH_ORCHESTRATION, {
+      instanceId: batchInstanceId(ref),
+      input: { ...ref, chunkCount, deadline: '2099-01-01T00:00:00.000Z' },
+    });
+
+    const failed = Array.from({ length: chunkCount }, (_, chunkNo) => chunkNo % 3).reduce((a, b) => a + b, 0);
+    const registered = 100 * chunkCount - failed;
+    expect((await completedInstance(runtime, ref)).output).toEqual({
+      status: 'finished_with_errors',
+      registered,
+      failed,
+    });
+    expect([...ran].sort((a, b) => a - b)).toEqual([...Array(chunkCount).keys()]);
+    const processing = recorded.filter((r) => r.status === 'processing');
+    expect(processing.map((r) => (r.registered ?? 0) + (r.failed ?? 0))).toEqual(
+      Array.from({ length: chunkCount + 1 }, (_, i) => 100 * i),
+    );
+    expect(recorded.at(-1)).toMatchObject({ status: 'finished_with_errors', registered, failed });
   });
 
   it('when the runtime stops in the middle of a chunk and a new one starts on the same task hub, then the batch finishes and every device is registered exactly once', async () => {
