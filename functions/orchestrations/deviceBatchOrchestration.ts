@@ -23,16 +23,20 @@ import {
 /**
  * One device batch, from submission to its final status:
  * awaiting_consent (consent raced against the deadline timer) → processing (chunks registered with
- * bounded parallelism, progress recorded after each) → finished / finished_with_errors, or expired, or
- * canceled when consent is revoked. A chunk that fails every retry is closed by failDeviceChunk (its
- * devices given back and written failed), so the batch still reaches a final status.
+ * bounded parallelism, progress recorded after each once the next chunk has its slot) → finished /
+ * finished_with_errors, or expired, or canceled when consent is revoked. A chunk that fails every
+ * retry is closed by failDeviceChunk (its devices given back and written failed), so the batch still
+ * reaches a final status.
  * Deterministic: time from currentUtcDateTime, all I/O in activities.
  */
 export const PARALLEL_CHUNKS = 8;
 const chunkRetry = new df.RetryOptions(1000, 5);
 chunkRetry.backoffCoefficient = 2;
 chunkRetry.maxRetryIntervalInMilliseconds = 30_000;
-/** Patient (about 10 minutes): a chunk left unclosed leaves the batch without its devices' outcomes. */
+/**
+ * Patient (attempts over about ten minutes, and the library waits one more interval before it gives
+ * up): a chunk left unclosed leaves the batch without its devices' outcomes.
+ */
 const failChunkRetry = new df.RetryOptions(5000, 8);
 failChunkRetry.backoffCoefficient = 2;
 failChunkRetry.maxRetryIntervalInMilliseconds = 300_000;
