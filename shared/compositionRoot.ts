@@ -28,7 +28,7 @@ import type { BatchDependencies } from './application/batches/batchDependencies'
 import type { BatchWorkflow } from './application/ports/batchWorkflow';
 import { BatchTableRepository } from './adapters/tables/batchTableRepository';
 import { DeviceOutcomeTable } from './adapters/tables/deviceOutcomeTable';
-import { DeviceRegistryTable } from './adapters/tables/deviceRegistryTable';
+import { DeviceRegistryTable, indexTableName } from './adapters/tables/deviceRegistryTable';
 import { DeviceStagingTable } from './adapters/tables/deviceStagingTable';
 import { invitationToken } from './domain/invitations/invitationToken';
 import type { StagedUploadStore } from './application/portal/stagedUploads';
@@ -118,7 +118,7 @@ export async function buildServices(cfg: AppConfig): Promise<Services> {
     batches: new BatchTableRepository(table(names.deviceBatches)),
     staging: new DeviceStagingTable(table(names.batchStaging)),
     outcomes: new DeviceOutcomeTable(table(names.deviceOutcomes)),
-    registry: new DeviceRegistryTable(table(names.deviceIndex)),
+    registry: new DeviceRegistryTable((n) => table(indexTableName(names.deviceIndex, n))()),
     workflow: workflowNeedsDurableClient,
     consentDeadline: cfg.consentDeadline,
   };

@@ -12,7 +12,8 @@ import { getEntityOrUndefined } from './conditionalWrites';
 import { isConflict, isNotFound, isPreconditionFailed } from './tableErrors';
 
 /**
- * The global device index: RowKey = identity key, PartitionKey = one of 64 shards by a hash of the key.
+ * The global device index: RowKey = identity key, PartitionKey = one of 64 shards by a hash of the key,
+ * the shards spread over INDEX_TABLES tables (shard mod INDEX_TABLES; see below).
  * A keyed insert is the lock: whoever inserts a key first owns it. Every device takes its keys in
  * sorted order, one key per round; each round inserts the next key of every device still claiming in
  * transactions grouped by shard (so a chunk of 4,000 devices costs about 64 transactions of 60 keys per
@@ -21,6 +22,13 @@ import { isConflict, isNotFound, isPreconditionFailed } from './tableErrors';
  * both win, and, as every claimant takes keys in the same order, one of them does.
  */
 export const SHARDS = 64;
+/**
+ * Azure Table storage scales by partition whatever the table, so one table would do there. The tables
+ * are for Azurite (where partners try the product, and the benchmark runs): its cost per insert grows
+ * with the number of rows in the table (LokiJS re-sorts the table's key indexes on every insert), so a
+ * 100,000-row index in one table took 4,300 inserts/s where eight tables of 12,500 rows took 5,800.
+ */
+export const INDEX_TABLES = 8;
 const TRANSACTION_SIZE = 100;
 const PARALLELISM = 16;
 
@@ -44,8 +52,19 @@ interface IndexRow {
   registeredAt: string;
 }
 
-export const shardOf = (key: string): string =>
-  `s${(createHash('sha256').update(key).digest()[0]! % SHARDS).toString(16).padStart(2, '0')}`;
+/** Where a key lives: its shard (the PartitionKey) and the table holding that shard. */
+export interface IndexPlace {
+  readonly table: number;
+  readonly shard: string;
+}
+
+export const placeOf = (key: string): IndexPlace => {
+  const n = createHash('sha256').update(key).digest()[0]! % SHARDS;
+  return { table: n % INDEX_TABLES, shard: `s${n.toString(16).padStart(2, '0')}` };
+};
+
+/** The name of each index table, from the configured base name. */
+export const indexTableName = (baseName: string, table: number): string => `${baseName}${table}`;
 
 /** A device part-way through its claim: its keys in the order they are taken, and how many it holds. */
 interface Claiming {
@@ -56,13 +75,13 @@ interface Claiming {
 }
 
 export class DeviceRegistryTable implements DeviceRegistry {
+  /** `table(n)`: the client of index table n (0 to INDEX_TABLES - 1). */
   constructor(
-    private readonly table: () => Promise<TableClient>,
+    private readonly table: (n: number) => Promise<TableClient>,
     private readonly rangeReads: RangeReadOptions = RANGE_READS,
   ) {}
 
   async claim(claims: readonly DeviceClaim[]): Promise<ClaimResult[]> {
-    const client = await this.table();
     const results = new Array<ClaimResult | undefined>(claims.length);
     let claiming: Claiming[] = claims.map((claim, index) => ({
       index,
@@ -71,7 +90,7 @@ export class DeviceRegistryTable implements DeviceRegistry {
       held: 0,
     }));
     while (claiming.length > 0) {
-      await this.#claimRound(client, claiming, results);
+      await this.#claimRound(claiming, results);
       claiming = claiming.filter((c) => !results[c.index]);
     }
     return results.map((r, i) => {
@@ -81,21 +100,17 @@ export class DeviceRegistryTable implements DeviceRegistry {
   }
 
   /** Takes the next key of every device still claiming; settles those that complete or lose. */
-  async #claimRound(
-    client: TableClient,
-    claiming: readonly Claiming[],
-    results: (ClaimResult | undefined)[],
-  ): Promise<void> {
+  async #claimRound(claiming: readonly Claiming[], results: (ClaimResult | undefined)[]): Promise<void> {
     const took = (c: Claiming) => {
       c.held++;
       if (c.held === c.keys.length) results[c.index] = { claimed: true };
     };
     const lost = async (c: Claiming, owner: DeviceOwner) => {
-      for (const key of c.keys.slice(0, c.held)) await this.#releaseKey(client, key, c.owner);
+      for (const key of c.keys.slice(0, c.held)) await this.#releaseKey(key, c.owner);
       results[c.index] = { claimed: false, owner };
     };
     const one = async (c: Claiming) => {
-      const other = await this.#insertOrOwner(client, c.keys[c.held]!, c.owner);
+      const other = await this.#insertOrOwner(c.keys[c.held]!, c.owner);
       if (other) await lost(c, other);
       else took(c);
     };
@@ -111,7 +126,7 @@ export class DeviceRegistryTable implements DeviceRegistry {
         continue;
       }
       seen.add(key);
-      addTo(byShard, shardOf(key), c);
+      addTo(byShard, placeOf(key).shard, c);
     }
     const transactions = [...byShard.entries()].flatMap(([shard, group]) => {
       const out: { shard: string; group: Claiming[] }[] = [];
@@ -125,7 +140,7 @@ export class DeviceRegistryTable implements DeviceRegistry {
         toRow(shard, c.keys[c.held]!, c.owner),
       ]);
       try {
-        await client.submitTransaction(actions);
+        await (await this.#clientOf(group[0]!.keys[group[0]!.held]!)).submitTransaction(actions);
       } catch (error) {
         if (!isConflict(error)) throw error;
         await inParallel(group, PARALLELISM, one);
@@ -137,7 +152,7 @@ export class DeviceRegistryTable implements DeviceRegistry {
   }
 
   async find(key: string): Promise<DeviceOwner | undefined> {
-    const row = await getEntityOrUndefined<IndexRow>(await this.table(), shardOf(key), key);
+    const row = await getEntityOrUndefined<IndexRow>(await this.#clientOf(key), placeOf(key).shard, key);
     return row && fromRow(row);
   }
 
@@ -147,12 +162,12 @@ export class DeviceRegistryTable implements DeviceRegistry {
    * wanted keys (many rows per wanted key), the rest of that shard is read key by key.
    */
   async findMany(keys: readonly string[]): Promise<Map<string, DeviceOwner>> {
-    const client = await this.table();
     const wanted = new Set(keys);
     const byShard = new Map<string, string[]>();
-    for (const key of wanted) addTo(byShard, shardOf(key), key);
+    for (const key of wanted) addTo(byShard, placeOf(key).shard, key);
     const found = new Map<string, DeviceOwner>();
     await inParallel([...byShard.entries()], PARALLELISM, async ([shard, shardKeys]) => {
+      const client = await this.#clientOf(shardKeys[0]!);
       shardKeys.sort();
       let next = 0;
       while (next < shardKeys.length) {
@@ -179,24 +194,25 @@ export class DeviceRegistryTable implements DeviceRegistry {
   }
 
   async release(owner: DeviceOwner): Promise<void> {
-    const client = await this.table();
-    for (const key of owner.keys) await this.#releaseKey(client, key, owner);
+    for (const key of owner.keys) await this.#releaseKey(key, owner);
+  }
+
+  #clientOf(key: string): Promise<TableClient> {
+    return this.table(placeOf(key).table);
   }
 
   /** Inserts the key for `owner`; returns the other owner when someone else holds it. */
-  async #insertOrOwner(
-    client: TableClient,
-    key: string,
-    owner: DeviceOwner,
-  ): Promise<DeviceOwner | undefined> {
+  async #insertOrOwner(key: string, owner: DeviceOwner): Promise<DeviceOwner | undefined> {
+    const client = await this.#clientOf(key);
+    const { shard } = placeOf(key);
     for (;;) {
       try {
-        await client.createEntity(toRow(shardOf(key), key, owner));
+        await client.createEntity(toRow(shard, key, owner));
         return undefined;
       } catch (error) {
         if (!isConflict(error)) throw error;
       }
-      const existing = await getEntityOrUndefined<IndexRow>(client, shardOf(key), key);
+      const existing = await getEntityOrUndefined<IndexRow>(client, shard, key);
       if (!existing) continue; // released between our insert and our read: try again
       const current = fromRow(existing);
       return sameOwner(current, owner) ? undefined : current;
@@ -204,11 +220,13 @@ export class DeviceRegistryTable implements DeviceRegistry {
   }
 
   /** Deletes the key only if `owner` holds it (ETag-guarded, so a new owner's row is never removed). */
-  async #releaseKey(client: TableClient, key: string, owner: DeviceOwner): Promise<void> {
-    const existing = await getEntityOrUndefined<IndexRow>(client, shardOf(key), key);
+  async #releaseKey(key: string, owner: DeviceOwner): Promise<void> {
+    const client = await this.#clientOf(key);
+    const { shard } = placeOf(key);
+    const existing = await getEntityOrUndefined<IndexRow>(client, shard, key);
     if (!existing || !sameOwner(fromRow(existing), owner)) return;
     try {
-      await client.deleteEntity(shardOf(key), key, { etag: existing.etag });
+      await client.deleteEntity(shard, key, { etag: existing.etag });
     } catch (error) {
       if (!isNotFound(error) && !isPreconditionFailed(error)) throw error;
     }

@@ -1,3 +1,5 @@
+import { INDEX_TABLES, indexTableName } from '../../../shared/adapters/tables/deviceRegistryTable';
+import { dropTables } from '../consent/tableFixture';
 import { randomBytes } from 'node:crypto';
 import * as df from 'durable-functions';
 import { odata } from '@azure/data-tables';
@@ -110,14 +112,16 @@ async function everyOutcome(ref: BatchRef, chunkCount: number): Promise<DeviceOu
 
 /** Rows of the global device index that this batch owns. */
 async function indexRowsOf(ref: BatchRef): Promise<{ rowKey: string; idx: number }[]> {
-  const client = await svc.tables.table(svc.tableNames.deviceIndex);
   const rows: { rowKey: string; idx: number }[] = [];
-  for await (const row of client.listEntities<{ idx: number }>({
-    queryOptions: {
-      filter: odata`tenantId eq ${ref.tenantId} and partnerId eq ${ref.partnerId} and batchId eq ${ref.batchId}`,
-    },
-  })) {
-    rows.push({ rowKey: String(row.rowKey), idx: row.idx });
+  for (let n = 0; n < INDEX_TABLES; n++) {
+    const client = await svc.tables.table(indexTableName(svc.tableNames.deviceIndex, n));
+    for await (const row of client.listEntities<{ idx: number }>({
+      queryOptions: {
+        filter: odata`tenantId eq ${ref.tenantId} and partnerId eq ${ref.partnerId} and batchId eq ${ref.batchId}`,
+      },
+    })) {
+      rows.push({ rowKey: String(row.rowKey), idx: row.idx });
+    }
   }
   return rows;
 }
@@ -149,10 +153,7 @@ afterEach(async () => {
   await Promise.all(runtimes.splice(0).map((r) => r.stop()));
 });
 
-afterAll(async () => {
-  const service = svc.tables.service();
-  await Promise.all(Object.values(svc.tableNames).map((name: string) => service.deleteTable(name)));
-});
+afterAll(() => dropTables(svc.tables, svc.tableNames));
 
 describe('device batch orchestration on the local durable runtime', () => {
   it('when a batch arrives before consent and the customer then accepts, then it waits, runs, and finishes with every device accounted for', async () => {

@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { DeviceClaim, DeviceOwner } from '../../../shared/application/ports/deviceRegistry';
 import { sameOwner } from '../../../shared/application/ports/deviceRegistry';
-import { DeviceRegistryTable, SHARDS, shardOf } from '../../../shared/adapters/tables/deviceRegistryTable';
+import {
+  DeviceRegistryTable,
+  SHARDS,
+  indexTableName,
+  placeOf,
+} from '../../../shared/adapters/tables/deviceRegistryTable';
+
+const shardOf = (key: string) => placeOf(key).shard;
 import { ownTables } from '../consent/tableFixture';
 
 jest.setTimeout(120_000);
@@ -45,16 +52,17 @@ const claim = (tenantId: string, keys: readonly string[], index = 0, batchId = '
 
 describe('DeviceRegistryTable (Azurite)', () => {
   const own = ownTables();
-  const registry = new DeviceRegistryTable(own.table(own.names.deviceIndex));
+  const indexTable = (n: number) => own.tables.table(indexTableName(own.names.deviceIndex, n));
+  const registry = new DeviceRegistryTable(indexTable);
 
   afterAll(() => own.dropAll());
 
   async function rowsFor(keys: readonly string[]): Promise<Map<string, IndexRow>> {
-    const client = await own.tables.table(own.names.deviceIndex);
     const found = new Map<string, IndexRow>();
     await Promise.all(
       keys.map(async (key) => {
         try {
+          const client = await indexTable(placeOf(key).table);
           found.set(key, await client.getEntity<IndexRow>(shardOf(key), key));
         } catch (error) {
           if ((error as { statusCode?: number }).statusCode !== 404) throw error;
@@ -119,8 +127,8 @@ describe('DeviceRegistryTable (Azurite)', () => {
     // A retry after a crash that took only some keys of a multi-key device completes the claim.
     const partial = newKeys();
     const device = claim('tenant-a', [partial.tuple, partial.hash], 3);
-    const client = await own.tables.table(own.names.deviceIndex);
     const first = [...device.keys].sort()[0]!;
+    const client = await indexTable(placeOf(first).table);
     await client.createEntity({
       partitionKey: shardOf(first),
       rowKey: first,
@@ -247,7 +255,7 @@ describe('DeviceRegistryTable (Azurite)', () => {
   });
 
   it('when a bulk look-up meets a shard dense with other rows, then the rest of it is read key by key with the same answer', async () => {
-    const dense = new DeviceRegistryTable(own.table(own.names.deviceIndex), {
+    const dense = new DeviceRegistryTable(indexTable, {
       rangeKeys: 3,
       maxRowsPerKey: 1,
     });

@@ -1,3 +1,4 @@
+import { INDEX_TABLES, indexTableName } from '../../../shared/adapters/tables/deviceRegistryTable';
 import { randomBytes } from 'node:crypto';
 import { TableClientFactory } from '../../../shared/adapters/tables/tableClientFactory';
 import type { TableNames } from '../../../shared/adapters/tables/tableNames';
@@ -38,7 +39,10 @@ export function ownTables(prefix = uniquePrefix()): {
 
 export async function dropTables(tables: TableClientFactory, names: TableNames): Promise<void> {
   const service = tables.service();
-  await Promise.all(Object.values(names).map((name: string) => service.deleteTable(name)));
+  const indexTables = Array.from({ length: INDEX_TABLES }, (_, n) => indexTableName(names.deviceIndex, n));
+  await Promise.all(
+    [...Object.values(names), ...indexTables].map((name: string) => service.deleteTable(name)),
+  );
 }
 
 /** Every row of one partition, as stored. */
