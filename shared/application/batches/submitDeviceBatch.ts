@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { DeviceBatch } from '../../domain/batches/deviceBatch';
 import { TERMINAL_STATUSES } from '../../domain/batches/deviceBatch';
 import type { StagedDevice } from '../../domain/batches/stagedDevice';
+import { refusedEntry } from '../../domain/batches/stagedDevice';
 import { conflict } from '../../domain/domainError';
 import type { DeviceBatchBody } from '../../domain/devices';
 import { validateSubmission } from '../../domain/devices';
@@ -43,7 +44,9 @@ export async function submitDeviceBatch(
   body.devices.forEach((entry, index) => {
     const result = results[index]!;
     const staged: StagedDevice =
-      result.status === 'invalid' ? { index, entry, error: result.error } : { index, entry };
+      result.status === 'invalid'
+        ? { index, entry: refusedEntry(entry), error: result.error }
+        : { index, entry };
     if (result.status === 'invalid') prefailed++;
     const chunkNo = Math.floor(index / CHUNK_SIZE);
     (chunks[chunkNo] ??= []).push(staged);

@@ -204,7 +204,25 @@ describe('submitDeviceBatch', () => {
       [6, null, null],
     ]);
     expect(chunk![4]!.error!.errorDescription).toMatch(/index 0/);
-    expect(chunk!.map((s) => s.entry)).toEqual(body.devices);
+    // Refused devices keep their known fields; what is not a device keeps nothing.
+    expect(chunk!.map((s) => s.entry)).toEqual(body.devices.map((d) => (typeof d === 'string' ? {} : d)));
+  });
+
+  it('when a refused device is of any size, then what is staged of it keeps its known fields within their limits', async () => {
+    const world = inMemoryBatchWorld();
+    const huge = {
+      hardwareHash: 'A'.repeat(1_000_000),
+      serialNumber: 'S'.repeat(10_000),
+      groupTag: 'Sales',
+      extra: 'x'.repeat(100_000),
+    };
+    const { batch } = await submit(world, { batchId: 'huge', devices: [huge, pkidDevice(1)] });
+    expect(batch.prefailed).toBe(1);
+
+    const [chunk] = world.staging.chunksOf(batch);
+    expect(chunk![0]!.entry).toEqual({ serialNumber: 'S'.repeat(128), groupTag: 'Sales' });
+    expect(chunk![0]!.error?.errorNumber).toBe(801);
+    expect(chunk![1]!.entry).toEqual(pkidDevice(1));
   });
 
   it(`when a submission holds more than ${CHUNK_SIZE} devices, then it is staged in chunks of ${CHUNK_SIZE} with global indexes`, async () => {
