@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startAzurite } from '../../infra/local/azurite';
+import { TableClientFactory } from '../../shared/adapters/tables/tableClientFactory';
 import { ApiClient } from '../support/apiClient';
 import { giveConsent } from '../support/batchHelpers';
 import { startLocalHostProcess } from '../support/localHostProcess';
@@ -153,6 +154,10 @@ async function main(): Promise<void> {
         );
       } finally {
         await host.stop();
+        // Azurite keeps every table in memory: the next baseline and registration start from an empty
+        // store, as the first baseline did, rather than beside the rows of every run before them.
+        // (Only an Azurite of the bench's own: one given with --storage may hold someone's data.)
+        if (!storageArg) await dropEveryTable(azurite.connectionString);
       }
     }
     const largest = Math.max(...registration.map((x) => x.devices as number));
@@ -177,6 +182,13 @@ async function main(): Promise<void> {
   if (sizesArg) return;
   results.coldStart = coldStart();
   report(results);
+}
+
+async function dropEveryTable(connectionString: string): Promise<void> {
+  const service = new TableClientFactory({ connectionString }).service();
+  const names: string[] = [];
+  for await (const table of service.listTables()) if (table.name) names.push(table.name);
+  await Promise.all(names.map((name) => service.deleteTable(name)));
 }
 
 function perCpuSecond(count: number, from: number | undefined, to: number | undefined): number | undefined {
