@@ -1,11 +1,11 @@
-import type { BatchRef, DeviceBatch } from '../../domain/batches/deviceBatch';
+import type { DeviceBatch } from '../../domain/batches/deviceBatch';
 import type { DeviceOutcome } from '../../domain/batches/stagedDevice';
 import { invalid, notFound } from '../../domain/domainError';
 import type { PartnerPrincipal } from '../../domain/identity/principal';
 import { partnerOf } from '../partnerOf';
 import type { BatchDependencies } from './batchDependencies';
 import { CHUNK_SIZE } from './batchDependencies';
-import { pendingOutcome } from './registerChunk';
+import { unwrittenOutcome } from './registerChunk';
 
 type ReadDeps = Pick<BatchDependencies, 'partners' | 'batches' | 'staging' | 'outcomes'>;
 
@@ -56,13 +56,13 @@ export async function listBatchDevices(
   return { items, continuationToken: null };
 }
 
-async function chunkOutcomes(deps: ReadDeps, ref: BatchRef, chunkNo: number): Promise<DeviceOutcome[]> {
+async function chunkOutcomes(deps: ReadDeps, batch: DeviceBatch, chunkNo: number): Promise<DeviceOutcome[]> {
   const [staged, written] = await Promise.all([
-    deps.staging.readChunk(ref, chunkNo),
-    deps.outcomes.readChunk(ref, chunkNo),
+    deps.staging.readChunk(batch, chunkNo),
+    deps.outcomes.readChunk(batch, chunkNo),
   ]);
   const byIndex = new Map(written.map((o) => [o.index, o]));
-  return staged.map((item) => byIndex.get(item.index) ?? pendingOutcome(item));
+  return staged.map((item) => byIndex.get(item.index) ?? unwrittenOutcome(item, batch.status));
 }
 
 function encodeToken(nextIndex: number): string {

@@ -1,4 +1,4 @@
-import type { BatchRef } from '../../domain/batches/deviceBatch';
+import type { BatchRef, BatchStatus } from '../../domain/batches/deviceBatch';
 import type { DeviceOutcome, StagedDevice } from '../../domain/batches/stagedDevice';
 import type { DeviceError, NormalizedDevice } from '../../domain/devices';
 import { DEVICE_FIELD_LIMITS, deviceError, validateDevice } from '../../domain/devices';
@@ -150,6 +150,25 @@ export function failedOutcome(item: StagedDevice, error: DeviceError): DeviceOut
     manufacturer: text('oemManufacturerName'),
     model: text('modelName'),
     groupTag: text('groupTag'),
+    status: 'failed',
+    errorCode: error.errorCode,
+    errorNumber: error.errorNumber,
+    errorDescription: error.errorDescription,
+  };
+}
+
+/**
+ * How a device without a written result reads in a batch of this status: pending, or failed when refused
+ * at submission; in a finished batch (a chunk that could not even be closed, see finishWithLostChunks)
+ * failed with ZtdDeviceRegistrationFailed, since nothing will register it any more.
+ */
+export function unwrittenOutcome(item: StagedDevice, batchStatus: BatchStatus): DeviceOutcome {
+  const outcome = pendingOutcome(item);
+  if (outcome.status !== 'pending' || (batchStatus !== 'finished' && batchStatus !== 'finished_with_errors'))
+    return outcome;
+  const error = deviceError('ZtdDeviceRegistrationFailed');
+  return {
+    ...outcome,
     status: 'failed',
     errorCode: error.errorCode,
     errorNumber: error.errorNumber,

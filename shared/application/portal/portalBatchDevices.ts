@@ -4,7 +4,7 @@ import type { DeviceInput } from '../../domain/devices';
 import { DEVICE_INPUT_FIELDS } from '../../domain/devices';
 import type { BatchDependencies } from '../batches/batchDependencies';
 import { CHUNK_SIZE } from '../batches/batchDependencies';
-import { pendingOutcome } from '../batches/registerChunk';
+import { unwrittenOutcome } from '../batches/registerChunk';
 
 /**
  * A batch's devices as the portal shows them: each outcome beside the device as it was submitted (the
@@ -57,7 +57,7 @@ async function chunkDevices(deps: ReadDeps, batch: DeviceBatch, chunkNo: number)
   ]);
   const byIndex = new Map(written.map((o) => [o.index, o]));
   return staged.map((item) => ({
-    outcome: byIndex.get(item.index) ?? pendingOutcome(item),
+    outcome: byIndex.get(item.index) ?? unwrittenOutcome(item, batch.status),
     submitted: submittedFields(item),
   }));
 }

@@ -85,6 +85,22 @@ describe('listBatchDevices', () => {
     });
   });
 
+  it('when a batch finished with a chunk whose results were never written, then those devices read failed with ZtdDeviceRegistrationFailed, not pending', async () => {
+    const world = inMemoryBatchWorld();
+    const { batch } = await submitDeviceBatch(world.batchDeps, principal, 'api', TENANT_ID, {
+      batchId: 'lost',
+      devices: [pkidDevice(1), { productKey: 'x' }],
+    });
+    const stored = (await world.batches.get(pick(batch)))!;
+    await world.batches.replace({ ...stored.value, status: 'finished_with_errors' }, stored.version);
+
+    const page = await listBatchDevices(world.batchDeps, principal, TENANT_ID, 'lost', { pageSize: 50 });
+    expect(page.items.map((o) => [o.index, o.status, o.errorCode])).toEqual([
+      [0, 'failed', 'ZtdDeviceRegistrationFailed'],
+      [1, 'failed', 'InvalidZtdRequestBody'],
+    ]);
+  });
+
   it('when devices are paged across chunks, then every device comes exactly once, in index order, and the last page has no token', async () => {
     const world = inMemoryBatchWorld();
     const { devices } = await bigBatch(world);
