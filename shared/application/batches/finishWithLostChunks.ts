@@ -6,7 +6,7 @@ import { recordBatchProgress } from './recordBatchProgress';
  * The last resort of a batch with a chunk that could be neither registered nor closed by failChunk
  * (both kept failing): rather than stay `processing` for good, the batch ends `finished_with_errors`
  * with every device it did not register counted as failed, so that its counts add up to its total.
- * That chunk's devices have no outcome written and read as they were staged (pending), and any key an
+ * That chunk's devices have no outcome written (they read failed, see unwrittenOutcome), and any key an
  * attempt claimed for them is still held; see the README's batch section.
  */
 export async function finishWithLostChunks(
