@@ -1,7 +1,11 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { app } from '@azure/functions';
 import { failedDevices, pageOfDevices } from '../../shared/application/portal/portalBatchDevices';
-import { getVisibleBatch } from '../../shared/application/portal/portalAccess';
+import {
+  assertPortalUser,
+  getVisibleBatch,
+  getVisibleBatchForPage,
+} from '../../shared/application/portal/portalAccess';
 import type { Services } from '../../shared/compositionRoot';
 import { writeDeviceCsv } from '../../shared/adapters/csv/deviceCsvWriter';
 import { apiHandler, json } from '../../shared/adapters/http/apiHandler';
@@ -15,7 +19,6 @@ import type { PortalBatchProgress } from '../../shared/contract/portalContract';
 import type { DeviceBatch } from '../../shared/domain/batches/deviceBatch';
 import { TERMINAL_STATUSES } from '../../shared/domain/batches/deviceBatch';
 import { DEVICE_ERROR_CODES } from '../../shared/domain/devices';
-import { assertPortalUser } from '../../shared/application/portal/portalAccess';
 
 /** A batch in the portal: live progress, per-device results with filters, and the failed rows as CSV. */
 const PAGE_SIZE = 100;
@@ -28,17 +31,14 @@ export async function showPortalBatch(
 ): Promise<HttpResponseInit> {
   const ref = PortalBatchParams.parse(request.params);
   const query = PortalDeviceQuerySchema.parse(Object.fromEntries(request.query.entries()));
-  const visible = await getVisibleBatch(svc.batchDeps, visitor.principal, ref);
-  const { batch } = visible;
+  const visible = await getVisibleBatchForPage(svc.batchDeps, visitor.principal, ref);
+  const { batch, customerDomain } = visible;
   const page = await pageOfDevices(svc.batchDeps, batch, query, query.from, PAGE_SIZE);
   const path = batchPagePath(batch);
   const filterQuery = new URLSearchParams();
   if (query.status) filterQuery.set('status', query.status);
   if (query.errorCode) filterQuery.set('errorCode', query.errorCode);
   const nextUrl = page.next === null ? '' : `${path}?${withFrom(filterQuery, page.next)}`;
-  const customerDomain =
-    (await svc.batchDeps.relationships.get(visitor.partner.id, batch.tenantId))?.value.domain ??
-    batch.tenantId;
   const html = renderPortalPage(
     'portalBatch',
     visitor,

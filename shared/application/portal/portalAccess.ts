@@ -66,6 +66,26 @@ export async function getVisibleBatch(
   return { batch: found.value, owner: { id: owner.id, name: owner.name }, own: owner.id === partner.id };
 }
 
+export interface BatchForPage extends VisibleBatch {
+  /** The customer's domain as this partner's relationship names it; its tenant ID when none does. */
+  readonly customerDomain: string;
+}
+
+type PageDeps = AccessDeps & Pick<BatchDependencies, 'relationships'>;
+
+/** The batch page's batch: one the partner may see (as getVisibleBatch), with its customer's name. */
+export async function getVisibleBatchForPage(
+  deps: PageDeps,
+  principal: PartnerUser,
+  ref: BatchRef,
+): Promise<BatchForPage> {
+  const [visible, relationship] = await Promise.all([
+    getVisibleBatch(deps, principal, ref),
+    deps.relationships.get(principal.partnerId, ref.tenantId),
+  ]);
+  return { ...visible, customerDomain: relationship?.value.domain ?? visible.batch.tenantId };
+}
+
 async function resellersOf(deps: AccessDeps, partner: Partner): Promise<Partner[]> {
   if (partner.kind !== 'indirect-provider') return [];
   return (await deps.partners.all()).filter((p) => p.providerIds.includes(partner.id));

@@ -2,6 +2,7 @@ import { failedDevices, pageOfDevices } from '../../../shared/application/portal
 import {
   assertPortalUser,
   getVisibleBatch,
+  getVisibleBatchForPage,
   listVisibleBatches,
 } from '../../../shared/application/portal/portalAccess';
 import type { PortalDependencies } from '../../../shared/application/portal/portalDependencies';
@@ -13,7 +14,7 @@ import type { PartnerUser } from '../../../shared/domain/identity/principal';
 import type { Partner } from '../../../shared/domain/partners/partner';
 import type { InMemoryBatchWorld } from '../../support/inMemoryBatchPorts';
 import { giveConsent, inMemoryBatchWorld, pkid } from '../../support/inMemoryBatchPorts';
-import { PARTNERS, TENANT_ID, partnerClient } from '../../support/inMemoryPorts';
+import { PARTNERS, TENANT_DOMAIN, TENANT_ID, partnerClient } from '../../support/inMemoryPorts';
 
 /** The portal's check-then-confirm upload and who sees which batch, on the in-memory ports. */
 const HEADER = 'Device serial number,Windows product ID,Hardware hash,Manufacturer name,Device model';
@@ -230,6 +231,18 @@ describe('portal: who sees which batch', () => {
       expect(error.code).toBe('BatchNotFound');
       expect(await listVisibleBatches(world.batchDeps, agentOf(other), TENANT_ID)).toEqual([]);
     }
+  });
+
+  it("when the batch page's batch is read, then it carries the customer's domain from the viewer's relationship, or the tenant ID without one", async () => {
+    const world = portalWorld();
+    await giveConsent(world, PARTNERS.reseller.id);
+    const batch = await resellerBatch(world);
+
+    const forReseller = await getVisibleBatchForPage(world.batchDeps, reseller, batch);
+    const forProvider = await getVisibleBatchForPage(world.batchDeps, agentOf(PARTNERS.provider), batch);
+
+    expect([forReseller.customerDomain, forReseller.own]).toEqual([TENANT_DOMAIN, true]);
+    expect([forProvider.customerDomain, forProvider.own]).toEqual([TENANT_ID, false]);
   });
 
   it("when a partner's API client uses the portal, then it is refused with PartnerPortalUserRequired", () => {
