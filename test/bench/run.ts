@@ -63,6 +63,7 @@ async function main(): Promise<void> {
   const azurite = storageArg
     ? { connectionString: storageArg, tablePort: 'external', pid: undefined, stop: () => Promise.resolve() }
     : await startAzurite();
+  running.add(() => azurite.stop());
   process.env.TEST_STORAGE_CONNECTION = azurite.connectionString;
   progress(`Azurite on ${azurite.tablePort}`);
   const profileDir = path.resolve(__dirname, '../../../test-artifacts/profiles');
@@ -74,6 +75,7 @@ async function main(): Promise<void> {
     const host = await startLocalHostProcess(
       profile ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {},
     );
+    running.add(() => host.stop());
     const api = new ApiClient(host.baseUrl);
     return { host, api, partner: await api.partnerToken('contoso-direct') };
   };
@@ -337,6 +339,18 @@ function report(r: Json): void {
   console.log(table);
   console.log(JSON.stringify(r));
   progress(`written to ${path.join(dir, name)}.{md,json}`);
+}
+
+/** What the bench started and must stop, also when it is stopped itself (Ctrl-C, SIGTERM). */
+const running = new Set<() => Promise<void>>();
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    progress(`${signal}: stopping the local hosts and Azurite`);
+    void Promise.allSettled([...running].map((stop) => stop())).finally(() =>
+      process.exit(signal === 'SIGINT' ? 130 : 143),
+    );
+  });
 }
 
 main().catch((error: unknown) => {
