@@ -52,24 +52,31 @@ export function parseNcrontab(expression: string, functionName = 'a timer functi
   });
 }
 
-const MAX_SEARCH_SECONDS = 366 * 24 * 3600;
-
 /** The first second after `after` (UTC) that the schedule names. */
 export function nextOccurrence(schedule: NcrontabSchedule, after: Date): Date {
+  const [seconds, minutes, hours, daysOfMonth, months, daysOfWeek] = schedule;
   const t = new Date(Math.floor(after.getTime() / 1000) * 1000 + 1000);
-  for (let i = 0; i < MAX_SEARCH_SECONDS; i++) {
-    const fields = [
-      t.getUTCSeconds(),
-      t.getUTCMinutes(),
-      t.getUTCHours(),
-      t.getUTCDate(),
-      t.getUTCMonth() + 1,
-      t.getUTCDay(),
-    ];
-    if (fields.every((value, f) => schedule[f]!.has(value))) return t;
-    t.setTime(t.getTime() + 1000);
+  // Five years: far enough for a leap day (29 February) to come round.
+  const limit = t.getTime() + 5 * 366 * 24 * 3600 * 1000;
+  // Skips whole months, days, hours and minutes that cannot match, rather than one second at a time.
+  while (t.getTime() <= limit) {
+    if (!months!.has(t.getUTCMonth() + 1)) {
+      t.setUTCMonth(t.getUTCMonth() + 1, 1);
+      t.setUTCHours(0, 0, 0);
+    } else if (!daysOfMonth!.has(t.getUTCDate()) || !daysOfWeek!.has(t.getUTCDay())) {
+      t.setUTCDate(t.getUTCDate() + 1);
+      t.setUTCHours(0, 0, 0);
+    } else if (!hours!.has(t.getUTCHours())) {
+      t.setUTCHours(t.getUTCHours() + 1, 0, 0);
+    } else if (!minutes!.has(t.getUTCMinutes())) {
+      t.setUTCMinutes(t.getUTCMinutes() + 1, 0);
+    } else if (!seconds!.has(t.getUTCSeconds())) {
+      t.setUTCSeconds(t.getUTCSeconds() + 1);
+    } else {
+      return t;
+    }
   }
-  throw new UnsupportedScheduleError('The schedule names no second within a year');
+  throw new UnsupportedScheduleError('The schedule names no second within five years');
 }
 
 export interface TimerSchedulerOptions {

@@ -14,6 +14,9 @@ describe('the local host’s timer schedules', () => {
     ['0 30 2 * * *', '2026-01-01T10:00:00.000Z', '2026-01-02T02:30:00.000Z'],
     ['0 0 9 * * 1', '2026-01-01T10:00:00.000Z', '2026-01-05T09:00:00.000Z'],
     ['0 0,30 * * * *', '2026-01-01T10:00:00.000Z', '2026-01-01T10:30:00.000Z'],
+    ['0 0 0 1 * *', '2026-01-31T23:59:59.000Z', '2026-02-01T00:00:00.000Z'],
+    ['0 0 12 29 2 *', '2026-03-01T00:00:00.000Z', '2028-02-29T12:00:00.000Z'],
+    ['59 59 23 31 12 *', '2026-06-15T08:00:00.000Z', '2026-12-31T23:59:59.000Z'],
   ])(
     'when the schedule is "%s" and it is %s, then the next run is %s (UTC)',
     (expression, after, expected) => {
@@ -31,6 +34,12 @@ describe('the local host’s timer schedules', () => {
     expect(() => parseNcrontab(expression, 'mySweeper')).toThrow(UnsupportedScheduleError);
     expect(() => parseNcrontab(expression, 'mySweeper')).toThrow(
       `cannot run mySweeper on "${expression}": ${why}`,
+    );
+  });
+
+  it('when the schedule names a day that never comes (30 February), then no next run is invented', () => {
+    expect(() => nextOccurrence(parseNcrontab('0 0 0 30 2 *'), new Date('2026-01-01T00:00:00Z'))).toThrow(
+      UnsupportedScheduleError,
     );
   });
 
