@@ -23,3 +23,4 @@ import './activities/batchActivities';
 import './orchestrations/invitationEmailOrchestration';
 import './activities/emailActivities';
 import './timers/invitationEmailSweeper';
+import './timers/portalUploadPurge';

@@ -100,7 +100,7 @@ export class StagedUploadTable implements StagedUploadStore {
     for await (const row of rows) await client.deleteEntity(pk, String(row.rowKey)).catch(ignoreNotFound);
   }
 
-  async purgeExpired(partnerId: string, now: Date): Promise<void> {
+  async purgeExpired(partnerId: string, now: Date): Promise<number> {
     const client = await this.table();
     const expired = client.listEntities<MetaRow>({
       queryOptions: {
@@ -110,6 +110,7 @@ export class StagedUploadTable implements StagedUploadStore {
     const uploadIds: string[] = [];
     for await (const row of expired) uploadIds.push(String(row.partitionKey).slice(partnerId.length + 1));
     for (const uploadId of uploadIds) await this.remove(partnerId, uploadId);
+    return uploadIds.length;
   }
 }
 

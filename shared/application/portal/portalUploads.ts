@@ -74,7 +74,6 @@ export async function checkUpload(
     stagedAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + UPLOAD_TTL_MS).toISOString(),
   };
-  await deps.uploads.purgeExpired(partner.id, now);
   await deps.uploads.put(upload);
   return {
     ok: true,

@@ -20,6 +20,6 @@ export interface StagedUploadStore {
   /** The upload as written, or undefined when it was never written completely or was removed. */
   get(partnerId: string, uploadId: string): Promise<StagedUpload | undefined>;
   remove(partnerId: string, uploadId: string): Promise<void>;
-  /** Removes this partner's uploads that expired before `now`. */
-  purgeExpired(partnerId: string, now: Date): Promise<void>;
+  /** Removes this partner's uploads that expired before `now`; answers how many it removed. */
+  purgeExpired(partnerId: string, now: Date): Promise<number>;
 }

@@ -107,6 +107,8 @@ const EXPECTED: Record<string, Expected> = {
   [INVITATION_EMAIL_ORCHESTRATION]: { trigger: 'orchestrationTrigger' },
   [DELIVER_INVITATION_EMAIL_ACTIVITY]: { trigger: 'activityTrigger' },
   invitationEmailSweeper: { trigger: 'timerTrigger', schedule: '0 */1 * * * *', durableClient: true },
+  // Staged portal uploads that expired unconfirmed, every partner's, removed every hour on the hour.
+  portalUploadPurge: { trigger: 'timerTrigger', schedule: '0 0 * * * *', durableClient: false },
 };
 
 const registrations = functionRegistry.all();

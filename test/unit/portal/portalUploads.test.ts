@@ -37,11 +37,13 @@ class InMemoryStagedUploads implements StagedUploadStore {
     return Promise.resolve();
   }
 
-  purgeExpired(partnerId: string, now: Date): Promise<void> {
+  purgeExpired(partnerId: string, now: Date): Promise<number> {
+    let removed = 0;
     for (const [key, upload] of this.rows) {
-      if (upload.partnerId === partnerId && new Date(upload.expiresAt) < now) this.rows.delete(key);
+      if (upload.partnerId === partnerId && new Date(upload.expiresAt) < now)
+        removed += Number(this.rows.delete(key));
     }
-    return Promise.resolve();
+    return Promise.resolve(removed);
   }
 }
 
