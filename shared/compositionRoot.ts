@@ -3,7 +3,6 @@ import type { Dependencies } from './application/dependencies';
 import type { TokenVerifier } from './application/identity/tokenClaims';
 import { noConsentEvents } from './application/ports/consentEvents';
 import { systemClock } from './application/ports/clock';
-import { azureCredential } from './adapters/azure/azureCredential';
 import { BrowserSessions } from './adapters/identity/browserSession';
 import { DevIssuer } from './adapters/identity/devIssuer';
 import { EntraSignIn } from './adapters/identity/entraSignIn';
@@ -19,7 +18,7 @@ import type { EmailDependencies } from './application/email/emailDependencies';
 import { deliveryBySweeper } from './application/ports/invitationEmailDelivery';
 import { PartnerTableDirectory } from './adapters/tables/partnerTableDirectory';
 import { RelationshipTableRepository } from './adapters/tables/relationshipTableRepository';
-import { TableClientFactory } from './adapters/tables/tableClientFactory';
+import { TableClientFactory, tableStorageTarget } from './adapters/tables/tableClientFactory';
 import type { TableNames } from './adapters/tables/tableNames';
 import { tableNames } from './adapters/tables/tableNames';
 import type { AppConfig } from './config/config';
@@ -57,14 +56,7 @@ export interface Services {
 }
 
 export async function buildServices(cfg: AppConfig): Promise<Services> {
-  const tables = new TableClientFactory(
-    cfg.storage.connectionString
-      ? { connectionString: cfg.storage.connectionString }
-      : {
-          accountUrl: cfg.storage.tableEndpoint,
-          credential: await azureCredential(cfg.managedIdentityClientId),
-        },
-  );
+  const tables = new TableClientFactory(await tableStorageTarget(cfg.storage, cfg.managedIdentityClientId));
   const names = tableNames(cfg.tablePrefix);
   const table = (name: string) => () => tables.table(name);
   const partners = new PartnerTableDirectory(table(names.partners));

@@ -11,9 +11,8 @@
  * Nothing is written unless every partner in it is valid.
  */
 import { readFileSync } from 'node:fs';
-import { azureCredential } from '../../shared/adapters/azure/azureCredential';
 import { PartnerTableDirectory } from '../../shared/adapters/tables/partnerTableDirectory';
-import { TableClientFactory } from '../../shared/adapters/tables/tableClientFactory';
+import { TableClientFactory, tableStorageTarget } from '../../shared/adapters/tables/tableClientFactory';
 import { tableNames } from '../../shared/adapters/tables/tableNames';
 import { config } from '../../shared/config/config';
 import type { Partner } from '../../shared/domain/partners/partner';
@@ -58,11 +57,8 @@ function withKnownProviders(partners: Partner[], alreadyStored: readonly Partner
 async function main(file: string | undefined): Promise<void> {
   if (!file) throw new Error('Usage: node configurePartners.js <partners.json>');
   const cfg = config();
-  const tables = new TableClientFactory(
-    cfg.storage.connectionString
-      ? { connectionString: cfg.storage.connectionString }
-      : { accountUrl: cfg.storage.tableEndpoint, credential: await azureCredential(undefined) },
-  );
+  // The operator's own Azure credential (undefined: not the app's managed identity).
+  const tables = new TableClientFactory(await tableStorageTarget(cfg.storage, undefined));
   const directory = new PartnerTableDirectory(() => tables.table(tableNames(cfg.tablePrefix).partners));
   // Checked before anything is read from Azure, and again against the partners already stored.
   const parsed = parsePartners(JSON.parse(readFileSync(file, 'utf8')));

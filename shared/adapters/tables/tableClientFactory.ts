@@ -1,5 +1,6 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { TableClient, TableServiceClient } from '@azure/data-tables';
+import { azureCredential } from '../azure/azureCredential';
 
 /**
  * The one place that knows how to reach Table storage: a connection string (Azurite, or an account
@@ -9,6 +10,19 @@ export interface TableStorageTarget {
   readonly connectionString?: string;
   readonly accountUrl?: string;
   readonly credential?: TokenCredential;
+}
+
+/**
+ * The target from the storage settings: the connection string when there is one, else the table
+ * endpoint with the Azure credential (the managed identity `clientId`, or the signed-in developer's
+ * when undefined).
+ */
+export async function tableStorageTarget(
+  storage: { readonly connectionString?: string | undefined; readonly tableEndpoint?: string | undefined },
+  clientId: string | undefined,
+): Promise<TableStorageTarget> {
+  if (storage.connectionString) return { connectionString: storage.connectionString };
+  return { accountUrl: storage.tableEndpoint, credential: await azureCredential(clientId) };
 }
 
 const isLocal = (connectionString: string) =>
