@@ -3,6 +3,7 @@ import { app } from '@azure/functions';
 import * as df from 'durable-functions';
 import { invocationDeps } from '../../shared/adapters/durable/invocationDeps';
 import { getCustomer, listCustomers } from '../../shared/application/customers/listCustomers';
+import type { CreatedInvitation } from '../../shared/application/invitations/createInvitation';
 import { createInvitation } from '../../shared/application/invitations/createInvitation';
 import { listInvitations } from '../../shared/application/invitations/listInvitations';
 import { withdrawInvitation } from '../../shared/application/invitations/withdrawInvitation';
@@ -12,12 +13,25 @@ import { pageHandler, redirect } from '../../shared/adapters/http/pageHandler';
 import {
   ButtonFormSchema,
   DELEGATION_DURATIONS,
+  INVITATION_EMAIL_LANGUAGES,
   InvitationFormSchema,
 } from '../../shared/adapters/web/portalForms';
+import type {
+  InvitationFormErrors,
+  InvitationFormState,
+} from '../../shared/adapters/web/portalInvitationForm';
+import {
+  EMPTY_INVITATION_FORM,
+  invitationFormErrors,
+  invitationFormState,
+  invitationRuleError,
+} from '../../shared/adapters/web/portalInvitationForm';
+import { formFields } from '../../shared/adapters/http/formData';
 import type { PortalVisitor } from '../../shared/adapters/web/portalPage';
 import {
   portalHtmlResponse,
   portalPage,
+  readCsrfCheckedForm,
   readPortalForm,
   renderPortalPage,
 } from '../../shared/adapters/web/portalPage';
@@ -33,6 +47,7 @@ import {
   GLOBAL_ADMINISTRATOR_ROLE,
   adminRoleName,
 } from '../../shared/domain/invitations/adminRoles';
+import { DomainError } from '../../shared/domain/domainError';
 import { invitationState } from '../../shared/domain/invitations/invitation';
 
 /** The partner portal's customers page: customers, invitations (create, copy, withdraw), and batches. */
@@ -51,7 +66,21 @@ export async function showPortalCustomers(
   svc: Services,
   visitor: PortalVisitor,
 ): Promise<HttpResponseInit> {
+  const html = await customersPage(svc, visitor, {
+    message: DONE[request.query.get('done') ?? ''],
+    createdId: request.query.get('created') ?? '',
+    form: EMPTY_INVITATION_FORM,
+  });
+  return portalHtmlResponse(200, html);
+}
+
+async function customersPage(
+  svc: Services,
+  visitor: PortalVisitor,
+  shown: { message?: string | undefined; createdId?: string; form: InvitationFormState },
+): Promise<string> {
   const { principal, partner } = visitor;
+  const { form } = shown;
   const now = svc.deps.clock.now();
   const customers = (await listCustomers(svc.deps, principal)).map((r) => {
     const c = toCustomer(r, now);
@@ -65,7 +94,6 @@ export async function showPortalCustomers(
       acceptedOn: c.acceptedAt.slice(0, 10),
     };
   });
-  const createdId = request.query.get('created') ?? '';
   const invitations = (await listInvitations(svc.deps, principal)).map(({ invitation, url, warnings }) => {
     const state = invitationState(invitation, now);
     return {
@@ -79,7 +107,7 @@ export async function showPortalCustomers(
       stateLabel: { active: 'Active', expired: 'Expired', withdrawn: 'Withdrawn' }[state],
       url,
       warnings,
-      justCreated: invitation.id === createdId,
+      justCreated: invitation.id === shown.createdId,
     };
   });
   const inviteKinds = (
@@ -91,27 +119,38 @@ export async function showPortalCustomers(
         ? []
         : (['reseller-relationship'] as const)
   ).map((value) => ({ value, label: INVITATION_KIND_LABELS[value] }));
-  const html = renderPortalPage(
+  const pickedRoles = new Set(form.roles.map((r) => r.toLowerCase()));
+  return renderPortalPage(
     'portalCustomers',
     visitor,
     { title: 'Customers', section: 'customers' },
     {
       customers,
       invitations,
-      message: DONE[request.query.get('done') ?? ''],
+      message: shown.message,
       canInvite: inviteKinds.length > 0,
       inviteKinds,
       offersDelegatedAdmin: inviteKinds.some((k) => k.value === 'reseller-relationship'),
       isProvider: partner.kind === 'indirect-provider',
       isIneligibleOem: partner.kind === 'oem' && !partner.oemEligible,
       roles: Object.entries(ADMIN_ROLES)
-        .map(([id, name]) => ({ id, name, mostPrivileged: id === GLOBAL_ADMINISTRATOR_ROLE }))
+        .map(([id, name]) => ({
+          id,
+          name,
+          mostPrivileged: id === GLOBAL_ADMINISTRATOR_ROLE,
+          checked: pickedRoles.has(id.toLowerCase()),
+        }))
         .sort((a, b) => a.name.localeCompare(b.name)),
-      durations: DELEGATION_DURATIONS.map((d) => ({ ...d, selected: d.value === 'P90D' })),
+      durations: DELEGATION_DURATIONS.map((d) => ({ ...d, selected: d.value === form.duration })),
+      languages: INVITATION_EMAIL_LANGUAGES.map((l) => ({
+        ...l,
+        selected: l.value === form.customerLanguage,
+      })),
+      form,
+      formRefused: Object.keys(form.errors).length > 0,
       csrf: visitor.csrf,
     },
   );
-  return portalHtmlResponse(200, html);
 }
 
 /** One customer: its relationship and the device batches this partner may see for it. */
@@ -139,24 +178,48 @@ export async function showPortalCustomer(
   return portalHtmlResponse(200, html);
 }
 
+/**
+ * POST the invitation form. A field that does not parse, or a request the rules refuse (an unknown role),
+ * shows the form again with what was entered and the reason beside the field (422), and writes nothing.
+ */
 export async function postPortalInvitation(
   request: HttpRequest,
   context: InvocationContext,
   svc: Services,
   visitor: PortalVisitor,
 ): Promise<HttpResponseInit> {
-  const { fields: form } = await readPortalForm(request, visitor, svc, InvitationFormSchema);
-  const created = await createInvitation(invocationDeps(svc, context), visitor.principal, {
-    kind: form.kind,
-    delegatedAdmin:
-      form.kind === 'reseller-relationship' && form.roles.length > 0
-        ? { roles: form.roles, duration: form.duration }
-        : undefined,
-    customerEmail: form.customerEmail,
-    customerLanguage: form.customerLanguage,
-  });
+  const entered = formFields(await readCsrfCheckedForm(request, visitor, svc));
+  const parsed = InvitationFormSchema.safeParse(entered);
+  if (!parsed.success)
+    return refusedInvitationForm(svc, visitor, entered, invitationFormErrors(parsed.error));
+  const form = parsed.data;
+  let created: CreatedInvitation;
+  try {
+    created = await createInvitation(invocationDeps(svc, context), visitor.principal, {
+      kind: form.kind,
+      delegatedAdmin:
+        form.kind === 'reseller-relationship' && form.roles.length > 0
+          ? { roles: form.roles, duration: form.duration }
+          : undefined,
+      customerEmail: form.customerEmail,
+      customerLanguage: form.customerLanguage,
+    });
+  } catch (error) {
+    if (!(error instanceof DomainError) || error.kind !== 'invalid') throw error;
+    return refusedInvitationForm(svc, visitor, entered, invitationRuleError(error));
+  }
   const id = encodeURIComponent(created.invitation.id);
   return redirect(`/api/portal/customers?done=created&created=${id}#invitation-${id}`);
+}
+
+async function refusedInvitationForm(
+  svc: Services,
+  visitor: PortalVisitor,
+  entered: Record<string, string | string[]>,
+  errors: InvitationFormErrors,
+): Promise<HttpResponseInit> {
+  const html = await customersPage(svc, visitor, { form: invitationFormState(entered, errors) });
+  return portalHtmlResponse(422, html);
 }
 
 export async function postPortalWithdrawInvitation(
@@ -195,11 +258,11 @@ app.http('portalCreateInvitation', {
   route: 'portal/invitations',
   // The invitation email starts on its way at once; a sweeper would otherwise pick it up within minutes.
   extraInputs: [df.input.durableClient()],
-  handler: portalPage(postPortalInvitation),
+  handler: portalPage(postPortalInvitation, { formPage: '/api/portal/customers#invite' }),
 });
 app.http('portalWithdrawInvitation', {
   methods: ['POST'],
   authLevel: 'anonymous',
   route: 'portal/invitations/{id}/withdraw',
-  handler: portalPage(postPortalWithdrawInvitation),
+  handler: portalPage(postPortalWithdrawInvitation, { formPage: '/api/portal/customers#invitations' }),
 });

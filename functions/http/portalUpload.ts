@@ -147,12 +147,13 @@ app.http('portalUploadCheck', {
   methods: ['POST'],
   authLevel: 'anonymous',
   route: 'portal/upload',
-  handler: portalPage(postPortalUpload),
+  handler: portalPage(postPortalUpload, { formPage: '/api/portal/upload' }),
 });
 app.http('portalUploadConfirm', {
   methods: ['POST'],
   authLevel: 'anonymous',
   route: 'portal/upload/{uploadId}/confirm',
   extraInputs: [df.input.durableClient()],
-  handler: portalPage(postPortalUploadConfirm),
+  // The confirm button's page is the check's answer to a POST; the way back to it is the upload page.
+  handler: portalPage(postPortalUploadConfirm, { formPage: '/api/portal/upload' }),
 });

@@ -27,6 +27,14 @@ export const DELEGATION_DURATIONS = [
   { value: 'P2Y', label: '2 years' },
 ] as const;
 
+/** The invitation email's languages, as the form offers them (each named in its own language). */
+export const INVITATION_EMAIL_LANGUAGES = [
+  { value: 'en', label: 'English', lang: 'en' },
+  { value: 'fr', label: 'Français', lang: 'fr' },
+  { value: 'de', label: 'Deutsch', lang: 'de' },
+  { value: 'he', label: 'עברית', lang: 'he' },
+] as const;
+
 export const InvitationFormSchema = z.object({
   kind: z.enum(['reseller-relationship', 'oem-authorization']),
   roles: list,

@@ -35,19 +35,26 @@ type PortalPageFunction = (
 ) => Promise<HttpResponseInit>;
 
 /**
- * Wraps a portal page or form post like pageHandler, and hands it the signed-in portal user; a browser
- * without a session is sent to sign in and come back to this page instead.
+ * Wraps a portal page or form post like pageHandler, and hands it the signed-in portal user. A browser
+ * without a session is sent to sign in and come back: to this page for a GET, and for a form post to
+ * `formPage`, the page that holds the form. A post's own address answers POST only, so coming back to it
+ * with the GET that follows sign-in would be a 404; the post itself cannot be replayed (its CSRF token
+ * belonged to the session that ended), so nothing of it is written and the partner sends the form again.
  */
-export function portalPage(fn: PortalPageFunction) {
+export function portalPage(fn: PortalPageFunction, options: { formPage?: string } = {}) {
   return pageHandler(async (request, context, svc) => {
     const caller = await authenticateOptional(request, svc);
     if (!caller) {
       const url = new URL(request.url);
-      return redirect(signInUrl(svc, `${url.pathname}${url.search}`));
+      const returnTo =
+        request.method === 'GET' ? `${url.pathname}${url.search}` : (options.formPage ?? PORTAL_HOME);
+      return redirect(signInUrl(svc, returnTo));
     }
     return fn(request, context, svc, await portalVisitor(caller, svc));
   });
 }
+
+const PORTAL_HOME = '/api/portal';
 
 async function portalVisitor(caller: Caller, svc: Services): Promise<PortalVisitor> {
   const { principal } = caller;
@@ -72,10 +79,21 @@ export async function readPortalForm<S extends z.ZodType>(
   schema: S,
   maxBytes = DEFAULT_JSON_LIMIT,
 ): Promise<{ fields: z.infer<S>; form: FormData }> {
+  const form = await readCsrfCheckedForm(request, visitor, svc, maxBytes);
+  return { fields: schema.parse(formFields(form)), form };
+}
+
+/** A portal form post whose CSRF token was checked, its fields not yet parsed (for a form shown again). */
+export async function readCsrfCheckedForm(
+  request: HttpRequest,
+  visitor: PortalVisitor,
+  svc: Services,
+  maxBytes = DEFAULT_JSON_LIMIT,
+): Promise<FormData> {
   const form = await readFormData(request, maxBytes);
   const csrf = form.get('csrf');
   assertCsrf(visitor.caller, typeof csrf === 'string' ? csrf : undefined, svc);
-  return { fields: schema.parse(formFields(form)), form };
+  return form;
 }
 
 export function renderPortalPage(
