@@ -5,7 +5,7 @@ import { getCustomer, listCustomers } from '../../shared/application/customers/l
 import type { PortalDependencies } from '../../shared/application/portal/portalDependencies';
 import { checkUpload, confirmUpload } from '../../shared/application/portal/portalUploads';
 import type { Services } from '../../shared/compositionRoot';
-import { readDeviceCsv } from '../../shared/adapters/csv/deviceCsvReader';
+import { readDeviceCsvFile } from '../../shared/adapters/csv/deviceCsvFile';
 import { invocationDeps } from '../../shared/adapters/durable/invocationDeps';
 import { redirect } from '../../shared/adapters/http/pageHandler';
 import {
@@ -134,7 +134,7 @@ export async function postPortalUploadConfirm(
 }
 
 function portalDeps(svc: Services): PortalDependencies {
-  return { ...svc.batchDeps, uploads: svc.uploads, readDeviceFile: readDeviceCsv };
+  return { ...svc.batchDeps, uploads: svc.uploads, readDeviceFile: readDeviceCsvFile };
 }
 
 app.http('portalUploadPage', {

@@ -1,4 +1,4 @@
-import type { DeviceError } from '../../domain/devices';
+import type { DeviceError, DeviceWording } from '../../domain/devices';
 import { deviceError, validateSubmission } from '../../domain/devices';
 import type { PartnerPrincipal } from '../../domain/identity/principal';
 import { assertMayUseDeviceApi } from '../../domain/partners/partnerRules';
@@ -17,7 +17,8 @@ export interface DeviceCheck {
 /**
  * Tells a partner, before it submits, whether consent is in place and how each device would fare,
  * including devices already registered here or elsewhere. Writes nothing. Indirect resellers validate
- * through the portal only, as they submit.
+ * through the portal only, as they submit. `wording` says the refusals in the terms of the devices'
+ * source (a CSV file's lines and columns in the portal); codes and numbers do not depend on it.
  */
 export async function validateDeviceBatch(
   deps: Pick<BatchDependencies, 'partners' | 'relationships' | 'registry'>,
@@ -25,10 +26,11 @@ export async function validateDeviceBatch(
   tenantId: string,
   devices: readonly unknown[],
   channel: SubmissionChannel = 'api',
+  wording?: DeviceWording,
 ): Promise<{ consent: ConsentStatus; devices: DeviceCheck[] }> {
   const partner = await partnerOf(deps, principal);
   if (channel === 'api') assertMayUseDeviceApi(partner);
-  const results = validateSubmission(devices);
+  const results = validateSubmission(devices, wording);
   const keys = results.flatMap((r) => (r.status === 'valid' ? r.device.keys : []));
   const [consent, owners] = await Promise.all([
     consentStatus(deps, partner.id, tenantId),

@@ -1,4 +1,4 @@
-import type { DeviceInput } from '../../domain/devices';
+import type { DeviceInput, DeviceWording } from '../../domain/devices';
 import type { BatchDependencies } from '../batches/batchDependencies';
 import type { StagedUploadStore } from './stagedUploads';
 
@@ -9,6 +9,8 @@ export type DeviceFileRead =
       readonly devices: readonly { readonly line: number; readonly device: DeviceInput }[];
       readonly headerStyle: string;
       readonly encoding: string;
+      /** How per-device refusals name this file's rows and columns. */
+      readonly wording: DeviceWording;
     }
   | {
       readonly ok: false;

@@ -47,7 +47,7 @@ export async function checkUpload(
   if (!read.ok) return read;
 
   const devices = read.devices.map((row) => row.device);
-  const checked = await validateDeviceBatch(deps, principal, file.tenantId, devices, 'portal');
+  const checked = await validateDeviceBatch(deps, principal, file.tenantId, devices, 'portal', read.wording);
   const problems = checked.devices.flatMap((check): RowProblem[] =>
     check.error
       ? [

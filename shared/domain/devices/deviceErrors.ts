@@ -86,14 +86,15 @@ function asSentence(text: string): string {
 
 /**
  * Builds the outcome for `code`. `detail` (optional) says precisely what is wrong with this device and
- * replaces the generic summary; the advice for the code always follows.
+ * replaces the generic summary; the advice for the code always follows (`advice`, when given, in place of
+ * the catalogue's: see DeviceWording).
  */
-export function deviceError(code: DeviceErrorCode, detail?: string): DeviceError {
+export function deviceError(code: DeviceErrorCode, detail?: string, advice?: string): DeviceError {
   const definition: DeviceErrorDefinition = DEVICE_ERRORS[code];
   const what = detail === undefined || detail.trim() === '' ? definition.summary : asSentence(detail);
   return {
     errorCode: code,
     errorNumber: definition.errorNumber,
-    errorDescription: `${what} ${definition.advice}`,
+    errorDescription: `${what} ${advice ?? definition.advice}`,
   };
 }

@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import { deviceError, type DeviceError, type DeviceErrorCode } from './deviceErrors';
 import { deviceKeys, hardwareHashDigest, normalizeIdentifier, primaryKey } from './deviceIdentity';
-import { deviceInputSchema, type DeviceInput } from './deviceInput';
+import { DEVICE_FIELD_LIMITS, deviceInputSchema, type DeviceInput } from './deviceInput';
+import { JSON_DEVICE_WORDING, type DeviceWording } from './deviceWording';
 import { decodeHardwareHash, type HardwareHashInfo } from './hardwareHash';
 
 /**
@@ -19,6 +20,8 @@ import { decodeHardwareHash, type HardwareHashInfo } from './hardwareHash';
  * Strings are trimmed, and an empty or whitespace-only string counts as absent (CSV uploads have empty
  * cells). A productKey is a product key ID (PKID): exactly 13 ASCII digits, as Partner Center shows
  * it and as printed on device packaging.
+ *
+ * Sentences name fields and give advice through `wording` (the API's JSON terms unless told otherwise).
  */
 
 export const PRODUCT_KEY_PATTERN = /^[0-9]{13}$/;
@@ -53,20 +56,25 @@ export type DeviceValidationResult =
   | { readonly status: 'valid'; readonly device: NormalizedDevice }
   | { readonly status: 'invalid'; readonly error: DeviceError };
 
-const invalid = (code: DeviceErrorCode, detail: string): DeviceValidationResult => ({
-  status: 'invalid',
-  error: deviceError(code, detail),
-});
-
-export function validateDevice(entry: unknown): DeviceValidationResult {
+export function validateDevice(
+  entry: unknown,
+  wording: DeviceWording = JSON_DEVICE_WORDING,
+): DeviceValidationResult {
+  const invalid = (code: DeviceErrorCode, detail: string): DeviceValidationResult => ({
+    status: 'invalid',
+    error: deviceError(code, detail, wording.advice(code)),
+  });
   const parsed = deviceInputSchema.safeParse(entry);
-  if (!parsed.success) return invalid('InvalidZtdRequestBody', describeIssues(parsed.error.issues, entry));
+  if (!parsed.success) {
+    return invalid('InvalidZtdRequestBody', describeIssues(parsed.error.issues, entry, wording));
+  }
   const input = presentFields(parsed.data);
 
   if (input.productKey !== undefined && !PRODUCT_KEY_PATTERN.test(input.productKey)) {
     return invalid(
       'InvalidZtdRequestBody',
-      `productKey ${quote(input.productKey)} is not a product key ID: a PKID is exactly 13 digits (0-9)`,
+      `${wording.field('productKey')} ${quote(input.productKey)} is not a product key ID: ` +
+        'a PKID is exactly 13 digits (0-9)',
     );
   }
 
@@ -76,7 +84,7 @@ export function validateDevice(entry: unknown): DeviceValidationResult {
     if (!decoded.ok) return invalid('InvalidZtdHardwareHash', decoded.reason);
     const { bytes, ...info } = decoded.value;
     hardwareHash = { ...info, base64: input.hardwareHash, sha256: hardwareHashDigest(bytes) };
-    const disagreements = contradictions(input, hardwareHash);
+    const disagreements = contradictions(input, hardwareHash, wording);
     if (disagreements.length > 0) {
       return invalid(
         'InvalidZtdHardwareHash',
@@ -85,7 +93,7 @@ export function validateDevice(entry: unknown): DeviceValidationResult {
     }
   }
 
-  const identifiedBy = identifierForm(input, hardwareHash !== undefined);
+  const identifiedBy = identifierForm(input, hardwareHash !== undefined, wording);
   if (typeof identifiedBy !== 'string') {
     return invalid('MissingZtdSerialNumberAndProductKey', identifiedBy.missing);
   }
@@ -136,21 +144,26 @@ const HASH_COUNTERPARTS = [
   ['productKey', 'productKey', 'product key ID'],
 ] as const;
 
-function contradictions(input: PresentInput, hash: HardwareHashInfo): string[] {
+function contradictions(input: PresentInput, hash: HardwareHashInfo, wording: DeviceWording): string[] {
   const found: string[] = [];
   for (const [field, hashField, label] of HASH_COUNTERPARTS) {
     const sent = input[field];
     const held = hash[hashField];
     if (sent !== undefined && held !== undefined && normalizeIdentifier(sent) !== normalizeIdentifier(held)) {
       found.push(
-        `${field} ${quote(sent)} disagrees with the ${label} inside the hardware hash (${quote(held)})`,
+        `${wording.field(field)} ${quote(sent)} disagrees with the ${label} inside the hardware hash (${quote(held)})`,
       );
     }
   }
   return found;
 }
 
-function identifierForm(input: PresentInput, hasHash: boolean): DeviceIdentifierForm | { missing: string } {
+function identifierForm(
+  input: PresentInput,
+  hasHash: boolean,
+  wording: DeviceWording,
+): DeviceIdentifierForm | { missing: string } {
+  const { field } = wording;
   if (hasHash) return 'hardwareHash';
   if (input.productKey !== undefined) return 'productKey';
   const { serialNumber, oemManufacturerName, modelName } = input;
@@ -165,16 +178,19 @@ function identifierForm(input: PresentInput, hasHash: boolean): DeviceIdentifier
     ] as const
   ).filter(([, value]) => value !== undefined);
   if (given.length === 0) {
-    return { missing: 'The device has no hardwareHash, productKey or serialNumber' };
+    return {
+      missing: `The device has no ${field('hardwareHash')}, ${field('productKey')} or ${field('serialNumber')}`,
+    };
   }
   const missing = (['serialNumber', 'oemManufacturerName', 'modelName'] as const).filter(
     (field) => input[field] === undefined,
   );
   return {
     missing:
-      `The device has ${given.map(([field]) => field).join(' and ')} but no ${missing.join(' or ')}: ` +
-      'without a hardware hash or product key, a device is identified by serialNumber, ' +
-      'oemManufacturerName and modelName together (the tuple), and all three are needed',
+      `The device has ${given.map(([name]) => field(name)).join(' and ')} but no ` +
+      `${missing.map(field).join(' or ')}: without a hardware hash or product key, a device is identified by ` +
+      `${field('serialNumber')}, ${field('oemManufacturerName')} and ${field('modelName')} together (the tuple), ` +
+      'and all three are needed',
   };
 }
 
@@ -192,7 +208,7 @@ function describeValue(value: unknown): string {
   return type === 'object' ? 'an object' : `a ${type}`;
 }
 
-function describeIssues(issues: readonly z.core.$ZodIssue[], entry: unknown): string {
+function describeIssues(issues: readonly z.core.$ZodIssue[], entry: unknown, wording: DeviceWording): string {
   return issues
     .map((issue) => {
       const field = issue.path[0];
@@ -206,6 +222,10 @@ function describeIssues(issues: readonly z.core.$ZodIssue[], entry: unknown): st
       if (issue.code === 'invalid_type') {
         const value = (entry as Record<string, unknown>)[name];
         return `${name} must be a string, not ${describeValue(value)}`;
+      }
+      if (issue.code === 'too_big' && name in DEVICE_FIELD_LIMITS) {
+        const limited = name as keyof typeof DEVICE_FIELD_LIMITS;
+        return `${wording.field(limited)} is longer than ${DEVICE_FIELD_LIMITS[limited]} characters`;
       }
       return issue.message;
     })

@@ -52,3 +52,4 @@ export {
 } from './hardwareHash';
 export { markSubmissionDuplicates } from './submissionDuplicates';
 export { validateSubmission } from './submissionValidation';
+export { JSON_DEVICE_WORDING, type DeviceWording } from './deviceWording';

@@ -1,6 +1,7 @@
 import { deviceError } from './deviceErrors';
 import { keyKind, type DeviceKeyKind } from './deviceIdentity';
 import type { DeviceValidationResult } from './deviceValidation';
+import { JSON_DEVICE_WORDING, type DeviceWording } from './deviceWording';
 
 const MATCH_LABEL: Readonly<Record<DeviceKeyKind, string>> = {
   tuple: 'serial number, manufacturer and model',
@@ -15,10 +16,12 @@ const MATCH_LABEL: Readonly<Record<DeviceKeyKind, string>> = {
  * and PKID, C by PKID) marks both B and C as repeats of A. Invalid entries take no part. O(n) in the
  * number of keys, with one Map from key to the index of the first device that carried it.
  *
+ * `wording` names the first device in the source's terms (an index in JSON, a line in a CSV file).
  * Returns a new array; entries that are not duplicates are the same objects as given.
  */
 export function markSubmissionDuplicates(
   results: readonly DeviceValidationResult[],
+  wording: DeviceWording = JSON_DEVICE_WORDING,
 ): DeviceValidationResult[] {
   const firstIndexByKey = new Map<string, number>();
   return results.map((result, index) => {
@@ -43,7 +46,8 @@ export function markSubmissionDuplicates(
       status: 'invalid',
       error: deviceError(
         'ZtdDeviceDuplicated',
-        `This is the same device as the entry at index ${first.index} (same ${through})`,
+        `This is the same device as ${wording.entry(first.index)} (same ${through})`,
+        wording.advice('ZtdDeviceDuplicated'),
       ),
     };
   });

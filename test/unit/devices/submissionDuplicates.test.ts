@@ -123,3 +123,56 @@ describe('markSubmissionDuplicates', () => {
     expect(outcome(results[50_000])).toBe('ZtdDeviceDuplicated');
   });
 });
+
+describe('refusals in the API wording and in a source wording', () => {
+  it('when no wording is given (the API), then a duplicate and a bad product key read in JSON terms, unchanged', () => {
+    const results = validateSubmission([{ productKey: PKID }, { productKey: '12345' }, { productKey: PKID }]);
+
+    expect(results.slice(1)).toEqual([
+      {
+        status: 'invalid',
+        error: {
+          errorCode: 'InvalidZtdRequestBody',
+          errorNumber: 801,
+          errorDescription:
+            'productKey "12345" is not a product key ID: a PKID is exactly 13 digits (0-9). Send each device as ' +
+            'a JSON object with only the string fields hardwareHash, productKey, serialNumber, ' +
+            'oemManufacturerName, modelName and groupTag, then submit it again.',
+        },
+      },
+      {
+        status: 'invalid',
+        error: {
+          errorCode: 'ZtdDeviceDuplicated',
+          errorNumber: null,
+          errorDescription:
+            'This is the same device as the entry at index 0 (same product key ID). Only the first occurrence ' +
+            'was processed; check its result and remove the repeated entries from your submission.',
+        },
+      },
+    ]);
+  });
+
+  it("when a wording is given, then the first occurrence is named by its index through it, and the codes stay the API's", () => {
+    const asked: number[] = [];
+    const results = validateSubmission([TUPLE, { productKey: PKID }, { ...TUPLE, productKey: PKID }], {
+      field: (name) => `<${name}>`,
+      entry: (index) => {
+        asked.push(index);
+        return `row #${index + 10}`;
+      },
+      advice: (code) => `Advice for ${code}.`,
+    });
+
+    expect(asked).toEqual([0]);
+    expect(results[2]).toEqual({
+      status: 'invalid',
+      error: {
+        errorCode: 'ZtdDeviceDuplicated',
+        errorNumber: null,
+        errorDescription:
+          'This is the same device as row #10 (same serial number, manufacturer and model). Advice for ZtdDeviceDuplicated.',
+      },
+    });
+  });
+});

@@ -8,7 +8,7 @@ import {
 import type { PortalDependencies } from '../../../shared/application/portal/portalDependencies';
 import { checkUpload, confirmUpload } from '../../../shared/application/portal/portalUploads';
 import type { StagedUpload, StagedUploadStore } from '../../../shared/application/portal/stagedUploads';
-import { readDeviceCsv } from '../../../shared/adapters/csv/deviceCsvReader';
+import { readDeviceCsvFile } from '../../../shared/adapters/csv/deviceCsvFile';
 import { DomainError } from '../../../shared/domain/domainError';
 import type { PartnerUser } from '../../../shared/domain/identity/principal';
 import type { Partner } from '../../../shared/domain/partners/partner';
@@ -50,7 +50,7 @@ class InMemoryStagedUploads implements StagedUploadStore {
 function portalWorld(): InMemoryBatchWorld & { portal: PortalDependencies; uploads: InMemoryStagedUploads } {
   const world = inMemoryBatchWorld();
   const uploads = new InMemoryStagedUploads();
-  return { ...world, uploads, portal: { ...world.batchDeps, uploads, readDeviceFile: readDeviceCsv } };
+  return { ...world, uploads, portal: { ...world.batchDeps, uploads, readDeviceFile: readDeviceCsvFile } };
 }
 
 const agentOf = (partner: Partner): PartnerUser => ({
@@ -98,6 +98,47 @@ describe('portal upload: check, then confirm', () => {
     expect([...world.uploads.rows.values()].map((u) => u.bytes.equals(file))).toEqual([true]);
     expect(world.batches.writes).toEqual([]);
     expect(world.workflow.calls).toEqual([]);
+  });
+
+  it("when a file repeats a device and has a bad product key, then the reasons speak of the file's lines and columns, with the API's codes", async () => {
+    const world = portalWorld();
+    await giveConsent(world, PARTNERS.reseller.id);
+    const file = csv(`,${pkid(1)},,,`, ',12345,,,', 'SN-1,,,Contoso,', `,${pkid(1)},,,`);
+
+    const checked = await checkUpload(world.portal, reseller, {
+      tenantId: TENANT_ID,
+      fileName: 'a.csv',
+      bytes: file,
+    });
+
+    if (!checked.ok) throw new Error(checked.error.message);
+    expect(checked.problems).toEqual([
+      {
+        line: 3,
+        errorCode: 'InvalidZtdRequestBody',
+        errorNumber: 801,
+        errorDescription:
+          'Windows product ID "12345" is not a product key ID: a PKID is exactly 13 digits (0-9). ' +
+          'Correct the cell in the file, then upload the file again.',
+      },
+      {
+        line: 4,
+        errorCode: 'MissingZtdSerialNumberAndProductKey',
+        errorNumber: 803,
+        errorDescription: expect.stringMatching(
+          /^The device has Device serial number and Manufacturer name but no Device model: .*Fill in the row's Hardware hash/,
+        ) as unknown,
+      },
+      {
+        line: 5,
+        errorCode: 'ZtdDeviceDuplicated',
+        errorNumber: null,
+        errorDescription:
+          'This is the same device as line 2 (same product key ID). Only the first of these rows is ' +
+          'registered; remove the repeated rows from the file to avoid this message.',
+      },
+    ]);
+    expect(checked.problems.map((p) => p.errorDescription).join(' ')).not.toMatch(/JSON|index/);
   });
 
   it('when the file cannot be read, then the refusal names the line and nothing is staged', async () => {
