@@ -19,6 +19,7 @@ import {
   MAX_BATCH_BODY_BYTES,
   ValidateRequestSchema,
   toBatchStatus,
+  toDeviceOutcomePage,
 } from '../../shared/contract/deviceBatchContract';
 import { assertPartner, assertPartnerClient } from '../../shared/domain/identity/principal';
 
@@ -86,7 +87,10 @@ export async function getBatchDevices(
   assertPartner(principal);
   const { tenantId, batchId } = BatchParams.parse(request.params);
   const query = DeviceListQuerySchema.parse(Object.fromEntries(request.query.entries()));
-  return json(200, await listBatchDevices(svc.batchDeps, principal, tenantId, batchId, query));
+  return json(
+    200,
+    toDeviceOutcomePage(await listBatchDevices(svc.batchDeps, principal, tenantId, batchId, query)),
+  );
 }
 
 /** DELETE …/devices/{deviceId}: by the partner that registered it, or the tenant's Global Administrator. */

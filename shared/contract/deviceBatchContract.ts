@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { DeviceBatch } from '../domain/batches/deviceBatch';
+import type { DeviceOutcome } from '../domain/batches/stagedDevice';
 import { BATCH_STATUSES, batchProgress } from '../domain/batches/deviceBatch';
 import { BATCH_ID_PATTERN, deviceBatchBodySchema, deviceInputSchema } from '../domain/devices';
 import { Guid } from './common';
@@ -63,11 +64,27 @@ export const DeviceOutcomeSchema = z.object({
   groupTag: z.string().nullable(),
   status: z.enum(['registered', 'failed', 'pending']),
   ...DeviceErrorFields,
+  deregisteredAt: z
+    .string()
+    .nullable()
+    .describe(
+      'When the device was deregistered after this batch registered it (its status stays registered).',
+    ),
 });
 export const DeviceOutcomePageSchema = z.object({
   items: z.array(DeviceOutcomeSchema),
   continuationToken: z.string().nullable(),
 });
+
+export function toDeviceOutcomePage(page: {
+  readonly items: readonly DeviceOutcome[];
+  readonly continuationToken: string | null;
+}): z.infer<typeof DeviceOutcomePageSchema> {
+  return {
+    items: page.items.map((o) => ({ ...o, deregisteredAt: o.deregisteredAt ?? null })),
+    continuationToken: page.continuationToken,
+  };
+}
 
 export function toBatchStatus(batch: DeviceBatch): z.infer<typeof BatchStatusSchema> {
   return {

@@ -527,6 +527,7 @@ describe('deregistration', () => {
     const inA = await runBatch(a.tenantId, [{ productKey: pkid }]);
     const deviceId = inA.items[0]!.deviceId!;
     expect(deviceId).toBeTruthy();
+    expect(inA.items[0]!.deregisteredAt).toBeNull();
     const path = `/api/v1/customers/${a.tenantId}/devices/${encodeURIComponent(deviceId)}`;
 
     const wrongTenant = await api.request<Json>(
@@ -546,6 +547,9 @@ describe('deregistration', () => {
     );
     expect(deregistered).toHaveLength(1);
     expect(deregistered[0]).toMatchObject({ tenantId: a.tenantId, partnerId: CONTOSO });
+    // The batch's list keeps the device's result and says when it was deregistered.
+    const { items: afterwards } = await listAllDevices(api, tokens[CONTOSO]!, a.tenantId, inA.batchId);
+    expect(afterwards[0]).toMatchObject({ status: 'registered', deregisteredAt: expect.any(String) });
 
     const inB = await runBatch(b.tenantId, [{ productKey: pkid }]);
     expect(inB.items.map(pick)).toEqual([[0, 'registered', null, null]]);

@@ -73,6 +73,12 @@ export class InMemoryBatchRepository implements BatchRepository {
     );
   }
 
+  listAllByPartner(partnerId: string): Promise<DeviceBatch[]> {
+    return Promise.resolve(
+      [...this.#rows.values()].map((row) => copy(row.value)).filter((b) => b.partnerId === partnerId),
+    );
+  }
+
   /** The stored batch, for assertions (undefined when absent). */
   peek(ref: BatchRef): DeviceBatch | undefined {
     const row = this.#rows.get(refKey(ref));
@@ -113,7 +119,7 @@ export class InMemoryDeviceStaging implements DeviceStaging {
 
 export class InMemoryDeviceOutcomes implements DeviceOutcomeStore {
   readonly #chunks = new Map<string, Map<number, DeviceOutcome>>();
-  readonly deregistered: { ref: BatchRef; chunkNo: number; index: number }[] = [];
+  readonly deregistered: { ref: BatchRef; chunkNo: number; index: number; at: string }[] = [];
   writeCalls = 0;
 
   writeChunk(ref: BatchRef, chunkNo: number, outcomes: readonly DeviceOutcome[]): Promise<void> {
@@ -127,7 +133,20 @@ export class InMemoryDeviceOutcomes implements DeviceOutcomeStore {
 
   readChunk(ref: BatchRef, chunkNo: number): Promise<DeviceOutcome[]> {
     const rows = this.#chunks.get(`${refKey(ref)}\u0000${chunkNo}`);
-    return Promise.resolve(rows ? [...rows.values()].sort((a, b) => a.index - b.index).map(copy) : []);
+    const at = (index: number) =>
+      this.deregistered.find(
+        (d) => refKey(d.ref) === refKey(ref) && d.chunkNo === chunkNo && d.index === index,
+      )?.at;
+    return Promise.resolve(
+      rows
+        ? [...rows.values()]
+            .sort((a, b) => a.index - b.index)
+            .map((o) => {
+              const deregisteredAt = at(o.index);
+              return deregisteredAt === undefined ? copy(o) : { ...copy(o), deregisteredAt };
+            })
+        : [],
+    );
   }
 
   clearChunk(ref: BatchRef, chunkNo: number): Promise<void> {
@@ -135,10 +154,10 @@ export class InMemoryDeviceOutcomes implements DeviceOutcomeStore {
     return Promise.resolve();
   }
 
-  markDeregistered(ref: BatchRef, chunkNo: number, index: number): Promise<void> {
+  markDeregistered(ref: BatchRef, chunkNo: number, index: number, at: string): Promise<void> {
     const rows = this.#chunks.get(`${refKey(ref)}\u0000${chunkNo}`);
     if (!rows?.has(index)) return Promise.reject(new Error(`No outcome ${chunkNo}/${index} to mark`));
-    this.deregistered.push({ ref: pickRef(ref), chunkNo, index });
+    this.deregistered.push({ ref: pickRef(ref), chunkNo, index, at });
     return Promise.resolve();
   }
 }

@@ -16,7 +16,8 @@ import { isConflict } from './tableErrors';
  * Why 50: with every field at its length limit and every character escaped in JSON, 50 outcomes still
  * fit one entity (1 MiB); real ones take about 12,000 characters.
  *
- * A deregistration is a row of its own (`d<index>`), so it never rewrites a block.
+ * A deregistration is a row of its own (`d<index>`), so it never rewrites a block; reads add it to the
+ * device's outcome.
  */
 const BLOCK = 50;
 /** A transaction holds at most 100 entities and 4 MiB; UTF-16 counts two bytes a character. */
@@ -62,17 +63,29 @@ export class DeviceOutcomeTable implements DeviceOutcomeStore {
     );
   }
 
+  /** The chunk's outcomes in index order, with the deregistrations marked since (one query: the partition). */
   async readChunk(ref: BatchRef, chunkNo: number): Promise<DeviceOutcome[]> {
     const rows = (await this.table()).listEntities<Record<string, unknown>>({
-      queryOptions: { filter: blocksOf(ref, chunkNo) },
+      queryOptions: { filter: odata`PartitionKey eq ${partitionKey(ref, chunkNo)}` },
     });
-    const outcomes: DeviceOutcome[] = [];
+    const outcomes: StoredOutcome[] = [];
+    const deregistered = new Map<number, string>();
     for await (const row of rows) {
+      const rowKey = String(row.rowKey);
+      if (rowKey.startsWith('d')) {
+        deregistered.set(Number(rowKey.slice(1)), String(row.deregisteredAt));
+        continue;
+      }
       for (const line of fromPackedProperties(row).split('\n')) {
         if (line !== '') outcomes.push(JSON.parse(line) as StoredOutcome);
       }
     }
-    return outcomes.sort((a, b) => a.index - b.index);
+    return outcomes
+      .sort((a, b) => a.index - b.index)
+      .map((o) => {
+        const at = deregistered.get(o.index);
+        return at === undefined ? o : { ...o, deregisteredAt: at };
+      });
   }
 
   async clearChunk(ref: BatchRef, chunkNo: number): Promise<void> {
@@ -86,14 +99,14 @@ export class DeviceOutcomeTable implements DeviceOutcomeStore {
     for (let i = 0; i < keys.length; i += 100) await client.submitTransaction(keys.slice(i, i + 100));
   }
 
-  async markDeregistered(ref: BatchRef, chunkNo: number, index: number): Promise<void> {
+  async markDeregistered(ref: BatchRef, chunkNo: number, index: number, at: string): Promise<void> {
     await (
       await this.table()
     ).upsertEntity(
       {
         partitionKey: partitionKey(ref, chunkNo),
         rowKey: deregisteredKey(index),
-        deregisteredAt: new Date().toISOString(),
+        deregisteredAt: at,
       },
       'Replace',
     );

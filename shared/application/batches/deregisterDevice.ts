@@ -24,8 +24,10 @@ export async function deregisterDevice(
   } else if (principal.partnerId !== owner.partnerId) {
     throw missing();
   }
+  // Marked before the keys go: after a crash in between, the device is still found, so the caller's
+  // retry completes it (the mark is idempotent); the other order would leave it freed but unmarked.
+  await deps.outcomes.markDeregistered(owner, owner.chunkNo, owner.index, deps.clock.now().toISOString());
   await deps.registry.release(owner);
-  await deps.outcomes.markDeregistered(owner, owner.chunkNo, owner.index);
   await recordAudit(
     deps,
     'DeviceDeregistered',

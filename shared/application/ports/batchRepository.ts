@@ -3,7 +3,10 @@ import type { DeviceOutcome, StagedDevice } from '../../domain/batches/stagedDev
 import type { Versioned } from './versioned';
 
 export interface BatchRepository {
-  /** Keyed insert: throws VersionConflict when the batchId is taken. */
+  /**
+   * Keyed insert: throws VersionConflict when the batchId is taken. The batch is in `listAllByPartner`
+   * from then on, even if this fails part way (a retried submission writes it again).
+   */
   create(batch: DeviceBatch): Promise<void>;
   get(ref: BatchRef): Promise<Versioned<DeviceBatch> | undefined>;
   /** Throws VersionConflict when the batch changed since `version`. */
@@ -12,6 +15,8 @@ export interface BatchRepository {
   listOpen(tenantId: string, partnerId: string): Promise<DeviceBatch[]>;
   /** Every batch of this partner for this tenant, whatever its status (the portal's listing). */
   listByPartner(tenantId: string, partnerId: string): Promise<DeviceBatch[]>;
+  /** Every batch of this partner for any tenant, with or without a relationship (the portal's batch list). */
+  listAllByPartner(partnerId: string): Promise<DeviceBatch[]>;
 }
 
 /** The devices of a submission, kept in chunks until they are registered. */
@@ -33,5 +38,6 @@ export interface DeviceOutcomeStore {
   readChunk(ref: BatchRef, chunkNo: number): Promise<DeviceOutcome[]>;
   /** Removes a chunk's outcomes (its devices read as pending again); deregistration marks stay. */
   clearChunk(ref: BatchRef, chunkNo: number): Promise<void>;
-  markDeregistered(ref: BatchRef, chunkNo: number, index: number): Promise<void>;
+  /** Records that a device of the batch was deregistered (idempotent); reads then carry `deregisteredAt`. */
+  markDeregistered(ref: BatchRef, chunkNo: number, index: number, at: string): Promise<void>;
 }

@@ -46,4 +46,9 @@ export interface DeviceOutcome {
   readonly errorCode: string | null;
   readonly errorNumber: number | null;
   readonly errorDescription: string | null;
+  /**
+   * When the device was deregistered after this batch registered it (its status stays the batch's
+   * result, `registered`); absent otherwise.
+   */
+  readonly deregisteredAt?: string;
 }

@@ -140,19 +140,22 @@ describe('batch tables (Azurite)', () => {
       expect(read[7]).toMatchObject({ status: 'failed', errorNumber: 806 });
     });
 
-    it('when a device is marked deregistered, then a row records when and the outcomes stay as written', async () => {
+    it('when a device is marked deregistered, then a row records when and the chunk reads with it, its outcome otherwise as written', async () => {
       const r = ref('outcomes-3');
       const chunk = Array.from({ length: 5 }, (_, i) => outcomeOf(i + 1));
       await outcomes.writeChunk(r, 0, chunk);
-      await outcomes.markDeregistered(r, 0, 2);
+      await outcomes.markDeregistered(r, 0, 2, '2026-11-21T06:00:00.000Z');
       const rows = await rowsOf(
         own.tables,
         own.names.deviceOutcomes,
         `${TENANT}|contoso-direct|outcomes-3|00000`,
       );
       expect(rows.map((x) => x.rowKey).sort()).toEqual(['b00000', 'd000002']);
-      expect(typeof rows.find((x) => x.rowKey === 'd000002')?.deregisteredAt).toBe('string');
-      expect(await outcomes.readChunk(r, 0)).toEqual(chunk);
+      expect(rows.find((x) => x.rowKey === 'd000002')?.deregisteredAt).toBe('2026-11-21T06:00:00.000Z');
+      const read = await outcomes.readChunk(r, 0);
+      expect(read).toEqual(
+        chunk.map((o) => (o.index === 2 ? { ...o, deregisteredAt: '2026-11-21T06:00:00.000Z' } : o)),
+      );
     });
 
     it('when a chunk is cleared, then it reads empty, other chunks stay, and deregistration marks stay', async () => {
@@ -163,7 +166,7 @@ describe('batch tables (Azurite)', () => {
         Array.from({ length: 120 }, (_, i) => outcomeOf(i)),
       );
       await outcomes.writeChunk(r, 1, [outcomeOf(4000)]);
-      await outcomes.markDeregistered(r, 0, 3);
+      await outcomes.markDeregistered(r, 0, 3, '2026-11-21T06:00:00.000Z');
 
       await outcomes.clearChunk(r, 0);
 

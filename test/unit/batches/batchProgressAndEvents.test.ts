@@ -242,8 +242,21 @@ describe('deregisterDevice', () => {
     await deregisterDevice(world.batchDeps, partnerClient(PARTNERS.direct), TENANT_ID, deviceId);
     expect(await world.registry.find(deviceId)).toBeUndefined();
     expect(world.registry.size).toBe(keysBefore - 1);
+    const at = world.batchDeps.clock.now().toISOString();
     expect(world.outcomes.deregistered).toEqual([
-      { ref: { tenantId: TENANT_ID, partnerId: PARTNERS.direct.id, batchId: 'b1' }, chunkNo: 0, index: 1 },
+      {
+        ref: { tenantId: TENANT_ID, partnerId: PARTNERS.direct.id, batchId: 'b1' },
+        chunkNo: 0,
+        index: 1,
+        at,
+      },
+    ]);
+    // The batch's device list keeps the device's result and says when it was deregistered.
+    const [first, second] = await world.outcomes.readChunk(batch, 0);
+    expect([first?.deregisteredAt, second?.status, second?.deregisteredAt]).toEqual([
+      undefined,
+      'registered',
+      at,
     ]);
     expect(world.audit.ofType('DeviceDeregistered')).toEqual([
       expect.objectContaining({ tenantId: TENANT_ID, details: { deviceId, batchId: batch.batchId } }),

@@ -35,7 +35,7 @@ function withOutcomesDown(world: InMemoryBatchWorld) {
   const outcomes: DeviceOutcomeStore = {
     writeChunk: () => Promise.reject(new Error('storage unavailable')),
     readChunk: (ref, chunkNo) => world.outcomes.readChunk(ref, chunkNo),
-    markDeregistered: (ref, chunkNo, index) => world.outcomes.markDeregistered(ref, chunkNo, index),
+    markDeregistered: (ref, chunkNo, index, at) => world.outcomes.markDeregistered(ref, chunkNo, index, at),
     clearChunk: (ref, chunkNo) => world.outcomes.clearChunk(ref, chunkNo),
   };
   return { ...world.batchDeps, outcomes };
