@@ -6,7 +6,17 @@ import type { BatchRef, DeviceBatch } from '../../domain/batches/deviceBatch';
 import { TERMINAL_STATUSES } from '../../domain/batches/deviceBatch';
 import { getEntityOrUndefined, insertEntity, replaceEntity } from './conditionalWrites';
 
-/** PartitionKey tenantId, RowKey `partnerId|batchId`: a partner's batches for a tenant are one range. */
+/**
+ * PartitionKey tenantId, RowKey `partnerId|batchId`: a partner's batches for a tenant are one range.
+ *
+ * Beside them, in the same table, each partner has an index of the tenants it sent batches to:
+ * PartitionKey `partner:{partnerId}` (never a tenant ID, which is a GUID), RowKey `tenantId|batchId`, no
+ * other data. It lets the portal list a partner's batches whatever its relationships (a batch may wait
+ * for the consent of a tenant the partner has no relationship with yet) without scanning every tenant.
+ * A transaction cannot span the two partitions, so the index row is written first and idempotently
+ * (upsert): a crash between the writes leaves an index row without a batch, which listing skips, never a
+ * batch missing from the list.
+ */
 type BatchRow = Omit<DeviceBatch, 'tenantId' | 'partnerId' | 'batchId' | 'startedAt' | 'completedAt'> & {
   partnerId: string;
   batchId: string;
@@ -15,12 +25,19 @@ type BatchRow = Omit<DeviceBatch, 'tenantId' | 'partnerId' | 'batchId' | 'starte
 };
 
 const rowKey = (ref: BatchRef) => `${ref.partnerId}|${ref.batchId}`;
+const indexPartition = (partnerId: string) => `partner:${partnerId}`;
+const indexRowKey = (ref: BatchRef) => `${ref.tenantId}|${ref.batchId}`;
 
 export class BatchTableRepository implements BatchRepository {
   constructor(private readonly table: () => Promise<TableClient>) {}
 
   async create(batch: DeviceBatch): Promise<void> {
-    await insertEntity(await this.table(), toRow(batch), 'batch');
+    const table = await this.table();
+    await table.upsertEntity(
+      { partitionKey: indexPartition(batch.partnerId), rowKey: indexRowKey(batch) },
+      'Replace',
+    );
+    await insertEntity(table, toRow(batch), 'batch');
   }
 
   async get(ref: BatchRef): Promise<Versioned<DeviceBatch> | undefined> {
@@ -46,6 +63,19 @@ export class BatchTableRepository implements BatchRepository {
     const batches: DeviceBatch[] = [];
     for await (const row of rows) batches.push(fromRow(tenantId, row));
     return batches;
+  }
+
+  async listAllByPartner(partnerId: string): Promise<DeviceBatch[]> {
+    const table = await this.table();
+    const index = table.listEntities<{ rowKey: string }>({
+      queryOptions: { filter: odata`PartitionKey eq ${indexPartition(partnerId)}`, select: ['RowKey'] },
+    });
+    const tenants = new Set<string>();
+    for await (const row of index) tenants.add(row.rowKey.slice(0, row.rowKey.indexOf('|')));
+    // One range query per tenant reads every batch of the partner there; an index row whose batch was
+    // never written (a crash between the two writes) simply finds nothing.
+    const lists = await Promise.all([...tenants].map((tenantId) => this.listByPartner(tenantId, partnerId)));
+    return lists.flat();
   }
 }
 

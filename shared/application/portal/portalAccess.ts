@@ -33,11 +33,30 @@ export async function listVisibleBatches(
   principal: PartnerUser,
   tenantId: string,
 ): Promise<VisibleBatch[]> {
+  return visibleBatchesOf(deps, principal, (owner) => deps.batches.listByPartner(tenantId, owner.id));
+}
+
+/**
+ * Every batch the partner sees, for any customer, whatever the relationship: one sent before consent to
+ * a tenant the partner has no relationship with yet is there too. The same owners as listVisibleBatches.
+ */
+export async function listAllVisibleBatches(
+  deps: AccessDeps,
+  principal: PartnerUser,
+): Promise<VisibleBatch[]> {
+  return visibleBatchesOf(deps, principal, (owner) => deps.batches.listAllByPartner(owner.id));
+}
+
+async function visibleBatchesOf(
+  deps: AccessDeps,
+  principal: PartnerUser,
+  batchesOf: (owner: Partner) => Promise<DeviceBatch[]>,
+): Promise<VisibleBatch[]> {
   const partner = await partnerOf(deps, principal);
   const owners = [partner, ...(await resellersOf(deps, partner))];
   const lists = await Promise.all(
     owners.map(async (owner) =>
-      (await deps.batches.listByPartner(tenantId, owner.id)).map((batch): VisibleBatch => ({
+      (await batchesOf(owner)).map((batch): VisibleBatch => ({
         batch,
         owner: { id: owner.id, name: owner.name },
         own: owner.id === partner.id,

@@ -3,6 +3,7 @@ import {
   assertPortalUser,
   getVisibleBatch,
   getVisibleBatchForPage,
+  listAllVisibleBatches,
   listVisibleBatches,
 } from '../../../shared/application/portal/portalAccess';
 import type { PortalDependencies } from '../../../shared/application/portal/portalDependencies';
@@ -13,7 +14,7 @@ import { DomainError } from '../../../shared/domain/domainError';
 import type { PartnerUser } from '../../../shared/domain/identity/principal';
 import type { Partner } from '../../../shared/domain/partners/partner';
 import type { InMemoryBatchWorld } from '../../support/inMemoryBatchPorts';
-import { giveConsent, inMemoryBatchWorld, pkid } from '../../support/inMemoryBatchPorts';
+import { OTHER_TENANT, giveConsent, inMemoryBatchWorld, pkid } from '../../support/inMemoryBatchPorts';
 import { PARTNERS, TENANT_DOMAIN, TENANT_ID, partnerClient } from '../../support/inMemoryPorts';
 
 /** The portal's check-then-confirm upload and who sees which batch, on the in-memory ports. */
@@ -263,6 +264,34 @@ describe('portal: who sees which batch', () => {
     ]);
     const one = await getVisibleBatch(world.batchDeps, agentOf(PARTNERS.provider), batch);
     expect(one.batch.batchId).toBe(batch.batchId);
+  });
+
+  it('when a reseller sends batches before any consent, to two tenants, then its list of all batches holds both, its provider sees them, and no one else does', async () => {
+    const world = portalWorld();
+    const first = await resellerBatch(world);
+    const checked = await checkUpload(world.portal, reseller, {
+      tenantId: OTHER_TENANT,
+      fileName: 'b.csv',
+      bytes: csv(`,${pkid(7)},,,`),
+    });
+    if (!checked.ok) throw new Error(checked.error.message);
+    const second = await confirmUpload(world.portal, reseller, checked.upload.uploadId);
+
+    const mine = await listAllVisibleBatches(world.batchDeps, reseller);
+    const providers = await listAllVisibleBatches(world.batchDeps, agentOf(PARTNERS.provider));
+
+    const seen = (list: typeof mine) =>
+      list.map((v) => [v.batch.tenantId, v.batch.batchId, v.batch.status, v.own]).sort();
+    expect(seen(mine)).toEqual(
+      [
+        [TENANT_ID, first.batchId, 'queued', true],
+        [OTHER_TENANT, second.batchId, 'queued', true],
+      ].sort(),
+    );
+    expect(seen(providers)).toEqual(seen(mine).map(([t, b, s]) => [t, b, s, false]));
+    for (const other of [PARTNERS.otherReseller, PARTNERS.direct]) {
+      expect(await listAllVisibleBatches(world.batchDeps, agentOf(other))).toEqual([]);
+    }
   });
 
   it("when another reseller of the same provider, or a direct partner, asks for the reseller's batch, then it is not found", async () => {
