@@ -25,6 +25,7 @@ export interface DeviceItem {
   errorCode: string | null;
   errorNumber: number | null;
   errorDescription: string | null;
+  deregisteredAt: string | null;
 }
 
 export interface DeviceCheck {
