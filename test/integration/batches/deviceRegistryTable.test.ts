@@ -7,9 +7,9 @@ import {
   indexTableName,
   placeOf,
 } from '../../../shared/adapters/tables/deviceRegistryTable';
+import { ownTables } from '../consent/tableFixture';
 
 const shardOf = (key: string) => placeOf(key).shard;
-import { ownTables } from '../consent/tableFixture';
 
 jest.setTimeout(120_000);
 
@@ -73,9 +73,17 @@ describe('DeviceRegistryTable (Azurite)', () => {
   }
 
   it('when many single-key devices are claimed at once, then all are claimed, each key stored once in its shard', async () => {
+    // Random keys would miss a shard now and then (450 keys leave one of 64 empty about 6% of the time):
+    // the first 64 are picked one per shard, so that every shard is exercised on every run.
+    const covering = new Map<string, string>();
+    while (covering.size < SHARDS) {
+      const k = newKeys();
+      const key = covering.size % 2 === 0 ? k.pkid : k.tuple;
+      if (!covering.has(shardOf(key))) covering.set(shardOf(key), key);
+    }
     const claims = Array.from({ length: 450 }, (_, i) => {
       const k = newKeys();
-      return claim('tenant-a', [i % 2 === 0 ? k.pkid : k.tuple], i);
+      return claim('tenant-a', [[...covering.values()][i] ?? (i % 2 === 0 ? k.pkid : k.tuple)], i);
     });
     const results = await registry.claim(claims);
     expect(results).toEqual(claims.map(() => ({ claimed: true })));
@@ -86,7 +94,6 @@ describe('DeviceRegistryTable (Azurite)', () => {
     for (const [i, key] of keys.entries()) {
       expect(rows.get(key)).toMatchObject({ partitionKey: shardOf(key), tenantId: 'tenant-a', idx: i });
     }
-    expect(new Set(keys.map(shardOf)).size).toBe(SHARDS);
     expect(await registry.find(keys[7]!)).toEqual(claims[7]!.owner);
   });
 
