@@ -7,7 +7,7 @@ import type { CreatedInvitation } from '../../shared/application/invitations/cre
 import { createInvitation } from '../../shared/application/invitations/createInvitation';
 import { listInvitations } from '../../shared/application/invitations/listInvitations';
 import { withdrawInvitation } from '../../shared/application/invitations/withdrawInvitation';
-import { listVisibleBatches } from '../../shared/application/portal/portalAccess';
+import { listAllVisibleBatches, listVisibleBatches } from '../../shared/application/portal/portalAccess';
 import type { Services } from '../../shared/compositionRoot';
 import { pageHandler, redirect } from '../../shared/adapters/http/pageHandler';
 import {
@@ -94,6 +94,11 @@ async function customersPage(
       acceptedOn: c.acceptedAt.slice(0, 10),
     };
   });
+  // Batches sent before consent, to tenants with no relationship yet, have no customer page to show them.
+  const customerTenants = new Set(customers.map((c) => c.tenantId));
+  const waitingBatches = (await listAllVisibleBatches(svc.batchDeps, principal))
+    .filter(({ batch }) => !customerTenants.has(batch.tenantId))
+    .map(batchSummary);
   const invitations = (await listInvitations(svc.deps, principal)).map(({ invitation, url, warnings }) => {
     const state = invitationState(invitation, now);
     return {
@@ -126,6 +131,7 @@ async function customersPage(
     { title: 'Customers', section: 'customers' },
     {
       customers,
+      waitingBatches,
       invitations,
       message: shown.message,
       canInvite: inviteKinds.length > 0,
@@ -172,6 +178,7 @@ export async function showPortalCustomer(
       relationshipLabel: relationshipLabel(customer.relationship),
       active: customer.status === 'active',
       batches,
+      batchCaption: `Device batches for ${customer.domain}, newest first`,
       anyFromResellers: batches.some((b) => !b.own),
     },
   );

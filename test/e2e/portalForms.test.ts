@@ -1,6 +1,7 @@
 import { ApiClient } from '../support/apiClient';
 import type { ApiResponse } from '../support/apiClient';
 import { startLocalHostProcess } from '../support/localHostProcess';
+import { portalSignIn } from '../support/portalSession';
 import type { LocalHostProcess } from '../support/localHostProcess';
 
 /**
@@ -24,16 +25,7 @@ afterAll(async () => {
   await host?.stop();
 });
 
-/** Signs in on the dev sign-in page as a browser would; answers the session cookie and where it went. */
-async function signIn(returnTo: string): Promise<{ cookie: string; location: string }> {
-  const res = await api.request('POST', '/api/dev/signin', { form: { upn: AGENT, returnTo } });
-  expect(res.status).toBe(303);
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  return { cookie, location: res.headers.get('location') ?? '' };
-}
+const signIn = (returnTo: string) => portalSignIn(api, AGENT, returnTo);
 
 const csrfOf = (html: string) => /name='csrf' value='([^']+)'/.exec(html)?.[1] ?? '';
 
