@@ -10,7 +10,7 @@ export const InvitationEmailRefSchema = z.strictObject({
 });
 
 export const DeliveryOutcomeSchema = z.object({
-  outcome: z.enum(['sent', 'already-sent', 'canceled', 'failed']),
+  outcome: z.enum(['sent', 'already-sent', 'canceled', 'failed', 'missing']),
   deliveryId: z.string().optional(),
   /** Why a failed email failed: a stable code. */
   code: z.string().optional(),

@@ -1,4 +1,3 @@
-import { notFound } from '../../domain/domainError';
 import { invitationState } from '../../domain/invitations/invitation';
 import type {
   InvitationEmail,
@@ -16,7 +15,7 @@ import type { InvitationEmailContent } from './invitationEmailContent';
 
 export type DeliveryOutcome =
   | { readonly outcome: 'sent'; readonly deliveryId: string }
-  | { readonly outcome: 'already-sent' | 'canceled' }
+  | { readonly outcome: 'already-sent' | 'canceled' | 'missing' }
   | { readonly outcome: 'failed'; readonly code: InvitationEmailFailureCode };
 
 /** Another dispatcher holds the email and may be sending it now: try again after its claim. */
@@ -53,7 +52,9 @@ export async function deliverInvitationEmail(
   const claimId = deps.newId();
   for (let race = 0; race < MAX_CLAIM_RACES; race++) {
     const current = await deps.emailOutbox.get(ref);
-    if (!current) throw notFound('InvitationEmailNotFound', `No invitation email ${ref.emailId} is queued.`);
+    // Email rows are never deleted and a delivery starts only after its row is written: one that is not
+    // there never will be, and retrying it would go on until the end of time.
+    if (!current) return { outcome: 'missing' };
     const email = current.value;
     if (isFinal(email)) return await finalOutcome(deps, email);
     const now = deps.clock.now();

@@ -124,6 +124,13 @@ describe('delivering invitation emails', () => {
     });
   });
 
+  it('when the email to deliver does not exist, then delivery answers missing, sends nothing and is not retried', async () => {
+    const ref = { partnerId: contoso.partnerId, emailId: 'f'.repeat(32) };
+
+    expect(await deliverInvitationEmail(deps, ref)).toEqual({ outcome: 'missing' });
+    expect(sender.sent).toHaveLength(0);
+  });
+
   it('when a delivery is repeated, then nothing more is sent', async () => {
     const ref = await invite();
     await deliverInvitationEmail(deps, ref);
