@@ -3,17 +3,15 @@ import { app } from '@azure/functions';
 import { getCustomer, listCustomers } from '../../shared/application/customers/listCustomers';
 import type { Services } from '../../shared/compositionRoot';
 import { apiHandler, json } from '../../shared/adapters/http/apiHandler';
-import { authenticate } from '../../shared/adapters/http/authentication';
+import { authenticatePartner } from '../../shared/adapters/http/authentication';
 import { TenantIdParams, toCustomer } from '../../shared/contract/customerContract';
-import { assertPartner } from '../../shared/domain/identity/principal';
 
 export async function getCustomers(
   request: HttpRequest,
   _context: InvocationContext,
   svc: Services,
 ): Promise<HttpResponseInit> {
-  const { principal } = await authenticate(request, svc);
-  assertPartner(principal);
+  const principal = await authenticatePartner(request, svc);
   const now = svc.deps.clock.now();
   return json(200, { items: (await listCustomers(svc.deps, principal)).map((r) => toCustomer(r, now)) });
 }
@@ -23,8 +21,7 @@ export async function getOneCustomer(
   _context: InvocationContext,
   svc: Services,
 ): Promise<HttpResponseInit> {
-  const { principal } = await authenticate(request, svc);
-  assertPartner(principal);
+  const principal = await authenticatePartner(request, svc);
   const { tenantId } = TenantIdParams.parse(request.params);
   return json(200, toCustomer(await getCustomer(svc.deps, principal, tenantId), svc.deps.clock.now()));
 }

@@ -7,7 +7,7 @@ import { submitDeviceBatch } from '../../shared/application/batches/submitDevice
 import { validateDeviceBatch } from '../../shared/application/batches/validateDeviceBatch';
 import type { Services } from '../../shared/compositionRoot';
 import { apiHandler, json } from '../../shared/adapters/http/apiHandler';
-import { authenticate } from '../../shared/adapters/http/authentication';
+import { authenticate, authenticatePartner } from '../../shared/adapters/http/authentication';
 import { readJson } from '../../shared/adapters/http/requestBody';
 import { invocationDeps } from '../../shared/adapters/durable/invocationDeps';
 import { TenantIdParams } from '../../shared/contract/customerContract';
@@ -21,7 +21,7 @@ import {
   toBatchStatus,
   toDeviceOutcomePage,
 } from '../../shared/contract/deviceBatchContract';
-import { assertPartner, assertPartnerClient } from '../../shared/domain/identity/principal';
+import { assertPartnerClient } from '../../shared/domain/identity/principal';
 
 const batchLocation = (tenantId: string, batchId: string) =>
   `/api/v1/customers/${tenantId}/deviceBatches/${encodeURIComponent(batchId)}`;
@@ -72,8 +72,7 @@ export async function getBatch(
   _context: InvocationContext,
   svc: Services,
 ): Promise<HttpResponseInit> {
-  const { principal } = await authenticate(request, svc);
-  assertPartner(principal);
+  const principal = await authenticatePartner(request, svc);
   const { tenantId, batchId } = BatchParams.parse(request.params);
   return json(200, toBatchStatus(await getDeviceBatch(svc.batchDeps, principal, tenantId, batchId)));
 }
@@ -83,8 +82,7 @@ export async function getBatchDevices(
   _context: InvocationContext,
   svc: Services,
 ): Promise<HttpResponseInit> {
-  const { principal } = await authenticate(request, svc);
-  assertPartner(principal);
+  const principal = await authenticatePartner(request, svc);
   const { tenantId, batchId } = BatchParams.parse(request.params);
   const query = DeviceListQuerySchema.parse(Object.fromEntries(request.query.entries()));
   return json(

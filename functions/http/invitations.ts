@@ -7,22 +7,20 @@ import { listInvitations } from '../../shared/application/invitations/listInvita
 import { withdrawInvitation } from '../../shared/application/invitations/withdrawInvitation';
 import type { Services } from '../../shared/compositionRoot';
 import { apiHandler, json } from '../../shared/adapters/http/apiHandler';
-import { authenticate } from '../../shared/adapters/http/authentication';
+import { authenticatePartner } from '../../shared/adapters/http/authentication';
 import { readJson } from '../../shared/adapters/http/requestBody';
 import {
   CreateInvitationRequestSchema,
   InvitationIdParams,
   toInvitationResponse,
 } from '../../shared/contract/invitationContract';
-import { assertPartner } from '../../shared/domain/identity/principal';
 
 export async function postInvitation(
   request: HttpRequest,
   context: InvocationContext,
   svc: Services,
 ): Promise<HttpResponseInit> {
-  const { principal } = await authenticate(request, svc);
-  assertPartner(principal);
+  const principal = await authenticatePartner(request, svc);
   const body = await readJson(request, CreateInvitationRequestSchema);
   // With customerEmail, the email is queued with the invitation and its delivery started here.
   const created = await createInvitation(invocationDeps(svc, context), principal, body);
@@ -35,8 +33,7 @@ export async function getInvitations(
   _context: InvocationContext,
   svc: Services,
 ): Promise<HttpResponseInit> {
-  const { principal } = await authenticate(request, svc);
-  assertPartner(principal);
+  const principal = await authenticatePartner(request, svc);
   const now = svc.deps.clock.now();
   const items = (await listInvitations(svc.deps, principal)).map((i) => toInvitationResponse(i, now));
   return json(200, { items });
@@ -47,8 +44,7 @@ export async function deleteInvitation(
   _context: InvocationContext,
   svc: Services,
 ): Promise<HttpResponseInit> {
-  const { principal } = await authenticate(request, svc);
-  assertPartner(principal);
+  const principal = await authenticatePartner(request, svc);
   const { id } = InvitationIdParams.parse(request.params);
   await withdrawInvitation(svc.deps, principal, id);
   return { status: 204 };

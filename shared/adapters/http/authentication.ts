@@ -1,7 +1,8 @@
 import type { HttpRequest } from '@azure/functions';
 import { resolvePrincipal } from '../../application/identity/resolvePrincipal';
 import { forbidden, unauthenticated } from '../../domain/domainError';
-import type { Principal } from '../../domain/identity/principal';
+import type { PartnerPrincipal, Principal } from '../../domain/identity/principal';
+import { assertPartner } from '../../domain/identity/principal';
 import type { Services } from '../../compositionRoot';
 import type { BrowserSession } from '../identity/browserSession';
 
@@ -17,6 +18,13 @@ export async function authenticate(request: HttpRequest, svc: Services): Promise
   if (!caller)
     throw unauthenticated('AuthenticationRequired', 'Send a bearer token in the Authorization header.');
   return caller;
+}
+
+/** The caller of a partner API: a partner's API client or one of its people (403 for anyone else). */
+export async function authenticatePartner(request: HttpRequest, svc: Services): Promise<PartnerPrincipal> {
+  const { principal } = await authenticate(request, svc);
+  assertPartner(principal);
+  return principal;
 }
 
 export async function authenticateOptional(request: HttpRequest, svc: Services): Promise<Caller | undefined> {
