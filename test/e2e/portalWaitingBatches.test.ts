@@ -1,5 +1,5 @@
 import { ApiClient } from '../support/apiClient';
-import { submitAccepted } from '../support/batchHelpers';
+import { submitAccepted, waitForBatch } from '../support/batchHelpers';
 import { startLocalHostProcess } from '../support/localHostProcess';
 import type { LocalHostProcess } from '../support/localHostProcess';
 import { portalSignIn } from '../support/portalSession';
@@ -33,10 +33,13 @@ describe('portal: batches for tenants that are not customers yet', () => {
   it('when a partner sends a batch before consent, then its customers page lists it as waiting, and another partner does not see it', async () => {
     const tenant = await api.newTenant();
     const batchId = `waiting-${Date.now()}`;
-    await submitAccepted(api, await api.partnerToken('contoso-direct'), tenant.tenantId, {
+    const token = await api.partnerToken('contoso-direct');
+    await submitAccepted(api, token, tenant.tenantId, {
       batchId,
       devices: [{ productKey: String(7_000_000_000_000 + (Date.now() % 1_000_000_000)) }],
     });
+    // Queued at first: the orchestration records that it waits a moment later.
+    await waitForBatch(api, token, tenant.tenantId, batchId, (b) => b.status === 'awaiting_consent', 30_000);
 
     const ours = await customersPage('agent@contoso-direct.example');
     const waiting = ours.slice(ours.indexOf("id='waiting'"));
