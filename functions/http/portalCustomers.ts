@@ -7,7 +7,7 @@ import type { CreatedInvitation } from '../../shared/application/invitations/cre
 import { createInvitation } from '../../shared/application/invitations/createInvitation';
 import { listInvitations } from '../../shared/application/invitations/listInvitations';
 import { withdrawInvitation } from '../../shared/application/invitations/withdrawInvitation';
-import { listAllVisibleBatches, listVisibleBatches } from '../../shared/application/portal/portalAccess';
+import { listVisibleBatches, listVisibleBatchesOutside } from '../../shared/application/portal/portalAccess';
 import type { Services } from '../../shared/compositionRoot';
 import { pageHandler, redirect } from '../../shared/adapters/http/pageHandler';
 import {
@@ -96,9 +96,9 @@ async function customersPage(
   });
   // Batches sent before consent, to tenants with no relationship yet, have no customer page to show them.
   const customerTenants = new Set(customers.map((c) => c.tenantId));
-  const waitingBatches = (await listAllVisibleBatches(svc.batchDeps, principal))
-    .filter(({ batch }) => !customerTenants.has(batch.tenantId))
-    .map(batchSummary);
+  const waitingBatches = (await listVisibleBatchesOutside(svc.batchDeps, principal, customerTenants)).map(
+    batchSummary,
+  );
   const invitations = (await listInvitations(svc.deps, principal)).map(({ invitation, url, warnings }) => {
     const state = invitationState(invitation, now);
     return {

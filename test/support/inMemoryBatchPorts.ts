@@ -73,10 +73,9 @@ export class InMemoryBatchRepository implements BatchRepository {
     );
   }
 
-  listAllByPartner(partnerId: string): Promise<DeviceBatch[]> {
-    return Promise.resolve(
-      [...this.#rows.values()].map((row) => copy(row.value)).filter((b) => b.partnerId === partnerId),
-    );
+  tenantsWithBatches(partnerId: string): Promise<string[]> {
+    const tenants = [...this.#rows.values()].filter((r) => r.value.partnerId === partnerId);
+    return Promise.resolve([...new Set(tenants.map((r) => r.value.tenantId))]);
   }
 
   /** The stored batch, for assertions (undefined when absent). */

@@ -10,12 +10,12 @@ import { getEntityOrUndefined, insertEntity, replaceEntity } from './conditional
  * PartitionKey tenantId, RowKey `partnerId|batchId`: a partner's batches for a tenant are one range.
  *
  * Beside them, in the same table, each partner has an index of the tenants it sent batches to:
- * PartitionKey `partner:{partnerId}` (never a tenant ID, which is a GUID), RowKey `tenantId|batchId`, no
- * other data. It lets the portal list a partner's batches whatever its relationships (a batch may wait
- * for the consent of a tenant the partner has no relationship with yet) without scanning every tenant.
- * A transaction cannot span the two partitions, so the index row is written first and idempotently
- * (upsert): a crash between the writes leaves an index row without a batch, which listing skips, never a
- * batch missing from the list.
+ * PartitionKey `partner:{partnerId}` (never a tenant ID, which is a GUID), RowKey the tenant ID, no
+ * other data: one row per tenant, however many batches. It lets the portal find a partner's batches
+ * whatever its relationships (a batch may wait for the consent of a tenant the partner has no
+ * relationship with yet) without scanning every tenant. A transaction cannot span the two partitions,
+ * so the index row is written first and idempotently (upsert): a crash between the writes leaves a
+ * tenant listed without a batch there, never a batch whose tenant is missing.
  */
 type BatchRow = Omit<DeviceBatch, 'tenantId' | 'partnerId' | 'batchId' | 'startedAt' | 'completedAt'> & {
   partnerId: string;
@@ -26,7 +26,6 @@ type BatchRow = Omit<DeviceBatch, 'tenantId' | 'partnerId' | 'batchId' | 'starte
 
 const rowKey = (ref: BatchRef) => `${ref.partnerId}|${ref.batchId}`;
 const indexPartition = (partnerId: string) => `partner:${partnerId}`;
-const indexRowKey = (ref: BatchRef) => `${ref.tenantId}|${ref.batchId}`;
 
 export class BatchTableRepository implements BatchRepository {
   constructor(private readonly table: () => Promise<TableClient>) {}
@@ -34,7 +33,7 @@ export class BatchTableRepository implements BatchRepository {
   async create(batch: DeviceBatch): Promise<void> {
     const table = await this.table();
     await table.upsertEntity(
-      { partitionKey: indexPartition(batch.partnerId), rowKey: indexRowKey(batch) },
+      { partitionKey: indexPartition(batch.partnerId), rowKey: batch.tenantId },
       'Replace',
     );
     await insertEntity(table, toRow(batch), 'batch');
@@ -65,17 +64,13 @@ export class BatchTableRepository implements BatchRepository {
     return batches;
   }
 
-  async listAllByPartner(partnerId: string): Promise<DeviceBatch[]> {
-    const table = await this.table();
-    const index = table.listEntities<{ rowKey: string }>({
+  async tenantsWithBatches(partnerId: string): Promise<string[]> {
+    const index = (await this.table()).listEntities({
       queryOptions: { filter: odata`PartitionKey eq ${indexPartition(partnerId)}`, select: ['RowKey'] },
     });
-    const tenants = new Set<string>();
-    for await (const row of index) tenants.add(row.rowKey.slice(0, row.rowKey.indexOf('|')));
-    // One range query per tenant reads every batch of the partner there; an index row whose batch was
-    // never written (a crash between the two writes) simply finds nothing.
-    const lists = await Promise.all([...tenants].map((tenantId) => this.listByPartner(tenantId, partnerId)));
-    return lists.flat();
+    const tenants: string[] = [];
+    for await (const row of index) tenants.push(row.rowKey!);
+    return tenants;
   }
 }
 

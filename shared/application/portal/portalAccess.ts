@@ -37,14 +37,19 @@ export async function listVisibleBatches(
 }
 
 /**
- * Every batch the partner sees, for any customer, whatever the relationship: one sent before consent to
- * a tenant the partner has no relationship with yet is there too. The same owners as listVisibleBatches.
+ * The batches the partner sees for tenants outside `customers`: those sent before consent to a tenant
+ * with no relationship yet, which no customer page shows. The same owners as listVisibleBatches; only
+ * tenants not in `customers` are read.
  */
-export async function listAllVisibleBatches(
+export async function listVisibleBatchesOutside(
   deps: AccessDeps,
   principal: PartnerUser,
+  customers: ReadonlySet<string>,
 ): Promise<VisibleBatch[]> {
-  return visibleBatchesOf(deps, principal, (owner) => deps.batches.listAllByPartner(owner.id));
+  return visibleBatchesOf(deps, principal, async (owner) => {
+    const tenants = (await deps.batches.tenantsWithBatches(owner.id)).filter((t) => !customers.has(t));
+    return (await Promise.all(tenants.map((t) => deps.batches.listByPartner(t, owner.id)))).flat();
+  });
 }
 
 async function visibleBatchesOf(

@@ -4,8 +4,8 @@ import type { Versioned } from './versioned';
 
 export interface BatchRepository {
   /**
-   * Keyed insert: throws VersionConflict when the batchId is taken. The batch is in `listAllByPartner`
-   * from then on, even if this fails part way (a retried submission writes it again).
+   * Keyed insert: throws VersionConflict when the batchId is taken. The batch's tenant is in
+   * `tenantsWithBatches` from then on, even if this fails part way (a retried submission writes it again).
    */
   create(batch: DeviceBatch): Promise<void>;
   get(ref: BatchRef): Promise<Versioned<DeviceBatch> | undefined>;
@@ -15,8 +15,11 @@ export interface BatchRepository {
   listOpen(tenantId: string, partnerId: string): Promise<DeviceBatch[]>;
   /** Every batch of this partner for this tenant, whatever its status (the portal's listing). */
   listByPartner(tenantId: string, partnerId: string): Promise<DeviceBatch[]>;
-  /** Every batch of this partner for any tenant, with or without a relationship (the portal's batch list). */
-  listAllByPartner(partnerId: string): Promise<DeviceBatch[]>;
+  /**
+   * Every tenant this partner has sent batches to, with or without a relationship (so the portal finds
+   * batches waiting for a consent); a tenant may be listed whose only batch was never written.
+   */
+  tenantsWithBatches(partnerId: string): Promise<string[]>;
 }
 
 /** The devices of a submission, kept in chunks until they are registered. */

@@ -3,8 +3,8 @@ import {
   assertPortalUser,
   getVisibleBatch,
   getVisibleBatchForPage,
-  listAllVisibleBatches,
   listVisibleBatches,
+  listVisibleBatchesOutside,
 } from '../../../shared/application/portal/portalAccess';
 import type { PortalDependencies } from '../../../shared/application/portal/portalDependencies';
 import { checkUpload, confirmUpload } from '../../../shared/application/portal/portalUploads';
@@ -277,8 +277,9 @@ describe('portal: who sees which batch', () => {
     if (!checked.ok) throw new Error(checked.error.message);
     const second = await confirmUpload(world.portal, reseller, checked.upload.uploadId);
 
-    const mine = await listAllVisibleBatches(world.batchDeps, reseller);
-    const providers = await listAllVisibleBatches(world.batchDeps, agentOf(PARTNERS.provider));
+    const none = new Set<string>();
+    const mine = await listVisibleBatchesOutside(world.batchDeps, reseller, none);
+    const providers = await listVisibleBatchesOutside(world.batchDeps, agentOf(PARTNERS.provider), none);
 
     const seen = (list: typeof mine) =>
       list.map((v) => [v.batch.tenantId, v.batch.batchId, v.batch.status, v.own]).sort();
@@ -290,8 +291,11 @@ describe('portal: who sees which batch', () => {
     );
     expect(seen(providers)).toEqual(seen(mine).map(([t, b, s]) => [t, b, s, false]));
     for (const other of [PARTNERS.otherReseller, PARTNERS.direct]) {
-      expect(await listAllVisibleBatches(world.batchDeps, agentOf(other))).toEqual([]);
+      expect(await listVisibleBatchesOutside(world.batchDeps, agentOf(other), none)).toEqual([]);
     }
+    // A tenant among the customers is not read: its batches are on its customer page.
+    const outsideTenant = await listVisibleBatchesOutside(world.batchDeps, reseller, new Set([TENANT_ID]));
+    expect(seen(outsideTenant)).toEqual([[OTHER_TENANT, second.batchId, 'queued', true]]);
   });
 
   it("when another reseller of the same provider, or a direct partner, asks for the reseller's batch, then it is not found", async () => {
