@@ -1,9 +1,7 @@
 import type { BatchRef } from '../../domain/batches/deviceBatch';
-import type { DeviceOutcome } from '../../domain/batches/stagedDevice';
-import { deviceError, validateDevice } from '../../domain/devices';
-import type { DeviceClaim } from '../ports/deviceRegistry';
+import { deviceError } from '../../domain/devices';
 import type { BatchDependencies } from './batchDependencies';
-import { deviceOutcome, failedOutcome, releaseHeld } from './registerChunk';
+import { deviceOutcome, planChunk, releaseHeld } from './registerChunk';
 
 export interface FailedChunk {
   /** Every device of the chunk: none of them stays registered. */
@@ -24,32 +22,12 @@ export async function failChunk(
 ): Promise<FailedChunk> {
   const staged = await deps.staging.readChunk(ref, chunkNo);
   // Only the batch and the index identify an owner (sameOwner); the time is not compared.
-  const at = deps.clock.now().toISOString();
-  const outcomes: DeviceOutcome[] = [];
-  const claims: { readonly claim: DeviceClaim }[] = [];
-
-  for (const item of staged) {
-    const checked = item.error ? undefined : validateDevice(item.entry);
-    if (!checked || checked.status === 'invalid') {
-      outcomes.push(failedOutcome(item, checked?.status === 'invalid' ? checked.error : item.error!));
-      continue;
-    }
-    const { device } = checked;
-    outcomes.push(deviceOutcome(item.index, device, 'failed', deviceError('ZtdDeviceRegistrationFailed')));
-    claims.push({
-      claim: {
-        keys: device.keys,
-        owner: {
-          ...ref,
-          index: item.index,
-          chunkNo,
-          deviceId: device.deviceId,
-          keys: device.keys,
-          registeredAt: at,
-        },
-      },
-    });
-  }
+  const { refused, claims } = planChunk(staged, ref, chunkNo, deps.clock.now().toISOString());
+  const failed = deviceError('ZtdDeviceRegistrationFailed');
+  const outcomes = [
+    ...refused,
+    ...claims.map(({ staged: item, device }) => deviceOutcome(item.index, device, 'failed', failed)),
+  ].sort((a, b) => a.index - b.index);
 
   // Given back before the outcomes say so: a device never reads failed while this batch still holds it.
   await releaseHeld(deps, claims);

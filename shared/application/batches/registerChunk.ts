@@ -16,10 +16,42 @@ export interface ChunkResult {
 
 const PARALLEL_RELEASES = 16;
 
-interface PlannedClaim {
+export interface PlannedClaim {
   readonly device: NormalizedDevice;
   readonly staged: StagedDevice;
   readonly claim: DeviceClaim;
+}
+
+/**
+ * A chunk's staged devices, validated again (deterministic): the outcomes of those refused, and the
+ * claim each valid one makes for this batch.
+ */
+export function planChunk(
+  staged: readonly StagedDevice[],
+  ref: BatchRef,
+  chunkNo: number,
+  registeredAt: string,
+): { refused: DeviceOutcome[]; claims: PlannedClaim[] } {
+  const refused: DeviceOutcome[] = [];
+  const claims: PlannedClaim[] = [];
+  for (const item of staged) {
+    const checked = item.error ? undefined : validateDevice(item.entry);
+    if (!checked || checked.status === 'invalid') {
+      refused.push(failedOutcome(item, checked?.status === 'invalid' ? checked.error : item.error!));
+      continue;
+    }
+    const { device } = checked;
+    const owner = {
+      ...ref,
+      index: item.index,
+      chunkNo,
+      deviceId: device.deviceId,
+      keys: device.keys,
+      registeredAt,
+    };
+    claims.push({ device, staged: item, claim: { keys: device.keys, owner } });
+  }
+  return { refused, claims };
 }
 
 /**
@@ -34,33 +66,7 @@ export async function registerChunk(
   chunkNo: number,
 ): Promise<ChunkResult> {
   const staged = await deps.staging.readChunk(ref, chunkNo);
-  const registeredAt = deps.clock.now().toISOString();
-  const outcomes: DeviceOutcome[] = [];
-  const claims: PlannedClaim[] = [];
-
-  for (const item of staged) {
-    const checked = item.error ? undefined : validateDevice(item.entry);
-    if (!checked || checked.status === 'invalid') {
-      outcomes.push(failedOutcome(item, checked?.status === 'invalid' ? checked.error : item.error!));
-      continue;
-    }
-    const device = checked.device;
-    claims.push({
-      device,
-      staged: item,
-      claim: {
-        keys: device.keys,
-        owner: {
-          ...ref,
-          index: item.index,
-          chunkNo,
-          deviceId: device.deviceId,
-          keys: device.keys,
-          registeredAt,
-        },
-      },
-    });
-  }
+  const { refused: outcomes, claims } = planChunk(staged, ref, chunkNo, deps.clock.now().toISOString());
 
   const canceled = async (): Promise<ChunkResult> => {
     await releaseHeld(deps, claims);
