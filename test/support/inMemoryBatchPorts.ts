@@ -1,4 +1,5 @@
 import type { BatchDependencies } from '../../shared/application/batches/batchDependencies';
+import { submitDeviceBatch } from '../../shared/application/batches/submitDeviceBatch';
 import type {
   BatchRepository,
   DeviceOutcomeStore,
@@ -22,7 +23,7 @@ import { DomainError } from '../../shared/domain/domainError';
 import { encodeHardwareHash, validateDevice } from '../../shared/domain/devices';
 import type { Relationship } from '../../shared/domain/relationships/relationship';
 import type { InMemoryWorld } from './inMemoryPorts';
-import { PARTNERS, TENANT_DOMAIN, TENANT_ID, inMemoryWorld } from './inMemoryPorts';
+import { PARTNERS, TENANT_DOMAIN, TENANT_ID, inMemoryWorld, partnerClient } from './inMemoryPorts';
 
 /**
  * In-memory stand-ins for the device-batch ports, with the table adapters' semantics: a batch is a
@@ -307,6 +308,17 @@ export function inMemoryBatchWorld(options: { consentDeadline?: string } = {}): 
 }
 
 /** Writes a relationship between a partner and the test tenant (consent given, or revoked). */
+/** Submits `devices` through the API use case as the direct partner, for TENANT_ID; the batch's ref. */
+export async function submittedBatch(
+  world: InMemoryBatchWorld,
+  devices: unknown[],
+  batchId = 'b1',
+): Promise<BatchRef> {
+  const body = { batchId, devices };
+  return (await submitDeviceBatch(world.batchDeps, partnerClient(PARTNERS.direct), 'api', TENANT_ID, body))
+    .batch;
+}
+
 export async function giveConsent(
   world: { readonly relationships: RelationshipRepository },
   partnerId: string,

@@ -1,34 +1,19 @@
 import { failChunk } from '../../../shared/application/batches/failChunk';
 import { finishWithLostChunks } from '../../../shared/application/batches/finishWithLostChunks';
 import { registerChunk } from '../../../shared/application/batches/registerChunk';
-import { submitDeviceBatch } from '../../../shared/application/batches/submitDeviceBatch';
 import type { DeviceOutcomeStore } from '../../../shared/application/ports/batchRepository';
-import type { BatchRef } from '../../../shared/domain/batches/deviceBatch';
 import { validateDevice } from '../../../shared/domain/devices';
 import type { InMemoryBatchWorld } from '../../support/inMemoryBatchPorts';
 import {
   giveConsent,
   hashDevice,
   inMemoryBatchWorld,
+  submittedBatch,
   ownerOf,
   pkidDevice,
   tupleDevice,
 } from '../../support/inMemoryBatchPorts';
-import { PARTNERS, TENANT_ID, partnerClient } from '../../support/inMemoryPorts';
-
-async function submitted(world: InMemoryBatchWorld, devices: unknown[], batchId = 'b1'): Promise<BatchRef> {
-  const { batch } = await submitDeviceBatch(
-    world.batchDeps,
-    partnerClient(PARTNERS.direct),
-    'api',
-    TENANT_ID,
-    {
-      batchId,
-      devices,
-    },
-  );
-  return batch;
-}
+import { PARTNERS, TENANT_ID } from '../../support/inMemoryPorts';
 
 /** The batch dependencies with an outcome store that refuses every write, as storage would when down. */
 function withOutcomesDown(world: InMemoryBatchWorld) {
@@ -71,7 +56,7 @@ describe('failChunk', () => {
       tupleDevice(4),
       pkidDevice(5),
     ];
-    const ref = await submitted(world, devices);
+    const ref = await submittedBatch(world, devices);
     await expect(registerChunk(withOutcomesDown(world), ref, 0)).rejects.toThrow('storage unavailable');
     // Devices 0 and 2 were claimed (every key of each), and are held by this batch.
     expect(heldBy(world, 'b1').sort()).toEqual([...keysOf(devices[0]), ...keysOf(devices[2])].sort());
@@ -102,7 +87,7 @@ describe('failChunk', () => {
   it('when a chunk had registered and written its outcomes but its result never reached the orchestration, then it is given back and its registered devices read failed', async () => {
     const world = inMemoryBatchWorld();
     await giveConsent(world, PARTNERS.direct.id);
-    const ref = await submitted(world, [pkidDevice(1), tupleDevice(2)]);
+    const ref = await submittedBatch(world, [pkidDevice(1), tupleDevice(2)]);
     await registerChunk(world.batchDeps, ref, 0);
     expect(heldBy(world, 'b1')).toHaveLength(2);
 
@@ -115,7 +100,7 @@ describe('failChunk', () => {
   it('when it runs again (a retry after a crash), then the outcomes are the same and nothing is held', async () => {
     const world = inMemoryBatchWorld();
     await giveConsent(world, PARTNERS.direct.id);
-    const ref = await submitted(world, [pkidDevice(1), hashDevice(2), { serialNumber: 'x' }]);
+    const ref = await submittedBatch(world, [pkidDevice(1), hashDevice(2), { serialNumber: 'x' }]);
     await expect(registerChunk(withOutcomesDown(world), ref, 0)).rejects.toThrow();
 
     const first = await failChunk(world.batchDeps, ref, 0);
@@ -131,7 +116,7 @@ describe('failChunk', () => {
   it('when giving the keys back fails, then no device is written failed while the batch still holds it', async () => {
     const world = inMemoryBatchWorld();
     await giveConsent(world, PARTNERS.direct.id);
-    const ref = await submitted(world, [pkidDevice(1), pkidDevice(2)]);
+    const ref = await submittedBatch(world, [pkidDevice(1), pkidDevice(2)]);
     await expect(registerChunk(withOutcomesDown(world), ref, 0)).rejects.toThrow();
     const registry = world.batchDeps.registry;
     const releaseDown = {
@@ -155,7 +140,12 @@ describe('finishWithLostChunks', () => {
   it('when a chunk could not even be closed, then the batch ends finished_with_errors with every device it did not register counted failed', async () => {
     const world = inMemoryBatchWorld();
     await giveConsent(world, PARTNERS.direct.id);
-    const ref = await submitted(world, [pkidDevice(1), pkidDevice(2), { productKey: 'abc' }, pkidDevice(4)]);
+    const ref = await submittedBatch(world, [
+      pkidDevice(1),
+      pkidDevice(2),
+      { productKey: 'abc' },
+      pkidDevice(4),
+    ]);
 
     const batch = await finishWithLostChunks(world.batchDeps, ref, {
       registered: 1,

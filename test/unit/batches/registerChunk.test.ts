@@ -1,32 +1,41 @@
 import { CHUNK_SIZE } from '../../../shared/application/batches/batchDependencies';
 import { registerChunk } from '../../../shared/application/batches/registerChunk';
 import { submitDeviceBatch } from '../../../shared/application/batches/submitDeviceBatch';
+import type { DeviceRegistry } from '../../../shared/application/ports/deviceRegistry';
 import { validateDevice } from '../../../shared/domain/devices';
-import type { BatchRef } from '../../../shared/domain/batches/deviceBatch';
 import type { InMemoryBatchWorld } from '../../support/inMemoryBatchPorts';
 import {
   OTHER_TENANT,
   giveConsent,
   hashDevice,
   inMemoryBatchWorld,
+  submittedBatch,
   ownerOf,
   pkidDevice,
   tupleDevice,
 } from '../../support/inMemoryBatchPorts';
 import { PARTNERS, TENANT_ID, partnerClient } from '../../support/inMemoryPorts';
 
-async function submitted(world: InMemoryBatchWorld, devices: unknown[], batchId = 'b1'): Promise<BatchRef> {
-  const { batch } = await submitDeviceBatch(
-    world.batchDeps,
-    partnerClient(PARTNERS.direct),
-    'api',
-    TENANT_ID,
-    {
-      batchId,
-      devices,
+/**
+ * The batch dependencies with a registry that revokes the consent as soon as it has claimed (so the
+ * chunk finds consent gone after claiming), and releases through `release`.
+ */
+function revokedWhileClaiming(
+  world: InMemoryBatchWorld,
+  release: DeviceRegistry['release'] = (owner) => world.batchDeps.registry.release(owner),
+) {
+  const registry = world.batchDeps.registry;
+  const revoking: DeviceRegistry = {
+    claim: async (claims) => {
+      const results = await registry.claim(claims);
+      await giveConsent(world, PARTNERS.direct.id, { status: 'revoked' });
+      return results;
     },
-  );
-  return batch;
+    find: (key) => registry.find(key),
+    findMany: (keys) => registry.findMany(keys),
+    release,
+  };
+  return { ...world.batchDeps, registry: revoking };
 }
 
 describe('registerChunk', () => {
@@ -34,7 +43,7 @@ describe('registerChunk', () => {
     for (const consent of ['none', 'revoked'] as const) {
       const world = inMemoryBatchWorld();
       if (consent === 'revoked') await giveConsent(world, PARTNERS.direct.id, { status: 'revoked' });
-      const ref = await submitted(world, [pkidDevice(1), pkidDevice(2)]);
+      const ref = await submittedBatch(world, [pkidDevice(1), pkidDevice(2)]);
 
       const result = await registerChunk(world.batchDeps, ref, 0);
       expect(result).toEqual({ registered: 0, failed: 0, canceled: true });
@@ -46,23 +55,8 @@ describe('registerChunk', () => {
   it('when consent is revoked while the chunk claims its devices, then it gives every claim back and writes no outcome', async () => {
     const world = inMemoryBatchWorld();
     await giveConsent(world, PARTNERS.direct.id);
-    const ref = await submitted(world, [pkidDevice(1), tupleDevice(2), hashDevice(3)]);
-    const registry = world.batchDeps.registry;
-    const deps = {
-      ...world.batchDeps,
-      registry: {
-        claim: async (...args: Parameters<typeof registry.claim>) => {
-          const results = await registry.claim(...args);
-          await giveConsent(world, PARTNERS.direct.id, { status: 'revoked' });
-          return results;
-        },
-        find: (key: string) => registry.find(key),
-        findMany: (keys: readonly string[]) => registry.findMany(keys),
-        release: (owner: Parameters<typeof registry.release>[0]) => registry.release(owner),
-      },
-    };
-
-    const result = await registerChunk(deps, ref, 0);
+    const ref = await submittedBatch(world, [pkidDevice(1), tupleDevice(2), hashDevice(3)]);
+    const result = await registerChunk(revokedWhileClaiming(world), ref, 0);
     expect(result).toEqual({ registered: 0, failed: 0, canceled: true });
     expect(world.registry.size).toBe(0);
     expect(world.outcomes.writeCalls).toBe(0);
@@ -71,25 +65,12 @@ describe('registerChunk', () => {
   it('when giving claims back failed half-way and the retried chunk finds consent revoked, then the retry gives back the rest', async () => {
     const world = inMemoryBatchWorld();
     await giveConsent(world, PARTNERS.direct.id);
-    const ref = await submitted(world, [pkidDevice(1), tupleDevice(2), hashDevice(3), pkidDevice(4)]);
-    const registry = world.batchDeps.registry;
+    const ref = await submittedBatch(world, [pkidDevice(1), tupleDevice(2), hashDevice(3), pkidDevice(4)]);
     let releases = 0;
-    const failingAfterOneRelease = {
-      ...world.batchDeps,
-      registry: {
-        claim: async (...args: Parameters<typeof registry.claim>) => {
-          const results = await registry.claim(...args);
-          await giveConsent(world, PARTNERS.direct.id, { status: 'revoked' });
-          return results;
-        },
-        find: (key: string) => registry.find(key),
-        findMany: (keys: readonly string[]) => registry.findMany(keys),
-        release: async (owner: Parameters<typeof registry.release>[0]) => {
-          if (++releases > 1) throw new Error('storage unavailable');
-          await registry.release(owner);
-        },
-      },
-    };
+    const failingAfterOneRelease = revokedWhileClaiming(world, async (owner) => {
+      if (++releases > 1) throw new Error('storage unavailable');
+      await world.batchDeps.registry.release(owner);
+    });
     await expect(registerChunk(failingAfterOneRelease, ref, 0)).rejects.toThrow('storage unavailable');
     expect(world.registry.size).toBeGreaterThan(0);
 
@@ -102,7 +83,7 @@ describe('registerChunk', () => {
   it('when a chunk wrote its outcomes but its result was lost, and consent is revoked before the retry, then the retry gives the devices back and they read as not registered', async () => {
     const world = inMemoryBatchWorld();
     await giveConsent(world, PARTNERS.direct.id);
-    const ref = await submitted(world, [pkidDevice(1), tupleDevice(2)]);
+    const ref = await submittedBatch(world, [pkidDevice(1), tupleDevice(2)]);
     await registerChunk(world.batchDeps, ref, 0);
     expect((await world.outcomes.readChunk(ref, 0)).map((o) => o.status)).toEqual([
       'registered',
@@ -126,7 +107,7 @@ describe('registerChunk', () => {
       pkidDevice(1),
       hashDevice(9),
     ];
-    const ref = await submitted(world, devices);
+    const ref = await submittedBatch(world, devices);
 
     const result = await registerChunk(world.batchDeps, ref, 0);
     expect(result).toEqual({ registered: 3, failed: 2, canceled: false });
@@ -163,7 +144,7 @@ describe('registerChunk', () => {
   it('when a refused device holds values longer than their limits, then its outcome shows each cut to its limit', async () => {
     const world = inMemoryBatchWorld();
     await giveConsent(world, PARTNERS.direct.id);
-    const ref = await submitted(world, [{ serialNumber: 'S'.repeat(5000), groupTag: 'G'.repeat(300) }]);
+    const ref = await submittedBatch(world, [{ serialNumber: 'S'.repeat(5000), groupTag: 'G'.repeat(300) }]);
 
     await registerChunk(world.batchDeps, ref, 0);
 
@@ -178,7 +159,12 @@ describe('registerChunk', () => {
   it('when the same chunk is registered again (a retry after a crash), then the outcomes and counts are the same and nothing more is claimed', async () => {
     const world = inMemoryBatchWorld();
     await giveConsent(world, PARTNERS.direct.id);
-    const ref = await submitted(world, [pkidDevice(1), tupleDevice(2), hashDevice(3), { productKey: '1' }]);
+    const ref = await submittedBatch(world, [
+      pkidDevice(1),
+      tupleDevice(2),
+      hashDevice(3),
+      { productKey: '1' },
+    ]);
 
     const first = await registerChunk(world.batchDeps, ref, 0);
     const outcomesAfterFirst = await world.outcomes.readChunk(ref, 0);
@@ -196,7 +182,7 @@ describe('registerChunk', () => {
     const world = inMemoryBatchWorld();
     await giveConsent(world, PARTNERS.direct.id);
     const device = { ...hashDevice(4), productKey: '5555555555555' };
-    const ref = await submitted(world, [device]);
+    const ref = await submittedBatch(world, [device]);
     const checked = validateDevice(device);
     if (checked.status !== 'valid') throw new Error('invalid fixture');
     expect(checked.device.keys.length).toBeGreaterThan(1);
@@ -218,7 +204,7 @@ describe('registerChunk', () => {
     world.registry.seed(ownerOf(pkidDevice(1), { tenantId: TENANT_ID, partnerId: PARTNERS.direct.id }));
     // Even when another partner of the same tenant registered it.
     world.registry.seed(ownerOf(tupleDevice(2), { tenantId: TENANT_ID, partnerId: PARTNERS.oem.id }));
-    const ref = await submitted(world, [pkidDevice(1), tupleDevice(2), pkidDevice(3)]);
+    const ref = await submittedBatch(world, [pkidDevice(1), tupleDevice(2), pkidDevice(3)]);
 
     const result = await registerChunk(world.batchDeps, ref, 0);
     expect(result).toEqual({ registered: 1, failed: 2, canceled: false });
@@ -234,7 +220,7 @@ describe('registerChunk', () => {
     const world = inMemoryBatchWorld();
     await giveConsent(world, PARTNERS.direct.id);
     world.registry.seed(ownerOf(pkidDevice(1)));
-    const ref = await submitted(world, [pkidDevice(1)]);
+    const ref = await submittedBatch(world, [pkidDevice(1)]);
 
     expect(await registerChunk(world.batchDeps, ref, 0)).toEqual({
       registered: 0,
@@ -256,7 +242,7 @@ describe('registerChunk', () => {
     await giveConsent(world, PARTNERS.direct.id);
     world.registry.seed(ownerOf(tupleDevice(7)));
     const before = world.registry.entries();
-    const ref = await submitted(world, [hashDevice(7)]);
+    const ref = await submittedBatch(world, [hashDevice(7)]);
 
     expect(await registerChunk(world.batchDeps, ref, 0)).toEqual({
       registered: 0,
@@ -271,7 +257,7 @@ describe('registerChunk', () => {
     const world = inMemoryBatchWorld();
     await giveConsent(world, PARTNERS.direct.id);
     await giveConsent(world, PARTNERS.direct.id, { tenantId: OTHER_TENANT });
-    const ours = await submitted(world, [tupleDevice(1)]);
+    const ours = await submittedBatch(world, [tupleDevice(1)]);
     const { batch: theirs } = await submitDeviceBatch(
       world.batchDeps,
       partnerClient(PARTNERS.direct),
@@ -288,7 +274,7 @@ describe('registerChunk', () => {
     const world = inMemoryBatchWorld();
     await giveConsent(world, PARTNERS.direct.id);
     const count = CHUNK_SIZE + 10;
-    const ref = await submitted(
+    const ref = await submittedBatch(
       world,
       Array.from({ length: count }, (_, i) => pkidDevice(i)),
     );
