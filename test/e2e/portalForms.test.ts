@@ -1,12 +1,14 @@
 import { ApiClient } from '../support/apiClient';
 import type { ApiResponse } from '../support/apiClient';
+import { submitAccepted, waitForBatch } from '../support/batchHelpers';
 import { startLocalHostProcess } from '../support/localHostProcess';
 import { portalSignIn } from '../support/portalSession';
 import type { LocalHostProcess } from '../support/localHostProcess';
 
 /**
- * The portal's form posts at the edges, over plain HTTP against the local host: a post that arrives
- * without a session, and an invitation form the partner filled in wrongly.
+ * The portal over plain HTTP against the local host: form posts at the edges (a post that arrives
+ * without a session, an invitation form the partner filled in wrongly), and the batches of tenants that
+ * are not customers yet.
  */
 const AGENT = 'agent@contoso-direct.example';
 const GLOBAL_ADMINISTRATOR = '62e90394-69f5-4237-9190-012177145e10';
@@ -116,5 +118,36 @@ describe('portal form posts', () => {
       { token: await api.partnerToken('contoso-direct') },
     );
     expect(invitations.body.items.filter((i) => i.customerEmail === email)).toEqual([]);
+  });
+});
+
+async function customersPage(upn: string): Promise<string> {
+  const { cookie } = await portalSignIn(api, upn, '/api/portal/customers');
+  const res = await api.request('GET', '/api/portal/customers', { headers: { cookie } });
+  expect(res.status).toBe(200);
+  return res.text;
+}
+
+describe('portal: batches for tenants that are not customers yet', () => {
+  it('when a partner sends a batch before consent, then its customers page lists it as waiting, and another partner does not see it', async () => {
+    const tenant = await api.newTenant();
+    const batchId = `waiting-${Date.now()}`;
+    const token = await api.partnerToken('contoso-direct');
+    await submitAccepted(api, token, tenant.tenantId, {
+      batchId,
+      devices: [{ productKey: String(7_000_000_000_000 + (Date.now() % 1_000_000_000)) }],
+    });
+    // Queued at first: the orchestration records that it waits a moment later.
+    await waitForBatch(api, token, tenant.tenantId, batchId, (b) => b.status === 'awaiting_consent', 30_000);
+
+    const ours = await customersPage(AGENT);
+    const waiting = ours.slice(ours.indexOf("id='waiting'"));
+    expect(ours).toContain("id='waiting'");
+    expect(waiting).toContain(batchId);
+    expect(waiting).toContain(tenant.tenantId);
+    expect(waiting).toContain('Waiting for the customer’s consent');
+
+    const theirs = await customersPage('agent@adatum-oem.example');
+    expect(theirs).not.toContain(batchId);
   });
 });
