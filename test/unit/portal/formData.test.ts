@@ -1,6 +1,6 @@
 import { HttpRequest } from '@azure/functions';
 import { formFields, readFormData } from '../../../shared/adapters/http/formData';
-import { DomainError } from '../../../shared/domain/domainError';
+import { refusal } from '../../support/inMemoryBatchPorts';
 
 /** The portal's form reader: its size limit holds however the body arrives, and files keep their bytes. */
 const URL_ENCODED = 'application/x-www-form-urlencoded';
@@ -12,15 +12,6 @@ function post(contentType: string, body: string, headers: Record<string, string>
     headers: { 'content-type': contentType, ...headers },
     body: { string: body },
   });
-}
-
-async function refusal(promise: Promise<unknown>): Promise<DomainError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DomainError);
-  return error as DomainError;
 }
 
 describe('readFormData', () => {

@@ -10,11 +10,16 @@ import type { PortalDependencies } from '../../../shared/application/portal/port
 import { checkUpload, confirmUpload } from '../../../shared/application/portal/portalUploads';
 import type { StagedUpload, StagedUploadStore } from '../../../shared/application/portal/stagedUploads';
 import { readDeviceCsvFile } from '../../../shared/adapters/csv/deviceCsvFile';
-import { DomainError } from '../../../shared/domain/domainError';
 import type { PartnerUser } from '../../../shared/domain/identity/principal';
 import type { Partner } from '../../../shared/domain/partners/partner';
 import type { InMemoryBatchWorld } from '../../support/inMemoryBatchPorts';
-import { OTHER_TENANT, giveConsent, inMemoryBatchWorld, pkid } from '../../support/inMemoryBatchPorts';
+import {
+  OTHER_TENANT,
+  giveConsent,
+  inMemoryBatchWorld,
+  pkid,
+  refusal,
+} from '../../support/inMemoryBatchPorts';
 import { PARTNERS, TENANT_DOMAIN, TENANT_ID, partnerClient } from '../../support/inMemoryPorts';
 
 /** The portal's check-then-confirm upload and who sees which batch, on the in-memory ports. */
@@ -63,16 +68,19 @@ const agentOf = (partner: Partner): PartnerUser => ({
 
 const csv = (...rows: string[]) => Buffer.from([HEADER, ...rows].map((r) => `${r}\r\n`).join(''), 'utf8');
 
-async function refusal(promise: Promise<unknown>): Promise<DomainError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DomainError);
-  return error as DomainError;
-}
-
 const reseller = agentOf(PARTNERS.reseller);
+
+/** Checks `bytes` as a file for `tenantId`, by `who`; the accepted check (the test fails on a refused file). */
+async function checkedFile(
+  world: ReturnType<typeof portalWorld>,
+  bytes: Buffer,
+  who: PartnerUser = reseller,
+  tenantId = TENANT_ID,
+) {
+  const checked = await checkUpload(world.portal, who, { tenantId, fileName: 'a.csv', bytes });
+  if (!checked.ok) throw new Error(checked.error.message);
+  return checked;
+}
 
 describe('portal upload: check, then confirm', () => {
   it("when a reseller's agent checks a file with bad rows, then each is reported by line and code, the file is staged, and nothing is submitted", async () => {
@@ -80,13 +88,7 @@ describe('portal upload: check, then confirm', () => {
     await giveConsent(world, PARTNERS.reseller.id);
     const file = csv(`,${pkid(1)},,,`, ',12345,,,', `,${pkid(1)},,,`, 'SN-1,,,Contoso,Laptop 5');
 
-    const checked = await checkUpload(world.portal, reseller, {
-      tenantId: TENANT_ID,
-      fileName: 'a.csv',
-      bytes: file,
-    });
-
-    if (!checked.ok) throw new Error(checked.error.message);
+    const checked = await checkedFile(world, file);
     expect({ total: checked.total, valid: checked.valid, consent: checked.consent }).toEqual({
       total: 4,
       valid: 2,
@@ -106,13 +108,7 @@ describe('portal upload: check, then confirm', () => {
     await giveConsent(world, PARTNERS.reseller.id);
     const file = csv(`,${pkid(1)},,,`, ',12345,,,', 'SN-1,,,Contoso,', `,${pkid(1)},,,`);
 
-    const checked = await checkUpload(world.portal, reseller, {
-      tenantId: TENANT_ID,
-      fileName: 'a.csv',
-      bytes: file,
-    });
-
-    if (!checked.ok) throw new Error(checked.error.message);
+    const checked = await checkedFile(world, file);
     expect(checked.problems).toEqual([
       {
         line: 3,
@@ -162,12 +158,7 @@ describe('portal upload: check, then confirm', () => {
   it('when a checked upload is confirmed twice, then one batch is submitted through the portal, in file order', async () => {
     const world = portalWorld();
     await giveConsent(world, PARTNERS.reseller.id);
-    const checked = await checkUpload(world.portal, reseller, {
-      tenantId: TENANT_ID,
-      fileName: 'a.csv',
-      bytes: csv(`,${pkid(1)},,,`, `,${pkid(2)},,,`),
-    });
-    if (!checked.ok) throw new Error(checked.error.message);
+    const checked = await checkedFile(world, csv(`,${pkid(1)},,,`, `,${pkid(2)},,,`));
 
     const first = await confirmUpload(world.portal, reseller, checked.upload.uploadId);
     const second = await confirmUpload(world.portal, reseller, checked.upload.uploadId);
@@ -193,12 +184,7 @@ describe('portal upload: check, then confirm', () => {
     const world = portalWorld();
     const bytes = csv(`,${pkid(1)},,,`);
     const check = async () => {
-      const checked = await checkUpload(world.portal, reseller, {
-        tenantId: TENANT_ID,
-        fileName: 'a.csv',
-        bytes,
-      });
-      if (!checked.ok) throw new Error(checked.error.message);
+      const checked = await checkedFile(world, bytes);
       return checked.upload.uploadId;
     };
     const first = await confirmUpload(world.portal, reseller, await check());
@@ -210,12 +196,7 @@ describe('portal upload: check, then confirm', () => {
 
   it('when the check is older than a day, then confirming is refused as expired and nothing is submitted', async () => {
     const world = portalWorld();
-    const checked = await checkUpload(world.portal, reseller, {
-      tenantId: TENANT_ID,
-      fileName: 'a.csv',
-      bytes: csv(`,${pkid(1)},,,`),
-    });
-    if (!checked.ok) throw new Error(checked.error.message);
+    const checked = await checkedFile(world, csv(`,${pkid(1)},,,`));
     world.clock.advanceDays(1.01);
 
     const error = await refusal(confirmUpload(world.portal, reseller, checked.upload.uploadId));
@@ -226,12 +207,7 @@ describe('portal upload: check, then confirm', () => {
 
   it("when another partner confirms someone else's upload, then it is not found (uploads are kept per partner)", async () => {
     const world = portalWorld();
-    const checked = await checkUpload(world.portal, reseller, {
-      tenantId: TENANT_ID,
-      fileName: 'a.csv',
-      bytes: csv(`,${pkid(1)},,,`),
-    });
-    if (!checked.ok) throw new Error(checked.error.message);
+    const checked = await checkedFile(world, csv(`,${pkid(1)},,,`));
 
     const error = await refusal(
       confirmUpload(world.portal, agentOf(PARTNERS.direct), checked.upload.uploadId),
@@ -244,12 +220,10 @@ describe('portal upload: check, then confirm', () => {
 
 describe('portal: who sees which batch', () => {
   async function resellerBatch(world: ReturnType<typeof portalWorld>) {
-    const checked = await checkUpload(world.portal, reseller, {
-      tenantId: TENANT_ID,
-      fileName: 'a.csv',
-      bytes: csv(`,${pkid(1)},,,`, ',12345,,,', `SN-9,,T0E=,Contoso,Laptop 5`),
-    });
-    if (!checked.ok) throw new Error(checked.error.message);
+    const checked = await checkedFile(
+      world,
+      csv(`,${pkid(1)},,,`, ',12345,,,', `SN-9,,T0E=,Contoso,Laptop 5`),
+    );
     return confirmUpload(world.portal, reseller, checked.upload.uploadId);
   }
 
