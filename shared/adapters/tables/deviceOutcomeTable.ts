@@ -3,7 +3,7 @@ import type { TableClient, TableEntity, TransactionAction } from '@azure/data-ta
 import type { DeviceOutcomeStore } from '../../application/ports/batchRepository';
 import type { BatchRef } from '../../domain/batches/deviceBatch';
 import type { DeviceOutcome } from '../../domain/batches/stagedDevice';
-import { fromPackedProperties, MAX_PACKED_CHARS, toPackedProperties } from './packedText';
+import { fromPackedProperties, toPackedProperties } from './packedText';
 import { isConflict } from './tableErrors';
 
 /**
@@ -30,8 +30,6 @@ const deregisteredKey = (index: number) => `d${pad(index, 6)}`;
 const blocksOf = (ref: BatchRef, chunkNo: number) =>
   odata`PartitionKey eq ${partitionKey(ref, chunkNo)} and RowKey ge 'b' and RowKey lt 'c'`;
 
-type StoredOutcome = Omit<DeviceOutcome, 'index'> & { readonly index: number };
-
 export class DeviceOutcomeTable implements DeviceOutcomeStore {
   constructor(private readonly table: () => Promise<TableClient>) {}
 
@@ -47,10 +45,10 @@ export class DeviceOutcomeTable implements DeviceOutcomeStore {
       const block = Math.floor(outcome.index / BLOCK);
       blocks.set(block, `${blocks.get(block) ?? ''}${JSON.stringify(stored(outcome))}\n`);
     }
-    const rows: TableEntity[] = [...blocks].map(([block, text]) => {
-      if (text.length > MAX_PACKED_CHARS) throw new RangeError(`outcome block ${block} is too large`);
-      return { partitionKey: pk, rowKey: blockKey(block), ...toPackedProperties(text) };
-    });
+    const rows = [...blocks].map(([block, text]) => ({
+      chars: text.length,
+      entity: { partitionKey: pk, rowKey: blockKey(block), ...toPackedProperties(text) },
+    }));
     await Promise.all(
       transactions(rows).map(async (entities) => {
         try {
@@ -68,7 +66,7 @@ export class DeviceOutcomeTable implements DeviceOutcomeStore {
     const rows = (await this.table()).listEntities<Record<string, unknown>>({
       queryOptions: { filter: odata`PartitionKey eq ${partitionKey(ref, chunkNo)}` },
     });
-    const outcomes: StoredOutcome[] = [];
+    const outcomes: DeviceOutcome[] = [];
     const deregistered = new Map<number, string>();
     for await (const row of rows) {
       const rowKey = String(row.rowKey);
@@ -77,7 +75,7 @@ export class DeviceOutcomeTable implements DeviceOutcomeStore {
         continue;
       }
       for (const line of fromPackedProperties(row).split('\n')) {
-        if (line !== '') outcomes.push(JSON.parse(line) as StoredOutcome);
+        if (line !== '') outcomes.push(JSON.parse(line) as DeviceOutcome);
       }
     }
     return outcomes
@@ -113,8 +111,8 @@ export class DeviceOutcomeTable implements DeviceOutcomeStore {
   }
 }
 
-/** Field order fixed, so that a retried chunk writes byte-identical blocks. */
-function stored(o: DeviceOutcome): StoredOutcome {
+/** The result's fields only: a deregistration is kept in a row of its own, never in a block. */
+function stored(o: DeviceOutcome): DeviceOutcome {
   return {
     index: o.index,
     deviceId: o.deviceId,
@@ -131,19 +129,18 @@ function stored(o: DeviceOutcome): StoredOutcome {
 }
 
 /** Rows in index order, cut into transactions within Azure's entity count and size limits. */
-function transactions(rows: readonly TableEntity[]): TableEntity[][] {
+function transactions(rows: readonly { chars: number; entity: TableEntity }[]): TableEntity[][] {
   const groups: TableEntity[][] = [];
   let current: TableEntity[] = [];
   let chars = 0;
   for (const row of rows) {
-    const size = fromPackedProperties(row).length;
-    if (current.length === 100 || (current.length > 0 && chars + size > MAX_TRANSACTION_CHARS)) {
+    if (current.length === 100 || (current.length > 0 && chars + row.chars > MAX_TRANSACTION_CHARS)) {
       groups.push(current);
       current = [];
       chars = 0;
     }
-    current.push(row);
-    chars += size;
+    current.push(row.entity);
+    chars += row.chars;
   }
   if (current.length > 0) groups.push(current);
   return groups;
