@@ -1,5 +1,5 @@
 import type { DeviceBatch } from '../../domain/batches/deviceBatch';
-import type { DeviceOutcome } from '../../domain/batches/stagedDevice';
+import type { DeviceOutcome, StagedDevice } from '../../domain/batches/stagedDevice';
 import { invalid, notFound } from '../../domain/domainError';
 import type { PartnerPrincipal } from '../../domain/identity/principal';
 import { partnerOf } from '../partnerOf';
@@ -45,9 +45,9 @@ export async function listBatchDevices(
   const from = decodeToken(query.continuationToken, batch.total);
   const items: DeviceOutcome[] = [];
   for (let chunkNo = Math.floor(from / CHUNK_SIZE); chunkNo < batch.chunkCount; chunkNo++) {
-    const chunk = (await chunkOutcomes(deps, batch, chunkNo)).filter(
-      (o) => o.index >= from && (!query.status || o.status === query.status),
-    );
+    const chunk = (await chunkResults(deps, batch, chunkNo))
+      .map(({ outcome }) => outcome)
+      .filter((o) => o.index >= from && (!query.status || o.status === query.status));
     for (const outcome of chunk) {
       if (items.length === query.pageSize) return { items, continuationToken: encodeToken(outcome.index) };
       items.push(outcome);
@@ -56,13 +56,24 @@ export async function listBatchDevices(
   return { items, continuationToken: null };
 }
 
-async function chunkOutcomes(deps: ReadDeps, batch: DeviceBatch, chunkNo: number): Promise<DeviceOutcome[]> {
+/**
+ * Each staged device of a chunk with how it reads: its written outcome, or pending / failed as the
+ * staging and the batch's status say (see unwrittenOutcome). The API's list and the portal's both read this.
+ */
+export async function chunkResults(
+  deps: Pick<BatchDependencies, 'staging' | 'outcomes'>,
+  batch: DeviceBatch,
+  chunkNo: number,
+): Promise<{ staged: StagedDevice; outcome: DeviceOutcome }[]> {
   const [staged, written] = await Promise.all([
     deps.staging.readChunk(batch, chunkNo),
     deps.outcomes.readChunk(batch, chunkNo),
   ]);
   const byIndex = new Map(written.map((o) => [o.index, o]));
-  return staged.map((item) => byIndex.get(item.index) ?? unwrittenOutcome(item, batch.status));
+  return staged.map((item) => ({
+    staged: item,
+    outcome: byIndex.get(item.index) ?? unwrittenOutcome(item, batch.status),
+  }));
 }
 
 function encodeToken(nextIndex: number): string {

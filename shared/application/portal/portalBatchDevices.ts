@@ -4,7 +4,7 @@ import type { DeviceInput } from '../../domain/devices';
 import { DEVICE_INPUT_FIELDS } from '../../domain/devices';
 import type { BatchDependencies } from '../batches/batchDependencies';
 import { CHUNK_SIZE } from '../batches/batchDependencies';
-import { unwrittenOutcome } from '../batches/registerChunk';
+import { chunkResults } from '../batches/readDeviceBatch';
 
 /**
  * A batch's devices as the portal shows them: each outcome beside the device as it was submitted (the
@@ -51,14 +51,9 @@ export async function failedDevices(deps: ReadDeps, batch: DeviceBatch): Promise
 }
 
 async function chunkDevices(deps: ReadDeps, batch: DeviceBatch, chunkNo: number): Promise<PortalDevice[]> {
-  const [staged, written] = await Promise.all([
-    deps.staging.readChunk(batch, chunkNo),
-    deps.outcomes.readChunk(batch, chunkNo),
-  ]);
-  const byIndex = new Map(written.map((o) => [o.index, o]));
-  return staged.map((item) => ({
-    outcome: byIndex.get(item.index) ?? unwrittenOutcome(item, batch.status),
-    submitted: submittedFields(item),
+  return (await chunkResults(deps, batch, chunkNo)).map(({ staged, outcome }) => ({
+    outcome,
+    submitted: submittedFields(staged),
   }));
 }
 
