@@ -8,7 +8,11 @@ import { openInvitationLink } from '../../shared/application/consent/openInvitat
 import { actorOf, recordAudit } from '../../shared/application/audit/recordAudit';
 import type { Services } from '../../shared/compositionRoot';
 import { json } from '../../shared/adapters/http/apiHandler';
-import { assertCsrf, authenticate, authenticateOptional } from '../../shared/adapters/http/authentication';
+import {
+  assertCsrf,
+  authenticateOptional,
+  authenticateVisitor,
+} from '../../shared/adapters/http/authentication';
 import { pageHandler, prefersJson, redirect, signInUrl } from '../../shared/adapters/http/pageHandler';
 import { readForm } from '../../shared/adapters/http/requestBody';
 import { htmlResponse, renderPage } from '../../shared/adapters/web/pageRenderer';
@@ -99,7 +103,7 @@ export async function acceptConsent(
   svc: Services,
 ): Promise<HttpResponseInit> {
   const { token } = ConsentTokenParams.parse(request.params);
-  const caller = await authenticate(request, svc);
+  const caller = await authenticateVisitor(request, svc);
   const form = AcceptFormSchema.parse(await readForm(request));
   assertCsrf(caller, form.csrf, svc);
   const result = await acceptInvitation(invocationDeps(svc, context), token, caller.principal, {

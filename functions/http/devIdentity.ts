@@ -6,13 +6,14 @@ import type { Services } from '../../shared/compositionRoot';
 import { apiHandler, json } from '../../shared/adapters/http/apiHandler';
 import { pageHandler, redirect } from '../../shared/adapters/http/pageHandler';
 import { readForm, readJson } from '../../shared/adapters/http/requestBody';
+import { safeReturnTo } from '../../shared/adapters/http/safeReturnTo';
 import type { DevUser } from '../../shared/adapters/tables/devDirectoryTable';
 import { htmlResponse, renderPage } from '../../shared/adapters/web/pageRenderer';
 import { adminRoleLabel } from '../../shared/adapters/web/localizedLabels';
 import { translate } from '../../shared/adapters/web/messageCatalogs';
 import { pageLocale } from '../../shared/adapters/web/pageLocale';
 import { DevTenantRequestSchema, DevTokenRequestSchema } from '../../shared/contract/devContract';
-import { DomainError, invalid, notFound } from '../../shared/domain/domainError';
+import { DomainError, notFound } from '../../shared/domain/domainError';
 import { GLOBAL_ADMINISTRATOR_ROLE, adminRoleName } from '../../shared/domain/invitations/adminRoles';
 import type { DevIssuer } from '../../shared/adapters/identity/devIssuer';
 
@@ -75,7 +76,7 @@ export async function showDevSignIn(
   svc: Services,
 ): Promise<HttpResponseInit> {
   devIssuerOf(svc);
-  const returnTo = safeReturnTo(request.query.get('returnTo'));
+  const returnTo = safeReturnTo(request.query.get('returnTo'), svc.config.publicBaseUrl);
   // In the language the page that sent the user here was in (the switcher's cookie, or the browser's).
   const { locale } = pageLocale(request);
   const users = (await svc.devDirectory.listUsers())
@@ -106,7 +107,7 @@ export async function completeDevSignIn(
   const user = await svc.devDirectory.findUser(form.upn ?? '');
   if (!user) throw notFound('UnknownUser', 'Choose one of the listed users.');
   const { cookie } = await svc.sessions.issue(await userClaims(svc, user));
-  return redirect(safeReturnTo(form.returnTo), [cookie]);
+  return redirect(safeReturnTo(form.returnTo, svc.config.publicBaseUrl), [cookie]);
 }
 
 /** POST /api/dev/tenants: a fresh customer tenant with its users, so that each test owns its data. */
@@ -150,17 +151,6 @@ export async function createDevTenant(
     domain,
     users: users.map((u) => ({ upn: u.upn, roles: u.roleIds.map(adminRoleName) })),
   });
-}
-
-/** Only same-site paths: an absolute or protocol-relative URL would make sign-in an open redirect. */
-function safeReturnTo(value: string | null | undefined): string {
-  if (!value) return '/api/tenant/partners';
-  if (!value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) {
-    throw invalid('InvalidReturnTo', 'returnTo must be a path on this site, such as /api/consent/...', {
-      field: 'returnTo',
-    });
-  }
-  return value;
 }
 
 app.http('devToken', {

@@ -9,7 +9,7 @@ import {
 import type { Services } from '../../shared/compositionRoot';
 import { writeDeviceCsv } from '../../shared/adapters/csv/deviceCsvWriter';
 import { apiHandler, json } from '../../shared/adapters/http/apiHandler';
-import { authenticate } from '../../shared/adapters/http/authentication';
+import { authenticateVisitor } from '../../shared/adapters/http/authentication';
 import { PortalBatchParams, PortalDeviceQuerySchema } from '../../shared/adapters/web/portalForms';
 import type { PortalVisitor } from '../../shared/adapters/web/portalPage';
 import { portalHtmlResponse, portalPage, renderPortalPage } from '../../shared/adapters/web/portalPage';
@@ -82,7 +82,7 @@ export async function getPortalBatchStatus(
   _context: InvocationContext,
   svc: Services,
 ): Promise<HttpResponseInit> {
-  const { principal } = await authenticate(request, svc);
+  const { principal } = await authenticateVisitor(request, svc);
   assertPortalUser(principal);
   const ref = PortalBatchParams.parse(request.params);
   const { batch } = await getVisibleBatch(svc.batchDeps, principal, ref);

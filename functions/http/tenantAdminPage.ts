@@ -8,7 +8,11 @@ import {
   revokePartner,
 } from '../../shared/application/tenantAdmin/tenantPartners';
 import type { Services } from '../../shared/compositionRoot';
-import { assertCsrf, authenticate, authenticateOptional } from '../../shared/adapters/http/authentication';
+import {
+  assertCsrf,
+  authenticateOptional,
+  authenticateVisitor,
+} from '../../shared/adapters/http/authentication';
 import { pageHandler, redirect, signInUrl } from '../../shared/adapters/http/pageHandler';
 import { readForm } from '../../shared/adapters/http/requestBody';
 import { htmlResponse, renderPage } from '../../shared/adapters/web/pageRenderer';
@@ -79,7 +83,7 @@ export async function postRevokeFromPage(
   context: InvocationContext,
   svc: Services,
 ): Promise<HttpResponseInit> {
-  const caller = await authenticate(request, svc);
+  const caller = await authenticateVisitor(request, svc);
   const form = await readForm(request);
   assertCsrf(caller, form.csrf, svc);
   const { partnerId } = PartnerIdParams.parse(request.params);
@@ -94,7 +98,7 @@ export async function postRemoveDelegatedAdminFromPage(
   _context: InvocationContext,
   svc: Services,
 ): Promise<HttpResponseInit> {
-  const caller = await authenticate(request, svc);
+  const caller = await authenticateVisitor(request, svc);
   assertCsrf(caller, (await readForm(request)).csrf, svc);
   const { partnerId } = PartnerIdParams.parse(request.params);
   await removeDelegatedAdmin(svc.deps, caller.principal, partnerId);

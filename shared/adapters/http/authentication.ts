@@ -6,17 +6,31 @@ import { assertPartner } from '../../domain/identity/principal';
 import type { Services } from '../../compositionRoot';
 import type { BrowserSession } from '../identity/browserSession';
 
-/** Who is calling: from a Bearer token, or from the browser session cookie. */
+/**
+ * Who is calling. The JSON API (`/api/v1/*`) knows callers by a Bearer token only; the pages know them
+ * by the browser session cookie (or a Bearer token, for clients that post to a consent link).
+ *
+ * Why the API refuses the cookie rather than asking for a CSRF token: a browser attaches the cookie to
+ * any request to this site, including one a page of another site (or another app on the same site)
+ * makes it send, so an API that acted on the cookie would act for whoever made the browser send it.
+ * A Bearer token is never attached by the browser: the caller must hold it, which no other page can.
+ * The API's clients are programs with tokens, and the pages never call the API (the portal's one
+ * script polls its own page route), so nothing legitimate sends the cookie there.
+ */
 export interface Caller {
   readonly principal: Principal;
   /** Set when the caller was identified by the session cookie (forms then need a CSRF token). */
   readonly session?: BrowserSession;
 }
 
+/** The caller of the JSON API: a Bearer token, whatever cookie the request also carries. */
 export async function authenticate(request: HttpRequest, svc: Services): Promise<Caller> {
-  const caller = await authenticateOptional(request, svc);
+  const caller = await bearerCaller(request, svc);
   if (!caller)
-    throw unauthenticated('AuthenticationRequired', 'Send a bearer token in the Authorization header.');
+    throw unauthenticated(
+      'AuthenticationRequired',
+      'Send a bearer token in the Authorization header (the pages’ session cookie is not accepted by the API).',
+    );
   return caller;
 }
 
@@ -27,21 +41,34 @@ export async function authenticatePartner(request: HttpRequest, svc: Services): 
   return principal;
 }
 
+/** The caller of a page or a page's form: a Bearer token, else the session cookie (401 with neither). */
+export async function authenticateVisitor(request: HttpRequest, svc: Services): Promise<Caller> {
+  const caller = await authenticateOptional(request, svc);
+  if (!caller)
+    throw unauthenticated(
+      'AuthenticationRequired',
+      'Sign in, or send a bearer token in the Authorization header.',
+    );
+  return caller;
+}
+
+/** A page's caller when there is one: a Bearer token, else the session cookie. */
 export async function authenticateOptional(request: HttpRequest, svc: Services): Promise<Caller | undefined> {
-  const authorization = request.headers.get('authorization');
-  if (authorization) {
-    const match = /^Bearer\s+(\S+)$/i.exec(authorization);
-    if (!match)
-      throw unauthenticated(
-        'InvalidAuthorizationHeader',
-        'The Authorization header must be "Bearer <token>".',
-      );
-    const claims = await svc.verifier.verify(match[1]!);
-    return { principal: await resolvePrincipal(svc.deps.partners, claims) };
-  }
+  const caller = await bearerCaller(request, svc);
+  if (caller) return caller;
   const session = await svc.sessions.read(request.headers.get('cookie'));
   if (!session) return undefined;
   return { principal: await resolvePrincipal(svc.deps.partners, session.claims), session };
+}
+
+async function bearerCaller(request: HttpRequest, svc: Services): Promise<Caller | undefined> {
+  const authorization = request.headers.get('authorization');
+  if (!authorization) return undefined;
+  const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+  if (!match)
+    throw unauthenticated('InvalidAuthorizationHeader', 'The Authorization header must be "Bearer <token>".');
+  const claims = await svc.verifier.verify(match[1]!);
+  return { principal: await resolvePrincipal(svc.deps.partners, claims) };
 }
 
 /** A form posted with the session cookie must carry the session's CSRF token; Bearer calls need none. */

@@ -2,6 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
 import type { TokenClaims } from '../../application/identity/tokenClaims';
 import { invalid, unauthenticated } from '../../domain/domainError';
+import { safeReturnTo } from '../http/safeReturnTo';
 import type { CookieSpec } from './browserSession';
 import { readCookie } from './browserSession';
 
@@ -49,7 +50,7 @@ export class EntraSignIn {
 
   /** Where to send the browser, and the cookie that remembers this sign-in. */
   async start(returnTo: string | null | undefined): Promise<{ location: string; cookie: CookieSpec }> {
-    const target = safeReturnTo(returnTo);
+    const target = safeReturnTo(returnTo, this.options.redirectUri);
     const state = randomBytes(24).toString('base64url');
     const nonce = randomBytes(24).toString('base64url');
     const value = await new SignJWT({ state, nonce, returnTo: target })
@@ -108,7 +109,7 @@ export class EntraSignIn {
       const { state, nonce, returnTo } = payload;
       if (typeof state !== 'string' || typeof nonce !== 'string' || typeof returnTo !== 'string')
         return undefined;
-      return { state, nonce, returnTo: safeReturnTo(returnTo) };
+      return { state, nonce, returnTo: safeReturnTo(returnTo, this.options.redirectUri) };
     } catch {
       return undefined;
     }
@@ -125,15 +126,4 @@ function stateCookie(value: string, maxAge: number): CookieSpec {
     secure: true,
     maxAge,
   };
-}
-
-/** Only same-site paths: an absolute or protocol-relative URL would make sign-in an open redirect. */
-export function safeReturnTo(value: string | null | undefined): string {
-  if (!value) return '/api/tenant/partners';
-  if (!value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) {
-    throw invalid('InvalidReturnTo', 'returnTo must be a path on this site, such as /api/consent/...', {
-      field: 'returnTo',
-    });
-  }
-  return value;
 }

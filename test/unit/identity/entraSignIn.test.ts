@@ -250,14 +250,17 @@ describe('Entra ID browser sign-in', () => {
     expect(error.message).toContain('AADSTS65004');
   });
 
-  it.each(['https://evil.example/', '//evil.example/x'])(
-    'when returnTo is %j (off this site), then the sign-in does not start',
-    async (returnTo) => {
-      const error = await refusal(startSignIn(world().svc, returnTo).then((r) => r.response));
+  it.each([
+    'https://evil.example/',
+    '//evil.example/x',
+    '/\t/evil.example',
+    '/\\evil.example',
+    '/.//evil.example',
+  ])('when returnTo is %j (off this site), then the sign-in does not start', async (returnTo) => {
+    const error = await refusal(startSignIn(world().svc, returnTo).then((r) => r.response));
 
-      expect(error.code).toBe('InvalidReturnTo');
-    },
-  );
+    expect(error.code).toBe('InvalidReturnTo');
+  });
 
   it('when the app runs with the dev issuer (no Entra sign-in), then the routes answer 404 EntraSignInDisabled', async () => {
     const svc = { entraSignIn: undefined } as unknown as Services;

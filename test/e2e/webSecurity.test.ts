@@ -1,0 +1,142 @@
+import { ApiClient } from '../support/apiClient';
+import type { LocalHostProcess } from '../support/localHostProcess';
+import { startLocalHostProcess } from '../support/localHostProcess';
+import { portalSignIn } from '../support/portalSession';
+
+/**
+ * The web-security edges over HTTP against the local host: where a sign-in may return to, and which
+ * credentials the JSON API accepts.
+ */
+const INTUNE_ADMIN = '3a2c62db-5318-420d-8d74-23affee5d9d5';
+
+type Json = Record<string, any>;
+
+jest.setTimeout(60_000);
+
+let host: LocalHostProcess;
+let api: ApiClient;
+
+beforeAll(async () => {
+  host = await startLocalHostProcess();
+  api = new ApiClient(host.baseUrl);
+}, 90_000);
+
+afterAll(async () => {
+  await host?.stop();
+});
+
+const setCookies = (headers: Headers) => headers.getSetCookie().map((c) => c.split('=')[0]);
+
+describe('sign-in return address', () => {
+  // Each is what a link's query string decodes to; a browser reads every one of them as //evil.example.
+  const hostile = [
+    ['a tab', '/\t/evil.example'],
+    ['a newline', '/\n/evil.example'],
+    ['a backslash', '/\\evil.example'],
+    ['a dot segment', '/.//evil.example'],
+    ['a protocol-relative URL', '//evil.example'],
+    ['an absolute URL', 'https://evil.example/'],
+  ];
+
+  it.each(hostile)(
+    'when the dev sign-in page is opened with returnTo holding %s, then it answers 400 InvalidReturnTo',
+    async (_what, returnTo) => {
+      const res = await api.request('GET', `/api/dev/signin?returnTo=${encodeURIComponent(returnTo)}`, {
+        headers: { accept: 'application/json' },
+      });
+
+      expect(res.status).toBe(400);
+      expect((res.body as Json).code).toBe('InvalidReturnTo');
+    },
+  );
+
+  it.each(hostile)(
+    'when the dev sign-in form is posted with returnTo holding %s, then it answers 400, sets no session and sends the browser nowhere',
+    async (_what, returnTo) => {
+      const res = await api.request('POST', '/api/dev/signin', {
+        form: { upn: 'agent@contoso-direct.example', returnTo },
+        headers: { accept: 'application/json' },
+      });
+
+      expect(res.status).toBe(400);
+      expect((res.body as Json).code).toBe('InvalidReturnTo');
+      expect(res.headers.get('location')).toBeNull();
+      expect(setCookies(res.headers)).not.toContain('pc_session');
+    },
+  );
+
+  it('when the dev sign-in form is posted with a path on this site, then it goes there with the session cookie', async () => {
+    const { cookie, location } = await portalSignIn(
+      api,
+      'agent@contoso-direct.example',
+      '/api/portal/customers#invite',
+    );
+
+    expect(location).toBe('/api/portal/customers#invite');
+    expect(cookie).toMatch(/^pc_session=/);
+  });
+});
+
+describe('the JSON API and the page session cookie', () => {
+  /** A fresh tenant whose admin accepted contoso-direct's link with delegated admin (through the API). */
+  async function tenantWithContoso() {
+    const tenant = await api.newTenant();
+    const invitation = await api.request<{ url: string }>('POST', '/api/v1/invitations', {
+      token: await api.partnerToken('contoso-direct'),
+      json: { kind: 'reseller-relationship', delegatedAdmin: { roles: [INTUNE_ADMIN], duration: 'P90D' } },
+    });
+    expect(invitation.status).toBe(201);
+    const accepted = await api.request('POST', invitation.body.url, {
+      token: await api.userToken(tenant.admin),
+      form: { consent: 'yes', includeDelegatedAdmin: 'true' },
+      headers: { accept: 'application/json' },
+    });
+    expect(accepted.status).toBe(200);
+    return tenant;
+  }
+
+  async function contosoSeenBy(admin: string): Promise<Json | undefined> {
+    const res = await api.request<{ items: Json[] }>('GET', '/api/v1/tenant/partners', {
+      token: await api.userToken(admin),
+    });
+    expect(res.status).toBe(200);
+    return res.body.items.find((p) => p.partnerId === 'contoso-direct');
+  }
+
+  it.each([
+    ['POST', '/api/v1/tenant/partners/contoso-direct/removeDelegatedAdmin'],
+    ['DELETE', '/api/v1/tenant/partners/contoso-direct'],
+  ])(
+    'when %s %s carries only the admin page session cookie, then 401 and the relationship is unchanged',
+    async (method, path) => {
+      const tenant = await tenantWithContoso();
+      const before = await contosoSeenBy(tenant.admin);
+      const { cookie } = await portalSignIn(api, tenant.admin, '/api/tenant/partners');
+
+      const res = await api.request(method, path, { headers: { cookie } });
+
+      expect(res.status).toBe(401);
+      expect((res.body as Json).code).toBe('AuthenticationRequired');
+      expect(res.headers.get('www-authenticate')).toBe('Bearer');
+      expect(await contosoSeenBy(tenant.admin)).toEqual(before);
+      expect(before).toMatchObject({ status: 'active' });
+    },
+  );
+
+  it('when the admin page session cookie reads the API, then 401: the API knows callers by their token only', async () => {
+    const tenant = await api.newTenant();
+    const { cookie } = await portalSignIn(api, tenant.admin, '/api/tenant/partners');
+
+    const res = await api.request('GET', '/api/v1/tenant/partners', { headers: { cookie } });
+
+    expect(res.status).toBe(401);
+  });
+
+  it('when a portal session cookie reads the partner API, then 401', async () => {
+    const { cookie } = await portalSignIn(api, 'agent@contoso-direct.example', '/api/portal/customers');
+
+    const res = await api.request('GET', '/api/v1/customers', { headers: { cookie } });
+
+    expect(res.status).toBe(401);
+  });
+});
