@@ -4,6 +4,7 @@ import { app } from '@azure/functions';
 import type { TokenClaims } from '../../shared/application/identity/tokenClaims';
 import type { Services } from '../../shared/compositionRoot';
 import { apiHandler, json } from '../../shared/adapters/http/apiHandler';
+import { assertSameOrigin } from '../../shared/adapters/http/authentication';
 import { pageHandler, redirect } from '../../shared/adapters/http/pageHandler';
 import { readForm, readJson } from '../../shared/adapters/http/requestBody';
 import { safeReturnTo } from '../../shared/adapters/http/safeReturnTo';
@@ -103,6 +104,8 @@ export async function completeDevSignIn(
   svc: Services,
 ): Promise<HttpResponseInit> {
   devIssuerOf(svc);
+  // Another site must not sign a visitor in as someone of its choosing (login CSRF).
+  assertSameOrigin(request, svc.config.publicBaseUrl);
   const form = await readForm(request);
   const user = await svc.devDirectory.findUser(form.upn ?? '');
   if (!user) throw notFound('UnknownUser', 'Choose one of the listed users.');

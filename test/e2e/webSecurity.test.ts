@@ -77,6 +77,37 @@ describe('sign-in return address', () => {
   });
 });
 
+describe('the dev sign-in form and other sites', () => {
+  it.each([
+    ['Origin names another site', { origin: 'https://evil.example' }],
+    ['Origin is opaque (a sandboxed frame)', { origin: 'null' }],
+    ['Sec-Fetch-Site says cross-site', { 'sec-fetch-site': 'cross-site' }],
+    ['Sec-Fetch-Site says same-site (another app on a sibling host)', { 'sec-fetch-site': 'same-site' }],
+  ])(
+    'when the form is posted and %s, then 403 CrossSiteRequestRefused and no session is set',
+    async (_what, headers) => {
+      const res = await api.request('POST', '/api/dev/signin', {
+        form: { upn: 'agent@contoso-direct.example', returnTo: '/api/portal/customers' },
+        headers: { accept: 'application/json', ...headers },
+      });
+
+      expect(res.status).toBe(403);
+      expect((res.body as Json).code).toBe('CrossSiteRequestRefused');
+      expect(setCookies(res.headers)).not.toContain('pc_session');
+    },
+  );
+
+  it("when the form is posted from the site's own page, then the session is set", async () => {
+    const res = await api.request('POST', '/api/dev/signin', {
+      form: { upn: 'agent@contoso-direct.example', returnTo: '/api/portal/customers' },
+      headers: { origin: host.baseUrl, 'sec-fetch-site': 'same-origin' },
+    });
+
+    expect(res.status).toBe(303);
+    expect(setCookies(res.headers)).toContain('pc_session');
+  });
+});
+
 describe('the JSON API and the page session cookie', () => {
   /** A fresh tenant whose admin accepted contoso-direct's link with delegated admin (through the API). */
   async function tenantWithContoso() {

@@ -66,9 +66,9 @@ export class InMemoryPartnerDirectory implements PartnerDirectory {
     return Promise.resolve(found && copy(found));
   }
 
-  byHomeTenant(tenantId: string): Promise<Partner | undefined> {
-    const found = [...this.#partners.values()].find((p) => p.homeTenantId === tenantId.toLowerCase());
-    return Promise.resolve(found && copy(found));
+  ofHomeTenant(tenantId: string): Promise<readonly Partner[]> {
+    const found = [...this.#partners.values()].filter((p) => p.homeTenantId === tenantId.toLowerCase());
+    return Promise.resolve(found.map(copy));
   }
 
   all(): Promise<readonly Partner[]> {

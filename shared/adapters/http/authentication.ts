@@ -80,3 +80,19 @@ export function assertCsrf(caller: Caller, csrf: string | undefined, svc: Servic
     );
   }
 }
+
+/**
+ * A form that has no session to bind a CSRF token to (the dev sign-in) must come from this site's own
+ * pages. Browsers say where a request comes from: `Sec-Fetch-Site` (Fetch Metadata) and `Origin`, which
+ * they send with every cross-origin POST and which no page can set. A request that names another
+ * origin, or an opaque one (`null`), is refused; a client that sends neither (curl, the tests) is no
+ * browser another site could drive.
+ */
+export function assertSameOrigin(request: HttpRequest, appOrigin: string): void {
+  const site = request.headers.get('sec-fetch-site');
+  const origin = request.headers.get('origin');
+  const crossSite = site !== null && site !== 'same-origin' && site !== 'none';
+  if (crossSite || (origin !== null && origin !== new URL(appOrigin).origin)) {
+    throw forbidden('CrossSiteRequestRefused', 'This form can only be sent from this site’s own pages.');
+  }
+}

@@ -19,8 +19,8 @@ export class PartnerTableDirectory implements PartnerDirectory {
     return (await this.all()).find((p) => p.id === partnerId);
   }
 
-  async byHomeTenant(tenantId: string): Promise<Partner | undefined> {
-    return (await this.all()).find((p) => p.homeTenantId === tenantId.toLowerCase());
+  async ofHomeTenant(tenantId: string): Promise<readonly Partner[]> {
+    return (await this.all()).filter((p) => p.homeTenantId === tenantId.toLowerCase());
   }
 
   all(): Promise<Partner[]> {

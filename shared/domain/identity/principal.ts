@@ -64,6 +64,20 @@ const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
  * A federated account (`it-admin@tailspintoys.com`) is a member authenticated by its organisation's
  * own identity provider and is named in a verified custom domain, so the suffix refuses it.
  */
+/**
+ * A guest: an account of another directory invited into the token's tenant. Entra ID says so with
+ * `acct` = 1, names it `…#EXT#@…`, and, through `idp`, names the directory that authenticated it: another
+ * tenant's issuer (B2B) or the Microsoft account tenant / live.com (a personal account). A member whose
+ * organisation federates its sign-in is not a guest: its `idp`, when sent, names no other tenant.
+ */
+export function isGuestAccount(evidence: AccountEvidence): boolean {
+  if (evidence.acct === 1 || evidence.upn.includes('#EXT#')) return true;
+  if (evidence.idp === undefined) return false;
+  if (/live\.com/i.test(evidence.idp)) return true;
+  const tenant = GUID.exec(evidence.idp)?.[0].toLowerCase();
+  return tenant !== undefined && tenant !== evidence.tenantId.toLowerCase();
+}
+
 export function isCloudNativeAccount(evidence: AccountEvidence): boolean {
   if (evidence.acct === 1) return false;
   if (

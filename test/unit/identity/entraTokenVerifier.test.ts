@@ -14,6 +14,8 @@ const TENANT = '4f1c6a8e-2b7d-4c3a-9e51-7d2f0b9a6c13';
 const OTHER_TENANT = '9b3e7d21-5c4f-4a8b-b6e2-1f0d8c7a5e94';
 const AUDIENCE = 'api://partner-consent';
 const CLIENT_ID = '11111111-2222-4333-8444-555555555555';
+/** A client application that asked for a token for this API on a user's behalf. */
+const CALLING_CLIENT = '22222222-3333-4444-8555-666666666666';
 const GLOBAL_ADMINISTRATOR = '62e90394-69f5-4237-9190-012177145e10';
 const HELPDESK_ADMINISTRATOR = '729827e3-9c14-49f7-bb1b-9608f156bbb8';
 
@@ -97,6 +99,10 @@ describe('Entra token verifier', () => {
       oid: 'a0000000-0000-4000-8000-000000000001',
       upn: 'admin@tailspin.onmicrosoft.com',
       wids: [GLOBAL_ADMINISTRATOR],
+      // What a v2 access token for this API carries besides: the client that asked, and the scope.
+      ver: '2.0',
+      azp: CALLING_CLIENT,
+      scp: 'access_as_user',
       ...options.claims,
     })
       .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' })
@@ -131,6 +137,37 @@ describe('Entra token verifier', () => {
 
   it("when the audience is the app's client ID, then the token is accepted too", async () => {
     expect(await verifier().verify(await token({ audience: CLIENT_ID }))).toMatchObject({ tid: TENANT });
+  });
+
+  describe('an ID token presented as a Bearer token', () => {
+    /** What Entra ID's sign-in posts back: for this app's client ID, with the sign-in's nonce, no client or scope. */
+    const idTokenClaims = { azp: undefined, scp: undefined, nonce: 'n-0123456789' };
+
+    it.each([
+      ['an ID token of the sign-in', idTokenClaims],
+      ["an ID token with the user's app roles", { ...idTokenClaims, roles: ['Partner.Api'] }],
+      ['an ID token without its nonce', { ...idTokenClaims, nonce: undefined }],
+      ['a token with a client but neither scp nor roles', { scp: undefined }],
+      ['a token with a scope but the nonce of a sign-in', { nonce: 'n-0123456789' }],
+    ])('when it is %s, then the API refuses it with AccessTokenRequired', async (_what, claims) => {
+      const error = await refusal(verifier(), await token({ audience: CLIENT_ID, claims }));
+
+      expect([error.kind, error.code]).toEqual(['unauthenticated', 'AccessTokenRequired']);
+    });
+
+    it.each([
+      ['a delegated access token (azp, scp)', {}],
+      ['a v1 access token (appid, scp)', { azp: undefined, appid: CALLING_CLIENT, ver: '1.0' }],
+      [
+        'an app-only access token (azp, roles, idtyp app)',
+        { scp: undefined, roles: ['Partner.Api'], idtyp: 'app' },
+      ],
+      ['an app-only access token without roles (idtyp app)', { scp: undefined, idtyp: 'app' }],
+    ])('when it is %s, then it is accepted', async (_what, claims) => {
+      expect(await verifier().verify(await token({ audience: CLIENT_ID, claims }))).toMatchObject({
+        tid: TENANT,
+      });
+    });
   });
 
   it('when the audience is another app, then it is refused with InvalidToken', async () => {

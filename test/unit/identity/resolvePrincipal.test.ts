@@ -156,4 +156,71 @@ describe('resolvePrincipal', () => {
 
     expect(principal).toMatchObject({ kind: 'customer-user', tenantId: TENANT_ID, cloudNative: false });
   });
+
+  describe("a partner's home tenant", () => {
+    const reseller = PARTNERS.reseller;
+    const member = { tid: reseller.homeTenantId, sub: 'sub-g', oid: 'oid-g' };
+
+    it.each([
+      ['acct 1', { preferred_username: 'ann@fabrikam.example', acct: 1 }],
+      ['an #EXT# name', { upn: 'ann_fabrikam.example#EXT#@northwindreseller.onmicrosoft.com' }],
+      [
+        "another tenant's idp",
+        { upn: 'ann@fabrikam.example', idp: 'https://sts.windows.net/9b3e7d21-5c4f-4a8b-b6e2-1f0d8c7a5e94/' },
+      ],
+      ['a personal Microsoft account', { upn: 'ann@outlook.com', idp: 'live.com' }],
+    ])(
+      'when a guest (%s) signs in, then it is refused with 403 PartnerGuestRefused, not made a portal user',
+      async (_what, claims) => {
+        const error = await refusal({ ...member, ...claims });
+
+        expect([error.kind, error.code]).toEqual(['forbidden', 'PartnerGuestRefused']);
+      },
+    );
+
+    it("when a member whose organisation federates its sign-in signs in, then it is the partner's portal user", async () => {
+      const principal = await resolvePrincipal(partners, {
+        ...member,
+        upn: 'agent@northwind-reseller.example',
+        acct: 0,
+        idp: 'http://adfs.northwind-reseller.example/adfs/services/trust',
+      });
+
+      expect(principal).toMatchObject({ kind: 'partner-user', partnerId: 'northwind-reseller' });
+    });
+  });
+
+  describe('a tenant that is home to two partners', () => {
+    const shared = new InMemoryPartnerDirectory([
+      contoso,
+      { ...PARTNERS.oem, homeTenantId: contoso.homeTenantId },
+    ]);
+
+    it('when a user of that tenant signs in, then it is refused with 403 PartnerTenantAmbiguous (neither partner is guessed)', async () => {
+      const error = await resolvePrincipal(shared, {
+        tid: contoso.homeTenantId,
+        sub: 's',
+        upn: 'agent@contoso-direct.example',
+      }).catch((e: unknown) => e);
+
+      expect(error).toMatchObject({ kind: 'forbidden', code: 'PartnerTenantAmbiguous' });
+    });
+
+    it.each([
+      [contoso.apiClientIds[0]!, contoso.id],
+      [PARTNERS.oem.apiClientIds[0]!, PARTNERS.oem.id],
+    ])(
+      'when API client %s of that tenant calls, then it is the client of the partner that registered it (%s)',
+      async (clientId, partnerId) => {
+        const principal = await resolvePrincipal(shared, {
+          tid: contoso.homeTenantId,
+          sub: 'sp',
+          idtyp: 'app',
+          azp: clientId,
+        });
+
+        expect(principal).toEqual({ kind: 'partner-client', partnerId, clientId });
+      },
+    );
+  });
 });
