@@ -2,7 +2,7 @@ import type { InvocationContext } from '@azure/functions';
 import type { Registration } from '../functionsCore/registry';
 import { historyEvents, type FailureDetailsPayload } from './historyEvents';
 import { messageIds, type ActivityMessage, type EventMessage } from './messageStore';
-import { MAX_JSON_CHARS, parseJson } from './orchestrationExecutor';
+import { MAX_JSON_CHARS, parseJson } from './episodePlanner';
 
 /**
  * Runs one activity as the Functions host would (handler(input, context)) and turns its outcome into

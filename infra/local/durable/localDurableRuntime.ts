@@ -4,6 +4,7 @@ import { isConflict, isPreconditionFailed } from '../../../shared/adapters/table
 import type { Registration } from '../functionsCore/registry';
 import { createInvocationContext, type ExtraInputProvider } from '../httpHost';
 import { executeActivity } from './activityExecutor';
+import { ActivityPool, type ActivityCompletion } from './activityPool';
 import { durableClientBindingData, managementPayload, type DurableClientBindingData } from './clientBinding';
 import {
   startDurableHttpApi,
@@ -14,19 +15,14 @@ import {
   type StatusBody,
   type StatusOptions,
 } from './durableHttpApi';
+import { DueTimers } from './dueTimers';
 import { eventTypeName, historyEvents, HistoryEventType } from './historyEvents';
 import type { HistoryRecord } from './historyRecord';
 import { HistoryConflictError, HistoryStore } from './historyStore';
 import { InstanceStore, isTerminal, type InstanceRecord } from './instanceStore';
 import { newLiveInstance, type LiveInstance } from './liveInstance';
-import {
-  MessageStore,
-  messageIds,
-  type ActivityMessage,
-  type EventMessage,
-  type Message,
-} from './messageStore';
-import { parseJson, planEpisode, selectBatch } from './orchestrationExecutor';
+import { MessageStore, messageIds, type EventMessage, type Message } from './messageStore';
+import { parseJson, planEpisode, selectBatch } from './episodePlanner';
 import type { OrchestratorHandler } from './orchestrationReplay';
 import { reconcile, startMessage } from './recovery';
 import { ScheduleIndex } from './scheduleIndex';
@@ -71,8 +67,6 @@ export async function startLocalDurableRuntime(
   };
 }
 
-const COMPLETION_BATCH = 50;
-const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 /** The poll leaves alone messages younger than this: their writer may be about to hand them over. */
 const POLL_GRACE_MS = 2_000;
 
@@ -92,24 +86,16 @@ class DurableRuntime implements DurableOperations {
   readonly #orchestrators = new Map<string, Registration>();
   readonly #activities = new Map<string, Registration>();
   readonly #providers: ReadonlyMap<string, ExtraInputProvider>;
-  readonly #maxActivities: number;
   readonly #maxOrchestrations: number;
   readonly #tracker = new WorkTracker();
-  /** Activity runs are tracked apart: stop() abandons them instead of waiting. */
-  readonly #activityTracker = new WorkTracker();
+  readonly #pool: ActivityPool;
+  readonly #timers = new DueTimers();
 
   readonly #live = new Map<string, LiveInstance>();
   readonly #loads = new Map<string, Promise<LiveInstance | undefined>>();
   readonly #ready: string[] = [];
   readonly #queued = new Set<string>();
   readonly #running = new Set<string>();
-  readonly #activityQueue: ActivityMessage[] = [];
-  /** `instanceId|messageId` of activities queued, running, or whose result is being written. */
-  readonly #knownActivities = new Set<string>();
-  #runningActivities = 0;
-  readonly #timers = new Map<string, NodeJS.Timeout>();
-  readonly #completions = new Map<string, { result: EventMessage; work: ActivityMessage }[]>();
-  readonly #flushing = new Set<string>();
   #binding: DurableClientBindingData | undefined;
   #closeApi: (() => Promise<void>) | undefined;
   #poller: NodeJS.Timeout | undefined;
@@ -129,8 +115,18 @@ class DurableRuntime implements DurableOperations {
       if (type === 'activityTrigger') this.#activities.set(registration.name, registration);
     }
     this.#providers = new Map<string, ExtraInputProvider>([['durableClient', () => this.bindingData()]]);
-    this.#maxActivities = Math.max(1, options.maxConcurrentActivities ?? 16);
     this.#maxOrchestrations = Math.max(1, options.maxConcurrentOrchestrations ?? 4);
+    this.#pool = new ActivityPool({
+      maxConcurrent: Math.max(1, options.maxConcurrentActivities ?? 16),
+      run: (work) =>
+        executeActivity(work, this.#activities.get(work.name), (r) =>
+          createInvocationContext(r, this.#providers, this.#log),
+        ),
+      write: (instanceId, completions) => this.#writeCompletions(instanceId, completions),
+      deliver: (result) => this.#deliver(result),
+      writes: this.#tracker,
+      log: this.#log,
+    });
   }
 
   bindingData(): DurableClientBindingData {
@@ -151,7 +147,7 @@ class DurableRuntime implements DurableOperations {
   async idle(): Promise<void> {
     for (;;) {
       if (this.#stopped) return;
-      await Promise.all([this.#tracker.whenQuiet(), this.#activityTracker.whenQuiet()]);
+      await Promise.all([this.#tracker.whenQuiet(), this.#pool.whenQuiet()]);
       if (!this.#hasRunnableWork()) return;
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
@@ -161,7 +157,7 @@ class DurableRuntime implements DurableOperations {
     if (this.#stopped) return;
     this.#stopped = true;
     if (this.#poller) clearInterval(this.#poller);
-    for (const timer of this.#timers.values()) clearTimeout(timer);
+    this.#pool.stop();
     this.#timers.clear();
     await this.#closeApi?.();
     await this.#tracker.settle();
@@ -346,7 +342,7 @@ class DurableRuntime implements DurableOperations {
       handler,
       context,
       now,
-      outstandingActivityIds: this.#outstandingActivities(instanceId),
+      outstandingActivityIds: this.#pool.outstanding(instanceId),
     });
     try {
       await this.#history.append(instanceId, live.record.executionId, live.history.length, plan.appended);
@@ -425,8 +421,8 @@ class DurableRuntime implements DurableOperations {
     const live = this.#live.get(instanceId);
     if (live) for (const id of [...live.pending.keys()]) this.#forgetMessage(live, id);
     this.#live.delete(instanceId);
-    for (const key of [...this.#knownActivities])
-      if (key.startsWith(`${instanceId}|`)) this.#knownActivities.delete(key);
+    this.#timers.cancelInstance(instanceId);
+    this.#pool.forgetInstance(instanceId);
   }
 
   /** The fallback: due messages in storage that this process does not hold (restart, other writers). */
@@ -442,9 +438,7 @@ class DurableRuntime implements DurableOperations {
             const live = this.#live.get(instanceId);
             const known =
               live !== undefined &&
-              (live.pending.has(id) ||
-                live.consumed.has(id) ||
-                this.#knownActivities.has(`${instanceId}|${id}`));
+              (live.pending.has(id) || live.consumed.has(id) || this.#pool.isKnown(instanceId, id));
             if (!known && !this.#loads.has(instanceId) && !this.#running.has(instanceId))
               unknown.add(instanceId);
           }
@@ -461,7 +455,7 @@ class DurableRuntime implements DurableOperations {
   // ---- messages in memory ----
 
   #dispatch(message: Message): void {
-    if (message.kind === 'activity') this.#enqueueActivity(message);
+    if (message.kind === 'activity') this.#pool.enqueue(message);
     else this.#deliver(message);
   }
 
@@ -473,31 +467,19 @@ class DurableRuntime implements DurableOperations {
       return;
     }
     live.pending.set(message.id, message);
-    const delay = message.visibleAt - Date.now();
-    if (delay <= 0) {
+    if (message.visibleAt <= Date.now()) {
       this.#schedule(message.instanceId);
       return;
     }
-    const key = `${message.instanceId}|${message.id}`;
-    clearTimeout(this.#timers.get(key));
-    const timer = setTimeout(
-      () => {
-        this.#timers.delete(key);
-        if (live.pending.get(message.id) === message) this.#deliver(message);
-      },
-      Math.min(delay, MAX_TIMEOUT_MS),
-    );
-    timer.unref();
-    this.#timers.set(key, timer);
+    this.#timers.arm(message.instanceId, message.id, message.visibleAt, () => {
+      if (live.pending.get(message.id) === message) this.#deliver(message);
+    });
   }
 
   #forgetMessage(live: LiveInstance, id: string): void {
     live.pending.delete(id);
-    const key = `${live.record.instanceId}|${id}`;
-    const timer = this.#timers.get(key);
-    if (timer) clearTimeout(timer);
-    this.#timers.delete(key);
-    this.#knownActivities.delete(key);
+    this.#timers.cancel(live.record.instanceId, id);
+    this.#pool.forget(live.record.instanceId, id);
   }
 
   #hasDueMessages(instanceId: string): boolean {
@@ -511,95 +493,33 @@ class DurableRuntime implements DurableOperations {
 
   #hasRunnableWork(): boolean {
     if (this.#ready.length > 0 || this.#running.size > 0 || this.#loads.size > 0) return true;
-    if (this.#activityQueue.length > 0 || this.#runningActivities > 0 || this.#flushing.size > 0) return true;
+    if (this.#pool.busy) return true;
     for (const instanceId of this.#live.keys()) if (this.#hasDueMessages(instanceId)) return true;
     return false;
   }
 
-  #outstandingActivities(instanceId: string): string[] {
-    const prefix = `${instanceId}|`;
-    return [...this.#knownActivities]
-      .filter((key) => key.startsWith(prefix))
-      .map((key) => key.slice(prefix.length));
-  }
-
-  // ---- activities ----
-
-  #enqueueActivity(work: ActivityMessage): void {
-    const key = `${work.instanceId}|${work.id}`;
-    if (this.#stopped || this.#knownActivities.has(key)) return;
-    this.#knownActivities.add(key);
-    this.#activityQueue.push(work);
-    this.#pumpActivities();
-  }
-
-  #pumpActivities(): void {
-    while (!this.#stopped && this.#runningActivities < this.#maxActivities) {
-      const work = this.#activityQueue.shift();
-      if (!work) return;
-      // Dropped meanwhile (the instance finished or was reloaded).
-      if (!this.#knownActivities.has(`${work.instanceId}|${work.id}`)) continue;
-      this.#runningActivities++;
-      void this.#activityTracker
-        .track(
-          async () => {
-            const registration = this.#activities.get(work.name);
-            const result = await executeActivity(work, registration, (r) =>
-              createInvocationContext(r, this.#providers, this.#log),
-            );
-            if (!this.#stopped) this.#queueCompletion(work, result);
-          },
-          (error) => this.#log(`durable: activity ${work.name} could not run: ${describe(error)}`),
-        )
-        .finally(() => {
-          this.#runningActivities--;
-          this.#pumpActivities();
-        });
-    }
-  }
+  // ---- activity results ----
 
   /**
    * Results are written in transactions of the instance's partition (the result upserted and the
-   * work item deleted together), many per transaction when a fan-out completes in bursts.
+   * work item deleted together); results of a finished or replaced execution are only deleted.
    */
-  #queueCompletion(work: ActivityMessage, result: EventMessage): void {
-    const queue = this.#completions.get(work.instanceId) ?? [];
-    queue.push({ result, work });
-    this.#completions.set(work.instanceId, queue);
-    if (this.#flushing.has(work.instanceId)) return;
-    this.#flushing.add(work.instanceId);
-    void this.#tracker
-      .track(
-        () => this.#flushCompletions(work.instanceId),
-        (error) => {
-          // The work items stay in storage; the poll re-runs them (at-least-once).
-          this.#log(`durable: writing activity results of ${work.instanceId} failed: ${describe(error)}`);
-          this.#completions.delete(work.instanceId);
-        },
-      )
-      .finally(() => this.#flushing.delete(work.instanceId));
-  }
-
-  async #flushCompletions(instanceId: string): Promise<void> {
-    for (;;) {
-      const queue = this.#completions.get(instanceId);
-      if (!queue || queue.length === 0 || this.#stopped) {
-        this.#completions.delete(instanceId);
-        return;
-      }
-      const items = queue.splice(0, COMPLETION_BATCH);
-      const live = this.#live.get(instanceId);
-      const wanted = items.filter(
-        ({ result }) =>
+  async #writeCompletions(
+    instanceId: string,
+    completions: readonly ActivityCompletion[],
+  ): Promise<EventMessage[]> {
+    const live = this.#live.get(instanceId);
+    const wanted = completions
+      .map(({ result }) => result)
+      .filter(
+        (result) =>
           !live || (!isTerminal(live.record.runtimeStatus) && result.executionId === live.record.executionId),
       );
-      await this.#messages.apply(instanceId, {
-        put: wanted.map((i) => i.result),
-        remove: items.map((i) => i.work.id),
-      });
-      for (const { work } of items) this.#knownActivities.delete(`${instanceId}|${work.id}`);
-      for (const { result } of wanted) this.#deliver(result);
-    }
+    await this.#messages.apply(instanceId, {
+      put: wanted,
+      remove: completions.map(({ work }) => work.id),
+    });
+    return wanted;
   }
 }
 

@@ -3,7 +3,7 @@ import { historyEvents, HistoryEventType, isType, OrchestrationStatusCode } from
 import type { HistoryRecord } from './historyRecord';
 import type { InstanceRecord, RuntimeStatus } from './instanceStore';
 import { messageIds, type EventMessage, type Message } from './messageStore';
-import { activityMessage, retryTimeoutFailure, timerMessage } from './orchestrationExecutor';
+import { activityMessage, retryTimeoutFailure, timerMessage } from './episodePlanner';
 import { ScheduleIndex } from './scheduleIndex';
 
 /**
