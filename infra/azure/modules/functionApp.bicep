@@ -4,11 +4,16 @@
 // come from Key Vault references, and telemetry is ingested with an Entra ID token.
 // Flex Consumption takes its runtime from functionAppConfig.runtime; it rejects FUNCTIONS_WORKER_RUNTIME,
 // FUNCTIONS_EXTENSION_VERSION and the content-share settings, so none are set.
+@description('Name of the Function App.')
 param name string
+@description('Name of the Flex Consumption plan.')
 param planName string
+@description('Azure region of the resources.')
 param location string
-param tags object
+@description('Tags added to every resource.')
+param tags { *: string }
 
+@description('Upper bound of Flex Consumption instances.')
 @maxValue(1000)
 param maximumInstanceCount int
 
@@ -18,14 +23,23 @@ param identityId string
 @description('Client ID of the user-assigned managed identity.')
 param identityClientId string
 
+@description('Storage account of the Functions host and Durable Functions (AzureWebJobsStorage).')
 param storageAccountName string
+@description('Blob endpoint of that account.')
 param storageBlobEndpoint string
+@description('Table endpoint of that account: the app\'s own tables.')
 param storageTableEndpoint string
+@description('Blob container that Flex Consumption deploys the app package from.')
 param deploymentContainerName string
+@description('Connection string of Application Insights.')
 param appInsightsConnectionString string
+@description('Key Vault URI of the link signing key.')
 param linkSigningKeySecretUri string
+@description('Key Vault URI of the session secret.')
 param sessionSecretSecretUri string
+@description('Endpoint of Azure Communication Services.')
 param communicationServiceEndpoint string
+@description('Sender address of invitation emails.')
 param emailSenderAddress string
 
 @description('Application (client) ID of the Entra ID app registration.')
@@ -34,7 +48,7 @@ param entraClientId string
 @description('Expected audience (aud) of bearer tokens.')
 param tokenAudience string
 
-resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
   name: planName
   location: location
   tags: tags
@@ -48,7 +62,7 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   }
 }
 
-resource site 'Microsoft.Web/sites@2024-04-01' = {
+resource site 'Microsoft.Web/sites@2025-03-01' = {
   name: name
   location: location
   tags: union(tags, {
@@ -159,5 +173,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
   }
 }
 
+@description('Name of the Function App.')
 output name string = site.name
+@description('Base URL of the Function App.')
 output url string = 'https://${site.properties.defaultHostName}'

@@ -1,9 +1,15 @@
 // The storage account the Functions host, Durable Functions (blobs, queues and tables of the task hub)
 // and the app's own tables use, with shared-key access off: only Entra ID (the managed identity) gets in.
 // It also holds the blob container that Flex Consumption deploys the app package from.
+@description('Name of the storage account.')
 param name string
+@description('Azure region of the resources.')
 param location string
-param tags object
+@description('Tags added to every resource.')
+param tags { *: string }
+
+@description('Name of the Function App\'s managed identity: role assignment names are derived from it (known before deployment, unlike its principal ID).')
+param identityName string
 
 @description('Principal ID of the Function App\'s managed identity.')
 param principalId string
@@ -11,7 +17,7 @@ param principalId string
 @description('Blob container that Flex Consumption deploys the app package from.')
 param deploymentContainerName string
 
-resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' = {
   name: name
   location: location
   tags: tags
@@ -35,12 +41,12 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   }
 }
 
-resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2025-01-01' = {
   parent: storage
   name: 'default'
 }
 
-resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' = {
   parent: blobService
   name: deploymentContainerName
   properties: {
@@ -66,7 +72,7 @@ var storageRoles = [
 
 resource storageRoleAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   for role in storageRoles: {
-    name: guid(storage.id, principalId, role.id)
+    name: guid(storage.id, identityName, role.id)
     scope: storage
     properties: {
       description: '${role.name} for the Function App\'s managed identity'
@@ -77,7 +83,11 @@ resource storageRoleAssignments 'Microsoft.Authorization/roleAssignments@2022-04
   }
 ]
 
+@description('Name of the storage account.')
 output name string = storage.name
+@description('Blob endpoint of the account.')
 output blobEndpoint string = storage.properties.primaryEndpoints.blob
+@description('Table endpoint of the account (the app\'s own tables).')
 output tableEndpoint string = storage.properties.primaryEndpoints.table
+@description('Blob container that Flex Consumption deploys the app package from.')
 output deploymentContainerName string = deploymentContainer.name

@@ -2,200 +2,111 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, parseConfig } from '../../../shared/config/config';
+import {
+  ROOT,
+  bicep,
+  compileMainTemplate,
+  describeWithBicep,
+  type ArmResource,
+  type ArmTemplate,
+} from '../../support/bicep';
 
 /**
- * No Bicep compiler can be had on this machine (none on the npm registry or in Debian that does not
- * download a binary from elsewhere; see infra/azure/README.md), so the templates are read as text.
- * This is a structural check, not a compilation: it finds each resource declaration and its body by
- * bracket matching, and asserts on the properties that matter, on the wiring between main.bicep and its
- * modules, and on the app settings, which it turns into an environment and hands to the app's own
- * parseConfig, proving that the app would start with them.
+ * What the Bicep compiler cannot tell about infra/azure: whether the templates grant the roles the
+ * Functions host and Durable Functions need, whether the app settings are ones the app's own config parser
+ * accepts, whether the resources are configured as this service intends (Flex Consumption, Node 22, shared
+ * keys off, local auth off, purge protection as asked), and whether azd can fill the parameters. It reads
+ * the ARM template that `bicep build` makes of main.bicep (test/support/bicep.ts); that the templates
+ * compile and pass the linter is test/unit/infra/bicepCheck.test.ts and `npm run infra:check`.
  */
-const ROOT = path.resolve(__dirname, '../../..');
 const INFRA = path.join(ROOT, 'infra/azure');
 const read = (file: string) => readFileSync(path.join(INFRA, file), 'utf8');
-const MODULE_FILES = readdirSync(path.join(INFRA, 'modules'))
-  .filter((f) => f.endsWith('.bicep'))
-  .map((f) => `modules/${f}`);
-const BICEP_FILES = ['main.bicep', ...MODULE_FILES];
-const source = new Map(BICEP_FILES.map((f) => [f, stripComments(read(f))]));
-const all = () => [...source.entries()];
-const text = (file: string) => {
-  const t = source.get(file);
-  if (t === undefined) throw new Error(`${file} not found`);
-  return t;
-};
+const BICEP_FILES = [
+  'main.bicep',
+  ...readdirSync(path.join(INFRA, 'modules'))
+    .filter((f) => f.endsWith('.bicep'))
+    .map((f) => `modules/${f}`),
+];
 
-// ---- a small reader for Bicep text -----------------------------------------------------------------
+// ---- reading the compiled template -----------------------------------------------------------------
 
-/** Removes // and /* comments outside string literals ('https://' stays). */
-function stripComments(bicep: string): string {
-  let out = '';
-  let inString = false;
-  for (let i = 0; i < bicep.length; i++) {
-    const c = bicep[i]!;
-    if (inString) {
-      out += c;
-      if (c === '\\') out += bicep[++i] ?? '';
-      else if (c === "'") inString = false;
-    } else if (c === "'") {
-      inString = true;
-      out += c;
-    } else if (c === '/' && bicep[i + 1] === '/') {
-      while (i < bicep.length && bicep[i] !== '\n') i++;
-      out += '\n';
-    } else if (c === '/' && bicep[i + 1] === '*') {
-      i = bicep.indexOf('*/', i + 2) + 1;
-    } else out += c;
-  }
-  return out;
+const list = (resources: ArmTemplate['resources']): ArmResource[] =>
+  Array.isArray(resources) ? resources : Object.values(resources);
+
+interface Placed {
+  /** The module (main.bicep's symbolic name) whose template declares the resource; 'main' for main.bicep. */
+  readonly module: string;
+  readonly template: ArmTemplate;
+  readonly resource: ArmResource;
 }
 
-/** The text between the bracket at `open` and its match, skipping string literals. */
-function balanced(t: string, open: number): string {
-  const pairs: Record<string, string> = { '{': '}', '[': ']', '(': ')' };
-  const stack: string[] = [];
-  let inString = false;
-  for (let i = open; i < t.length; i++) {
-    const c = t[i]!;
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === "'") inString = false;
-    } else if (c === "'") inString = true;
-    else if (pairs[c]) stack.push(pairs[c]);
-    else if (c === stack[stack.length - 1]) {
-      stack.pop();
-      if (stack.length === 0) return t.slice(open + 1, i);
-    }
-  }
-  throw new Error(`unbalanced bracket at ${open}`);
-}
-
-interface Declaration {
-  readonly file: string;
-  readonly symbol: string;
-  readonly type: string;
-  readonly apiVersion: string;
-  readonly body: string;
-}
-
-function resources(): Declaration[] {
-  return all().flatMap(([file, t]) =>
-    [...t.matchAll(/^resource\s+(\w+)\s+'([^'@]+)@([^']+)'\s*=\s*([[{])/gm)].map((m) => ({
-      file,
-      symbol: m[1]!,
-      type: m[2]!,
-      apiVersion: m[3]!,
-      body: balanced(t, m.index + m[0].length - 1),
-    })),
+function modulesOf(main: ArmTemplate): Map<string, { deployment: ArmResource; template: ArmTemplate }> {
+  const entries = Array.isArray(main.resources)
+    ? main.resources.map((r) => [r.name, r] as const)
+    : Object.entries(main.resources);
+  return new Map(
+    entries
+      .filter(([, r]) => r.type === 'Microsoft.Resources/deployments')
+      .map(([symbol, r]) => [symbol, { deployment: r, template: r.properties!.template as ArmTemplate }]),
   );
 }
 
-function resourcesOfType(type: string): Declaration[] {
-  return resources().filter((r) => r.type.toLowerCase() === type.toLowerCase());
+function placedResources(main: ArmTemplate): Placed[] {
+  return [
+    ...list(main.resources)
+      .filter((r) => r.type !== 'Microsoft.Resources/deployments')
+      .map((resource) => ({ module: 'main', template: main, resource })),
+    ...[...modulesOf(main)].flatMap(([module, { template }]) =>
+      list(template.resources).map((resource) => ({ module, template, resource })),
+    ),
+  ];
 }
 
-/** The value block of `key: {` or `key: [` inside a body. */
-function block(body: string, key: string): string {
-  const m = new RegExp(`\\b${key}:\\s*([[{])`).exec(body);
-  if (!m) throw new Error(`no ${key} block`);
-  return balanced(body, m.index + m[0].length - 1);
+function theOne(main: ArmTemplate, type: string): Placed {
+  const found = placedResources(main).filter((p) => p.resource.type.toLowerCase() === type.toLowerCase());
+  if (found.length !== 1) throw new Error(`${found.length} resources of type ${type}`);
+  return found[0]!;
 }
 
-/** Keys at the top level of an object body. */
-function topLevelKeys(objectBody: string): string[] {
-  const keys: string[] = [];
-  let depth = 0;
-  let inString = false;
-  for (const line of objectBody.split('\n')) {
-    if (depth === 0 && !inString) {
-      const m = /^\s*'?([\w$.-]+)'?\s*:/.exec(line);
-      if (m) keys.push(m[1]!);
-    }
-    for (let i = 0; i < line.length; i++) {
-      const c = line[i]!;
-      if (inString) {
-        if (c === '\\') i++;
-        else if (c === "'") inString = false;
-      } else if (c === "'") inString = true;
-      else if ('{[('.includes(c)) depth++;
-      else if ('}])'.includes(c)) depth--;
-    }
-  }
-  return keys;
-}
-
-interface Param {
-  readonly name: string;
-  readonly hasDefault: boolean;
-  readonly secure: boolean;
-}
-
-function params(t: string): Param[] {
-  return [...t.matchAll(/((?:@\w+\([^\n]*\)\s*\n)*)param\s+(\w+)\s+\w+(\s*=)?/g)].map((m) => ({
-    name: m[2]!,
-    hasDefault: Boolean(m[3]),
-    secure: /@secure\(\)/.test(m[1]!),
-  }));
-}
-
-const outputs = (t: string) => [...t.matchAll(/^output\s+(\w+)\s+\w+\s*=\s*(.+)$/gm)].map((m) => m[1]!);
-
-interface ModuleUse {
-  readonly symbol: string;
-  readonly file: string;
-  readonly params: string[];
-}
-
-function modules(): ModuleUse[] {
-  const t = text('main.bicep');
-  return [...t.matchAll(/^module\s+(\w+)\s+'([^']+)'\s*=\s*\{/gm)].map((m) => ({
-    symbol: m[1]!,
-    file: m[2]!,
-    params: topLevelKeys(block(balanced(t, m.index + m[0].length - 1), 'params')),
-  }));
+/** The value main.bicep passes to a module's parameter, as an ARM expression. */
+function moduleParameter(main: ArmTemplate, module: string, name: string): unknown {
+  const parameters = modulesOf(main).get(module)?.deployment.properties?.parameters as
+    Record<string, { value: unknown }> | undefined;
+  return parameters?.[name]?.value;
 }
 
 // ---- the app settings, as the platform would hand them to the app ----------------------------------
 
 interface Setting {
   readonly name: string;
-  readonly expression: string;
+  readonly value: string;
 }
 
-function appSettings(): Setting[] {
-  const [site] = resourcesOfType('Microsoft.Web/sites');
-  if (!site) throw new Error('no Microsoft.Web/sites');
-  const list = block(block(site.body, 'siteConfig'), 'appSettings');
-  return [...list.matchAll(/\{\s*name:\s*'([^']+)'\s*\n\s*value:\s*([^\n]*?)\s*\n\s*\}/g)].map((m) => ({
-    name: m[1]!,
-    expression: m[2]!,
-  }));
-}
+const KEY_VAULT_REFERENCE = /^\[format\('@Microsoft\.KeyVault\(SecretUri=\{0\}\)', parameters\('\w+'\)\)\]$/;
 
-const KEY_VAULT_REFERENCE = /^'@Microsoft\.KeyVault\(SecretUri=\$\{\w+\}\)'$/;
-
-/**
- * What the app would find in its environment. A string literal is itself; an interpolation has each
- * `${…}` replaced by "placeholder"; a bare expression (a parameter or a module output, known only at
- * deployment) stands for a URL-shaped value (the connection string for one of its own shape); a Key Vault reference resolves, as the platform does, to
- * the secret: 32 random bytes in base64, as the azd preprovision hook makes them. WEBSITE_INSTANCE_ID is
- * added because the platform sets it on every instance: with it, dev mode is refused.
- */
 /** Bare expressions whose value is not a URL: what the platform would hand the app. */
-const BARE_EXPRESSION_VALUES: Record<string, string> = {
+const EXPRESSION_VALUES: Record<string, string> = {
   APPLICATIONINSIGHTS_CONNECTION_STRING:
     'InstrumentationKey=00000000-0000-4000-8000-000000000000;IngestionEndpoint=https://placeholder.invalid/;ApplicationId=placeholder',
   EMAIL_SENDER_ADDRESS: 'DoNotReply@placeholder.azurecomm.net',
 };
 
-function environmentOf(settings: Setting[]): Record<string, string> {
+/**
+ * What the app would find in its environment. A literal is itself; a `format('…{0}…', …)` is its format
+ * string with each argument "placeholder"; any other expression (a parameter or a module output, known
+ * only at deployment) stands for a URL-shaped value (or one of its own shape, above); a Key Vault
+ * reference resolves, as the platform does, to the secret: 32 random bytes in base64, as the azd
+ * preprovision hook makes them. WEBSITE_INSTANCE_ID is added because the platform sets it on every
+ * instance: with it, dev mode is refused.
+ */
+function environmentOf(settings: readonly Setting[]): Record<string, string> {
   const env: Record<string, string> = { WEBSITE_INSTANCE_ID: 'placeholder-instance' };
-  for (const { name, expression } of settings) {
-    if (KEY_VAULT_REFERENCE.test(expression)) env[name] = randomBytes(32).toString('base64');
-    else if (/^'.*'$/.test(expression))
-      env[name] = expression.slice(1, -1).replace(/\$\{[^}]*\}/g, 'placeholder');
-    else env[name] = BARE_EXPRESSION_VALUES[name] ?? 'https://placeholder.invalid/';
+  for (const { name, value } of settings) {
+    const format = /^\[format\('((?:[^']|'')*)'/.exec(value);
+    if (KEY_VAULT_REFERENCE.test(value)) env[name] = randomBytes(32).toString('base64');
+    else if (!value.startsWith('[')) env[name] = value;
+    else if (format) env[name] = format[1]!.replace(/''/g, "'").replace(/\{\d+\}/g, 'placeholder');
+    else env[name] = EXPRESSION_VALUES[name] ?? 'https://placeholder.invalid/';
   }
   return env;
 }
@@ -230,196 +141,195 @@ function secretLiterals(content: string): string[] {
 
 // ---- the checks -------------------------------------------------------------------------------------
 
-describe('infra/azure Bicep templates (structural check; no compiler here)', () => {
-  it('when main.bicep is read, then it has the parameters azd fills and the outputs a partner needs', () => {
-    const main = text('main.bicep');
-    const names = params(main).map((p) => p.name);
-    expect(names).toEqual(expect.arrayContaining(['environmentName', 'location', 'entraClientId', 'tags']));
-    expect(params(main).find((p) => p.name === 'tags')?.hasDefault).toBe(true);
-    expect(outputs(main)).toEqual(
+describeWithBicep('infra/azure, compiled (what the compiler cannot tell)', () => {
+  const main = compileMainTemplate(bicep!);
+
+  it('when main.bicep is compiled, then it has the parameters azd fills and the outputs a partner needs', () => {
+    expect(Object.keys(main.parameters)).toEqual(
+      expect.arrayContaining([
+        'environmentName',
+        'location',
+        'entraClientId',
+        'keyVaultPurgeProtection',
+        'tags',
+      ]),
+    );
+    const outputs = main.outputs ?? {};
+    expect(Object.keys(outputs)).toEqual(
       expect.arrayContaining(['FUNCTION_APP_URL', 'API_BASE_URL', 'OPENAPI_URL', 'KEY_VAULT_NAME']),
     );
-    expect(main).toMatch(/^output API_BASE_URL string = '\$\{functionApp\.outputs\.url\}\/api'$/m);
-    expect(main).toMatch(
-      /^output OPENAPI_URL string = '\$\{functionApp\.outputs\.url\}\/api\/openapi\.json'$/m,
-    );
+    const url = "reference('functionApp').outputs.url.value";
+    expect(outputs.API_BASE_URL?.value).toBe(`[format('{0}/api', ${url})]`);
+    expect(outputs.OPENAPI_URL?.value).toBe(`[format('{0}/api/openapi.json', ${url})]`);
     // The browser sign-in's callback (functions/http/entraSignIn.ts), to register on the Entra app.
-    expect(main).toMatch(
-      /^output ENTRA_REDIRECT_URI string = '\$\{functionApp\.outputs\.url\}\/api\/auth\/callback'$/m,
-    );
+    expect(outputs.ENTRA_REDIRECT_URI?.value).toBe(`[format('{0}/api/auth/callback', ${url})]`);
   });
 
-  it('when main.parameters.json is read, then every parameter it sets is declared and comes from the azd environment', () => {
+  it('when main.parameters.json is read, then every parameter it sets is declared, comes from the azd environment, and every required one is set', () => {
     const file = JSON.parse(read('main.parameters.json'));
-    const declared = params(text('main.bicep'));
     const entries = Object.entries(file.parameters as Record<string, { value: unknown }>);
-    expect(entries.map(([k]) => k).filter((k) => !declared.some((p) => p.name === k))).toEqual([]);
-    expect(entries.filter(([, v]) => !/^\$\{[A-Z_]+\}$/.test(String(v.value))).map(([k]) => k)).toEqual([]);
-    const required = declared.filter((p) => !p.hasDefault).map((p) => p.name);
+    expect(entries.map(([k]) => k).filter((k) => !(k in main.parameters))).toEqual([]);
+    // `${NAME}` or azd's `${NAME=default}`.
+    expect(
+      entries.filter(([, v]) => !/^\$\{[A-Z_]+(=[^}]*)?\}$/.test(String(v.value))).map(([k]) => k),
+    ).toEqual([]);
+    const required = Object.entries(main.parameters)
+      .filter(([, p]) => !('defaultValue' in p))
+      .map(([name]) => name);
     expect(required.filter((name) => !(name in file.parameters))).toEqual([]);
   });
 
-  it('when modules are used, then each file exists, gets only parameters it declares and every one it requires', () => {
-    const problems: string[] = [];
-    const used = modules();
-    for (const m of used) {
-      const t = source.get(m.file);
-      if (t === undefined) {
-        problems.push(`${m.symbol}: ${m.file} does not exist`);
-        continue;
-      }
-      const declared = params(t);
-      for (const p of m.params)
-        if (!declared.some((d) => d.name === p)) problems.push(`${m.symbol}: unknown param ${p}`);
-      for (const d of declared)
-        if (!d.hasDefault && !m.params.includes(d.name))
-          problems.push(`${m.symbol}: missing param ${d.name}`);
-    }
-    for (const file of MODULE_FILES)
-      if (!used.some((m) => m.file === file)) problems.push(`${file} is not used by main.bicep`);
-    expect(problems).toEqual([]);
-  });
-
-  it('when a module output is referenced, then the module declares it', () => {
-    const byModule = new Map(modules().map((m) => [m.symbol, outputs(text(m.file))]));
-    const unknown = [...text('main.bicep').matchAll(/\b(\w+)\.outputs\.(\w+)/g)]
-      .filter((m) => !byModule.get(m[1]!)?.includes(m[2]!))
-      .map((m) => m[0]);
-    expect(unknown).toEqual([]);
-  });
-
-  it('when resources are declared, then every API version is a dated stable version', () => {
-    const declared = resources();
-    expect(declared.length).toBeGreaterThan(10);
-    const unstable = declared.filter((r) => !/^\d{4}-\d{2}-\d{2}$/.test(r.apiVersion));
-    expect(unstable.map((r) => `${r.type}@${r.apiVersion}`)).toEqual([]);
-  });
-
-  it('when the required resource types are looked for, then each is declared', () => {
-    const required = [
-      'Microsoft.Resources/resourceGroups',
-      'Microsoft.ManagedIdentity/userAssignedIdentities',
-      'Microsoft.Web/serverfarms',
-      'Microsoft.Web/sites',
-      'Microsoft.Storage/storageAccounts',
-      'Microsoft.Storage/storageAccounts/blobServices/containers',
-      'Microsoft.Authorization/roleAssignments',
-      'Microsoft.OperationalInsights/workspaces',
-      'Microsoft.Insights/components',
-      'Microsoft.KeyVault/vaults',
-      'Microsoft.KeyVault/vaults/secrets',
-      'Microsoft.Communication/communicationServices',
-      'Microsoft.Communication/emailServices',
-      'Microsoft.Communication/emailServices/domains',
-    ];
-    const declared = new Set(resources().map((r) => r.type.toLowerCase()));
-    expect(required.filter((type) => !declared.has(type.toLowerCase()))).toEqual([]);
-  });
-
   it('when the plan is read, then it is Flex Consumption FC1 on Linux', () => {
-    const [plan] = resourcesOfType('Microsoft.Web/serverfarms');
-    const sku = block(plan!.body, 'sku');
-    expect(sku).toMatch(/name:\s*'FC1'/);
-    expect(sku).toMatch(/tier:\s*'FlexConsumption'/);
-    expect(plan!.body).toMatch(/reserved:\s*true/);
+    const { resource: plan } = theOne(main, 'Microsoft.Web/serverfarms');
+    expect(plan.sku).toEqual({ tier: 'FlexConsumption', name: 'FC1' });
+    expect(plan.properties?.reserved).toBe(true);
   });
 
   it('when the function app is read, then it runs Node 22 on Flex as the user-assigned identity and deploys from blob with it', () => {
-    const [site] = resourcesOfType('Microsoft.Web/sites');
-    const body = site!.body;
-    expect(body).toMatch(/kind:\s*'functionapp,linux'/);
-    expect(body).toMatch(/'azd-service-name':\s*'api'/);
-    expect(block(body, 'identity')).toMatch(/type:\s*'UserAssigned'/);
-    expect(body).toMatch(/httpsOnly:\s*true/);
-    expect(body).toMatch(/keyVaultReferenceIdentity:\s*identityId/);
-    const config = block(body, 'functionAppConfig');
-    const runtime = block(config, 'runtime');
-    expect(runtime).toMatch(/name:\s*'node'/);
-    expect(runtime).toMatch(/version:\s*'22'/);
-    const storage = block(block(config, 'deployment'), 'storage');
-    expect(storage).toMatch(/type:\s*'blobContainer'/);
-    expect(block(storage, 'authentication')).toMatch(/type:\s*'UserAssignedIdentity'/);
+    const { resource: site } = theOne(main, 'Microsoft.Web/sites');
+    expect(site.kind).toBe('functionapp,linux');
+    expect(site.tags).toBe("[union(parameters('tags'), createObject('azd-service-name', 'api'))]");
+    expect(site.identity).toMatchObject({ type: 'UserAssigned' });
+    const props = site.properties!;
+    expect(props.httpsOnly).toBe(true);
+    expect(props.keyVaultReferenceIdentity).toBe("[parameters('identityId')]");
+    expect(props.functionAppConfig.runtime).toEqual({ name: 'node', version: '22' });
+    expect(props.functionAppConfig.deployment.storage).toMatchObject({
+      type: 'blobContainer',
+      authentication: { type: 'UserAssignedIdentity' },
+    });
   });
 
   it('when the storage account is read, then shared keys are off, TLS 1.2 is the minimum and blobs are private', () => {
-    const [account] = resourcesOfType('Microsoft.Storage/storageAccounts');
-    const props = block(account!.body, 'properties');
-    expect(props).toMatch(/allowSharedKeyAccess:\s*false/);
-    expect(props).toMatch(/minimumTlsVersion:\s*'TLS1_2'/);
-    expect(props).toMatch(/allowBlobPublicAccess:\s*false/);
-    expect(props).toMatch(/supportsHttpsTrafficOnly:\s*true/);
+    const { resource: account } = theOne(main, 'Microsoft.Storage/storageAccounts');
+    expect(account.properties).toMatchObject({
+      allowSharedKeyAccess: false,
+      minimumTlsVersion: 'TLS1_2',
+      allowBlobPublicAccess: false,
+      supportsHttpsTrafficOnly: true,
+    });
   });
 
-  it.each([
-    ['Storage Blob Data Owner', 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b', 'Microsoft.Storage/storageAccounts'],
-    [
-      'Storage Queue Data Contributor',
-      '974c5e8b-45b9-4653-ba55-5f855dd0fb88',
-      'Microsoft.Storage/storageAccounts',
-    ],
-    [
-      'Storage Table Data Contributor',
-      '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3',
-      'Microsoft.Storage/storageAccounts',
-    ],
-    ['Monitoring Metrics Publisher', '3913510d-42f4-4e42-8a64-420c390055eb', 'Microsoft.Insights/components'],
-    ['Key Vault Secrets User', '4633458b-17de-408a-b874-0445c86b69e6', 'Microsoft.KeyVault/vaults'],
-    [
-      'Contributor (send email)',
-      'b24988ac-6180-42a0-ab88-20f7138076d5',
-      'Microsoft.Communication/communicationServices',
-    ],
-  ])(
-    'when role assignments are read, then the identity gets %s (%s) on the %s resource',
-    (role, guid, scopeType) => {
-      const [target] = resourcesOfType(scopeType);
-      if (!target) throw new Error(`${scopeType} is not declared`);
-      const assignments = resourcesOfType('Microsoft.Authorization/roleAssignments').filter(
-        (r) => r.file === target.file && new RegExp(`\\bscope:\\s*${target.symbol}\\b`).test(r.body),
-      );
-      const file = text(target.file);
-      const granted = assignments.some(
-        (a) =>
-          /principalId:\s*principalId/.test(a.body) &&
-          /principalType:\s*'ServicePrincipal'/.test(a.body) &&
-          /subscriptionResourceId\('Microsoft\.Authorization\/roleDefinitions'/.test(a.body),
-      );
-      expect({ role, guidDeclared: file.includes(`'${guid}'`), granted }).toEqual({
-        role,
-        guidDeclared: true,
-        granted: true,
-      });
-    },
-  );
+  describe('role assignments', () => {
+    const assignments = placedResources(main).filter(
+      (p) => p.resource.type === 'Microsoft.Authorization/roleAssignments',
+    );
+
+    /** The built-in role IDs an assignment gives: a literal, a variable, or a loop over a variable array. */
+    function roleIdsOf({ template, resource }: Placed): string[] {
+      const id = /subscriptionResourceId\('Microsoft\.Authorization\/roleDefinitions', (.+)\)\]$/.exec(
+        String(resource.properties?.roleDefinitionId),
+      )?.[1];
+      const variables = template.variables ?? {};
+      const variable = /^variables\('(\w+)'\)(\[copyIndex\(\)\]\.id)?$/.exec(id ?? '');
+      if (!variable) return id ? [id.replace(/^'|'$/g, '')] : [];
+      const value = variables[variable[1]!];
+      return variable[2] ? (value as { id: string }[]).map((v) => v.id) : [String(value)];
+    }
+
+    it.each([
+      [
+        'Storage Blob Data Owner',
+        'b7e6dc6d-f1e8-4753-8033-0f276bb0955b',
+        'storage',
+        'Microsoft.Storage/storageAccounts',
+      ],
+      [
+        'Storage Queue Data Contributor',
+        '974c5e8b-45b9-4653-ba55-5f855dd0fb88',
+        'storage',
+        'Microsoft.Storage/storageAccounts',
+      ],
+      [
+        'Storage Table Data Contributor',
+        '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3',
+        'storage',
+        'Microsoft.Storage/storageAccounts',
+      ],
+      [
+        'Monitoring Metrics Publisher',
+        '3913510d-42f4-4e42-8a64-420c390055eb',
+        'monitoring',
+        'Microsoft.Insights/components',
+      ],
+      [
+        'Key Vault Secrets User',
+        '4633458b-17de-408a-b874-0445c86b69e6',
+        'keyVault',
+        'Microsoft.KeyVault/vaults',
+      ],
+      [
+        'Contributor (send email)',
+        'b24988ac-6180-42a0-ab88-20f7138076d5',
+        'email',
+        'Microsoft.Communication/communicationServices',
+      ],
+    ])(
+      "when role assignments are read, then the app's identity gets %s (%s) in module %s, on its %s",
+      (role, roleId, module, scopeType) => {
+        const granted = assignments.filter(
+          (a) =>
+            a.module === module &&
+            roleIdsOf(a).includes(roleId) &&
+            String(a.resource.scope).startsWith(`[resourceId('${scopeType}', `) &&
+            a.resource.properties?.principalId === "[parameters('principalId')]" &&
+            a.resource.properties?.principalType === 'ServicePrincipal',
+        );
+        expect({ role, granted: granted.length }).toEqual({ role, granted: 1 });
+        // …and main.bicep hands that module the identity's principal ID.
+        expect(moduleParameter(main, module, 'principalId')).toBe(
+          "[reference('identity').outputs.principalId.value]",
+        );
+      },
+    );
+  });
 
   it('when Application Insights is read, then it is workspace-based with local auth off', () => {
-    const [component] = resourcesOfType('Microsoft.Insights/components');
-    const props = block(component!.body, 'properties');
-    expect(props).toMatch(/DisableLocalAuth:\s*true/);
-    expect(props).toMatch(/WorkspaceResourceId:\s*workspace\.id/);
+    const { resource: component } = theOne(main, 'Microsoft.Insights/components');
+    expect(component.properties).toMatchObject({
+      DisableLocalAuth: true,
+      WorkspaceResourceId: expect.stringContaining("'Microsoft.OperationalInsights/workspaces'"),
+    });
   });
 
-  it('when Key Vault is read, then it uses RBAC authorization with purge protection, and holds both keys', () => {
-    const [vault] = resourcesOfType('Microsoft.KeyVault/vaults');
-    const props = block(vault!.body, 'properties');
-    expect(props).toMatch(/enableRbacAuthorization:\s*true/);
-    expect(props).toMatch(/enablePurgeProtection:\s*true/);
-    const secrets = resourcesOfType('Microsoft.KeyVault/vaults/secrets').map(
-      (s) => /name:\s*'([^']+)'/.exec(s.body)?.[1],
+  it('when Key Vault is read, then it uses RBAC authorization, purge protection follows keyVaultPurgeProtection (on by default), and it holds both keys', () => {
+    const { resource: vault } = theOne(main, 'Microsoft.KeyVault/vaults');
+    expect(vault.properties?.enableRbacAuthorization).toBe(true);
+    // The API refuses enablePurgeProtection: false, so off is "not set" (null).
+    expect(vault.properties?.enablePurgeProtection).toBe(
+      "[if(parameters('purgeProtection'), true(), null())]",
     );
+    expect(moduleParameter(main, 'keyVault', 'purgeProtection')).toBe(
+      "[parameters('keyVaultPurgeProtection')]",
+    );
+    expect(main.parameters.keyVaultPurgeProtection).toMatchObject({ type: 'bool', defaultValue: true });
+    const secrets = placedResources(main)
+      .filter((p) => p.resource.type === 'Microsoft.KeyVault/vaults/secrets')
+      .map((p) => /'([\w-]+)'\)\]$/.exec(p.resource.name)?.[1]);
     expect(secrets.sort()).toEqual(['link-signing-key', 'session-secret']);
   });
 
   it('when email is read, then Communication Services is linked to an Azure-managed email domain', () => {
-    const [domain] = resourcesOfType('Microsoft.Communication/emailServices/domains');
-    expect(domain!.body).toMatch(/domainManagement:\s*'AzureManaged'/);
-    const [acs] = resourcesOfType('Microsoft.Communication/communicationServices');
-    expect(block(acs!.body, 'linkedDomains')).toMatch(new RegExp(`\\b${domain!.symbol}\\.id\\b`));
+    const { resource: domain } = theOne(main, 'Microsoft.Communication/emailServices/domains');
+    expect(domain.properties?.domainManagement).toBe('AzureManaged');
+    const { resource: acs } = theOne(main, 'Microsoft.Communication/communicationServices');
+    expect(acs.properties?.linkedDomains).toEqual([
+      expect.stringContaining("resourceId('Microsoft.Communication/emailServices/domains'"),
+    ]);
+  });
+
+  it('when secure parameters are read, then the two keys are secure strings all the way to Key Vault', () => {
+    expect(main.parameters.linkSigningKey?.type).toBe('securestring');
+    expect(main.parameters.sessionSecret?.type).toBe('securestring');
+    const keyVault = modulesOf(main).get('keyVault')!.template;
+    expect(keyVault.parameters.linkSigningKey?.type).toBe('securestring');
+    expect(keyVault.parameters.sessionSecret?.type).toBe('securestring');
   });
 
   describe('app settings', () => {
-    const settings = appSettings();
-    const byName = new Map(settings.map((s) => [s.name, s.expression]));
+    const { resource: site } = theOne(main, 'Microsoft.Web/sites');
+    const settings = site.properties!.siteConfig.appSettings as Setting[];
+    const byName = new Map(settings.map((s) => [s.name, s.value]));
 
     it('when the settings are listed, then each name appears once', () => {
       const names = settings.map((s) => s.name);
@@ -428,20 +338,23 @@ describe('infra/azure Bicep templates (structural check; no compiler here)', () 
     });
 
     it.each([
-      ['AzureWebJobsStorage__accountName', /^storageAccountName$/],
-      ['AzureWebJobsStorage__credential', /^'managedidentity'$/],
-      ['AzureWebJobsStorage__clientId', /^identityClientId$/],
-      ['STORAGE_TABLE_ENDPOINT', /^storageTableEndpoint$/],
-      ['AUTH_MODE', /^'entra'$/],
-      ['ENTRA_CLIENT_ID', /^entraClientId$/],
-      ['TOKEN_AUDIENCE', /^tokenAudience$/],
-      ['PUBLIC_BASE_URL', /^'https:\/\/\$\{name\}\.azurewebsites\.net'$/],
-      ['TASK_HUB_NAME', /^'[A-Za-z][A-Za-z0-9]{2,44}'$/],
+      ['AzureWebJobsStorage__accountName', /^\[parameters\('storageAccountName'\)\]$/],
+      ['AzureWebJobsStorage__credential', /^managedidentity$/],
+      ['AzureWebJobsStorage__clientId', /^\[parameters\('identityClientId'\)\]$/],
+      ['STORAGE_TABLE_ENDPOINT', /^\[parameters\('storageTableEndpoint'\)\]$/],
+      ['AUTH_MODE', /^entra$/],
+      ['ENTRA_CLIENT_ID', /^\[parameters\('entraClientId'\)\]$/],
+      ['TOKEN_AUDIENCE', /^\[parameters\('tokenAudience'\)\]$/],
+      ['PUBLIC_BASE_URL', /^\[format\('https:\/\/\{0\}\.azurewebsites\.net', parameters\('name'\)\)\]$/],
+      ['TASK_HUB_NAME', /^[A-Za-z][A-Za-z0-9]{2,44}$/],
       ['LINK_SIGNING_KEY', KEY_VAULT_REFERENCE],
       ['SESSION_SECRET', KEY_VAULT_REFERENCE],
-      ['APPLICATIONINSIGHTS_CONNECTION_STRING', /^appInsightsConnectionString$/],
-      ['APPLICATIONINSIGHTS_AUTHENTICATION_STRING', /^'ClientId=\$\{identityClientId\};Authorization=AAD'$/],
-      ['ACS_ENDPOINT', /^communicationServiceEndpoint$/],
+      ['APPLICATIONINSIGHTS_CONNECTION_STRING', /^\[parameters\('appInsightsConnectionString'\)\]$/],
+      [
+        'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',
+        /^\[format\('ClientId=\{0\};Authorization=AAD', parameters\('identityClientId'\)\)\]$/,
+      ],
+      ['ACS_ENDPOINT', /^\[parameters\('communicationServiceEndpoint'\)\]$/],
     ])('when %s is looked up, then it is set as required', (name, pattern) => {
       expect({ name, value: byName.get(name) }).toEqual({ name, value: expect.stringMatching(pattern) });
     });
@@ -491,42 +404,23 @@ describe('infra/azure Bicep templates (structural check; no compiler here)', () 
       expect(configErrorOf(env)).toContain('AUTH_MODE');
     });
   });
+});
 
-  describe('secrets', () => {
-    it('when the detector is shown a generated key or an account key, then it flags it (it can fail)', () => {
-      expect(secretLiterals(`value: '${randomBytes(32).toString('base64')}'`)).toHaveLength(1);
-      expect(secretLiterals("'DefaultEndpointsProtocol=https;AccountName=x;AccountKey=y'")).toEqual([
-        'AccountKey=',
-      ]);
-    });
+describe('secrets in infra/azure and azure.yaml', () => {
+  it('when the detector is shown a generated key or an account key, then it flags it (it can fail)', () => {
+    expect(secretLiterals(`value: '${randomBytes(32).toString('base64')}'`)).toHaveLength(1);
+    expect(secretLiterals("'DefaultEndpointsProtocol=https;AccountName=x;AccountKey=y'")).toEqual([
+      'AccountKey=',
+    ]);
+  });
 
-    it('when infra/azure and azure.yaml are scanned, then no secret literal appears in them', () => {
-      const files = [
-        ...BICEP_FILES.map((f) => [f, read(f)] as const),
-        ['main.parameters.json', read('main.parameters.json')] as const,
-        ['azure.yaml', readFileSync(path.join(ROOT, 'azure.yaml'), 'utf8')] as const,
-      ];
-      expect(files.flatMap(([f, content]) => secretLiterals(content).map((s) => `${f}: ${s}`))).toEqual([]);
-    });
-
-    it('when secure parameters are declared, then none has a default value or is returned as an output', () => {
-      const problems = all().flatMap(([file, t]) =>
-        params(t)
-          .filter((p) => p.secure)
-          .flatMap((p) => [
-            ...(p.hasDefault ? [`${file}: ${p.name} has a default`] : []),
-            ...(new RegExp(`^output\\s+\\w+\\s+\\w+\\s*=.*\\b${p.name}\\b`, 'm').test(t)
-              ? [`${file}: ${p.name} is an output`]
-              : []),
-          ]),
-      );
-      expect(problems).toEqual([]);
-      expect(
-        params(text('modules/keyVault.bicep'))
-          .filter((p) => p.secure)
-          .map((p) => p.name),
-      ).toEqual(['linkSigningKey', 'sessionSecret']);
-    });
+  it('when infra/azure and azure.yaml are scanned, then no secret literal appears in them', () => {
+    const files = [
+      ...BICEP_FILES.map((f) => [f, read(f)] as const),
+      ['main.parameters.json', read('main.parameters.json')] as const,
+      ['azure.yaml', readFileSync(path.join(ROOT, 'azure.yaml'), 'utf8')] as const,
+    ];
+    expect(files.flatMap(([f, content]) => secretLiterals(content).map((s) => `${f}: ${s}`))).toEqual([]);
   });
 });
 
