@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { PartnerTableDirectory } from '../../shared/adapters/tables/partnerTableDirectory';
 import { TableClientFactory, tableStorageTarget } from '../../shared/adapters/tables/tableClientFactory';
 import { tableNames } from '../../shared/adapters/tables/tableNames';
-import { config } from '../../shared/config/config';
+import { parseConfig } from '../../shared/config/config';
 import type { Partner } from '../../shared/domain/partners/partner';
 import { PartnerSchema } from '../../shared/domain/partners/partner';
 
@@ -56,7 +56,8 @@ function withKnownProviders(partners: Partner[], alreadyStored: readonly Partner
 
 async function main(file: string | undefined): Promise<void> {
   if (!file) throw new Error('Usage: node configurePartners.js <partners.json>');
-  const cfg = config();
+  // Only the storage settings are read: no token is verified here, so no Entra settings are needed.
+  const cfg = parseConfig({ AUTH_MODE: 'dev', ...process.env });
   // The operator's own Azure credential (undefined: not the app's managed identity).
   const tables = new TableClientFactory(await tableStorageTarget(cfg.storage, undefined));
   const directory = new PartnerTableDirectory(() => tables.table(tableNames(cfg.tablePrefix).partners));

@@ -48,6 +48,8 @@ export async function startLocalHost(options: LocalHostOptions): Promise<Running
     }
     const secrets = await loadOrCreateLocalSecrets(options.dataDir);
     const env = process.env;
+    // The local host is where the dev issuer belongs (the app itself defaults to entra); an explicit
+    // AUTH_MODE=entra with the Entra settings still tries Entra ID sign-in locally.
     env.AUTH_MODE ??= 'dev';
     env.STORAGE_CONNECTION_STRING = options.storageConnectionString ?? azurite!.connectionString;
     env.LINK_SIGNING_KEY ??= secrets.LINK_SIGNING_KEY;

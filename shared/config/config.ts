@@ -16,7 +16,9 @@ const base64Key = z
 
 const ConfigSchema = z
   .object({
-    AUTH_MODE: z.enum(['dev', 'entra']).default('dev'),
+    // Fail closed: without a word otherwise the app verifies Entra ID tokens. The dev issuer (mints any
+    // token for anyone) runs only where it is asked for: the local host, local.settings.json, the tests.
+    AUTH_MODE: z.enum(['dev', 'entra']).default('entra'),
     STORAGE_CONNECTION_STRING: z.string().min(1).optional(),
     AzureWebJobsStorage: z.string().min(1).optional(),
     STORAGE_TABLE_ENDPOINT: z.url().optional(),

@@ -49,6 +49,8 @@ export async function startLocalHostProcess(
     env: {
       ...process.env,
       PORT: String(port),
+      // The dev issuer is never the default (the app fails closed to entra): the tests ask for it.
+      AUTH_MODE: 'dev',
       STORAGE_CONNECTION_STRING: connection,
       TABLE_PREFIX: tablePrefix,
       LOCAL_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'lh-')),

@@ -20,7 +20,11 @@ describe('concurrent acceptance (Azurite)', () => {
 
   beforeAll(async () => {
     svc = await buildServices(
-      parseConfig({ STORAGE_CONNECTION_STRING: testConnection(), TABLE_PREFIX: uniquePrefix() }),
+      parseConfig({
+        STORAGE_CONNECTION_STRING: testConnection(),
+        TABLE_PREFIX: uniquePrefix(),
+        AUTH_MODE: 'dev',
+      }),
     );
     for (const partner of DEMO_PARTNERS) await svc.partners.upsert(partner);
     for (const tenant of DEMO_TENANTS) await svc.devDirectory.upsertTenant(tenant);

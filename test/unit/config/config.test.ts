@@ -1,6 +1,8 @@
 import { ConfigError, parseConfig } from '../../../shared/config/config';
 
 const STORAGE = 'UseDevelopmentStorage=true';
+/** The local host's settings: Azurite and the dev issuer, which is never the default. */
+const LOCAL = { STORAGE_CONNECTION_STRING: STORAGE, AUTH_MODE: 'dev' };
 const KEY = Buffer.alloc(32, 3).toString('base64');
 
 function configError(env: NodeJS.ProcessEnv): ConfigError {
@@ -14,8 +16,27 @@ function configError(env: NodeJS.ProcessEnv): ConfigError {
 }
 
 describe('configuration', () => {
-  it('when only storage is set, then the local defaults apply', () => {
-    const config = parseConfig({ STORAGE_CONNECTION_STRING: STORAGE });
+  it('when no AUTH_MODE is set, then the app verifies Entra ID tokens and refuses to start without the Entra settings, naming them', () => {
+    const error = configError({ STORAGE_CONNECTION_STRING: STORAGE });
+
+    expect(error.message).toContain('ENTRA_CLIENT_ID: is required when AUTH_MODE=entra');
+    expect(error.message).toContain('LINK_SIGNING_KEY: is required when AUTH_MODE=entra');
+    expect(error.message).toContain('SESSION_SECRET: is required when AUTH_MODE=entra');
+  });
+
+  it('when no AUTH_MODE is set but the Entra settings are, then the mode is entra (never the dev issuer)', () => {
+    const config = parseConfig({
+      STORAGE_CONNECTION_STRING: STORAGE,
+      ENTRA_CLIENT_ID: 'client-id',
+      LINK_SIGNING_KEY: KEY,
+      SESSION_SECRET: KEY,
+    });
+
+    expect(config.authMode).toBe('entra');
+  });
+
+  it('when only storage and AUTH_MODE=dev are set, then the local defaults apply', () => {
+    const config = parseConfig({ ...LOCAL });
 
     expect(config).toMatchObject({
       authMode: 'dev',
@@ -34,7 +55,7 @@ describe('configuration', () => {
 
   it('when keys are set, then they are decoded from base64', () => {
     const config = parseConfig({
-      STORAGE_CONNECTION_STRING: STORAGE,
+      ...LOCAL,
       LINK_SIGNING_KEY: KEY,
       SESSION_SECRET: KEY,
     });
@@ -45,7 +66,7 @@ describe('configuration', () => {
 
   it('when a key is an unresolved Key Vault reference, then the app refuses to start and names the setting', () => {
     const error = configError({
-      STORAGE_CONNECTION_STRING: STORAGE,
+      ...LOCAL,
       LINK_SIGNING_KEY:
         '@Microsoft.KeyVault(SecretUri=https://kv-example.vault.azure.net/secrets/link-signing-key)',
     });
@@ -53,19 +74,20 @@ describe('configuration', () => {
   });
 
   it('when the public base URL ends with a slash, then the slash is dropped', () => {
-    expect(
-      parseConfig({ STORAGE_CONNECTION_STRING: STORAGE, PUBLIC_BASE_URL: 'https://consent.example/' })
-        .publicBaseUrl,
-    ).toBe('https://consent.example');
+    expect(parseConfig({ ...LOCAL, PUBLIC_BASE_URL: 'https://consent.example/' }).publicBaseUrl).toBe(
+      'https://consent.example',
+    );
   });
 
   it('when only AzureWebJobsStorage is set, then it is the storage connection', () => {
-    expect(parseConfig({ AzureWebJobsStorage: STORAGE }).storage.connectionString).toBe(STORAGE);
+    expect(parseConfig({ AzureWebJobsStorage: STORAGE, AUTH_MODE: 'dev' }).storage.connectionString).toBe(
+      STORAGE,
+    );
   });
 
   it('when a setting is an empty string, then it counts as not set', () => {
     const config = parseConfig({
-      STORAGE_CONNECTION_STRING: STORAGE,
+      ...LOCAL,
       TABLE_PREFIX: '',
       LINK_SIGNING_KEY: '',
     });
@@ -76,7 +98,7 @@ describe('configuration', () => {
 
   it('when AUTH_MODE=dev is set and the app runs in Azure, then it is refused with a message naming AUTH_MODE', () => {
     const error = configError({
-      STORAGE_CONNECTION_STRING: STORAGE,
+      ...LOCAL,
       AUTH_MODE: 'dev',
       WEBSITE_INSTANCE_ID: 'abc123',
     });
@@ -84,31 +106,32 @@ describe('configuration', () => {
     expect(error.message).toMatch(/AUTH_MODE: .*refused .*Azure/);
   });
 
-  it('when AUTH_MODE is not set and the app runs in Azure, then the dev default is refused too', () => {
-    expect(
-      configError({ STORAGE_CONNECTION_STRING: STORAGE, WEBSITE_INSTANCE_ID: 'abc123' }).message,
-    ).toContain('AUTH_MODE');
+  it('when AUTH_MODE is not set and the app runs in Azure, then it is entra and the missing Entra settings are named', () => {
+    const message = configError({
+      STORAGE_CONNECTION_STRING: STORAGE,
+      WEBSITE_INSTANCE_ID: 'abc123',
+    }).message;
+
+    expect(message).toContain('ENTRA_CLIENT_ID: is required when AUTH_MODE=entra');
+    expect(message).not.toContain('AUTH_MODE:');
   });
 
   it('when the platform names the app by its host name only (no instance ID), then the dev issuer is refused too', () => {
-    expect(
-      configError({ STORAGE_CONNECTION_STRING: STORAGE, WEBSITE_HOSTNAME: 'func-abc.azurewebsites.net' })
-        .message,
-    ).toMatch(/AUTH_MODE: .*refused/);
+    expect(configError({ ...LOCAL, WEBSITE_HOSTNAME: 'func-abc.azurewebsites.net' }).message).toMatch(
+      /AUTH_MODE: .*refused/,
+    );
   });
 
   it.each(['localhost:7071', '127.0.0.1:7071'])(
     'when Core Tools sets WEBSITE_HOSTNAME=%s, then that is not Azure and dev mode is accepted',
     (host) => {
-      expect(parseConfig({ STORAGE_CONNECTION_STRING: STORAGE, WEBSITE_HOSTNAME: host }).authMode).toBe(
-        'dev',
-      );
+      expect(parseConfig({ ...LOCAL, WEBSITE_HOSTNAME: host }).authMode).toBe('dev');
     },
   );
 
   it('when Application Insights settings are given, then telemetry goes there with Entra ID auth under the site name', () => {
     const config = parseConfig({
-      STORAGE_CONNECTION_STRING: STORAGE,
+      ...LOCAL,
       APPLICATIONINSIGHTS_CONNECTION_STRING:
         'InstrumentationKey=00000000-0000-4000-8000-000000000000;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/',
       APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=abc;Authorization=AAD',
@@ -126,14 +149,12 @@ describe('configuration', () => {
     ['APPLICATIONINSIGHTS_CONNECTION_STRING', 'InstrumentationKey=abc'],
     ['APPLICATIONINSIGHTS_AUTHENTICATION_STRING', 'Authorization=Key'],
   ])('when %s is %j, then the app refuses to start and names it', (name, value) => {
-    expect(configError({ STORAGE_CONNECTION_STRING: STORAGE, [name]: value }).message).toContain(
-      `${name}: must be`,
-    );
+    expect(configError({ ...LOCAL, [name]: value }).message).toContain(`${name}: must be`);
   });
 
   it('when AUTH_MODE=entra runs in Azure with its keys, then it is accepted', () => {
     const config = parseConfig({
-      STORAGE_CONNECTION_STRING: STORAGE,
+      ...LOCAL,
       WEBSITE_INSTANCE_ID: 'abc123',
       AUTH_MODE: 'entra',
       ENTRA_CLIENT_ID: 'client-id',
@@ -147,7 +168,7 @@ describe('configuration', () => {
   });
 
   it('when AUTH_MODE=entra lacks its keys, then each missing key is named', () => {
-    const error = configError({ STORAGE_CONNECTION_STRING: STORAGE, AUTH_MODE: 'entra' });
+    const error = configError({ ...LOCAL, AUTH_MODE: 'entra' });
 
     expect(error.message).toContain('ENTRA_CLIENT_ID: is required when AUTH_MODE=entra');
     expect(error.message).toContain('LINK_SIGNING_KEY: is required when AUTH_MODE=entra');
@@ -156,7 +177,7 @@ describe('configuration', () => {
 
   it('when AUTH_MODE=entra lacks only one key, then only that key is named', () => {
     const error = configError({
-      STORAGE_CONNECTION_STRING: STORAGE,
+      ...LOCAL,
       AUTH_MODE: 'entra',
       ENTRA_CLIENT_ID: 'client-id',
       LINK_SIGNING_KEY: KEY,
@@ -186,14 +207,12 @@ describe('configuration', () => {
     ['CONSENT_DEADLINE', '14 days'],
     ['STORAGE_TABLE_ENDPOINT', 'not a url'],
   ])('when %s is %j, then it is refused with a message naming it', (name, value) => {
-    const error = configError({ STORAGE_CONNECTION_STRING: STORAGE, [name]: value });
+    const error = configError({ ...LOCAL, [name]: value });
 
     expect(error.message).toMatch(new RegExp(`^Invalid configuration:\\n(.*\\n)*  ${name}: `, 'm'));
   });
 
   it('when INVITATION_TTL_DAYS is a number in text, then it is read as a number', () => {
-    expect(
-      parseConfig({ STORAGE_CONNECTION_STRING: STORAGE, INVITATION_TTL_DAYS: '30' }).invitationTtlDays,
-    ).toBe(30);
+    expect(parseConfig({ ...LOCAL, INVITATION_TTL_DAYS: '30' }).invitationTtlDays).toBe(30);
   });
 });

@@ -1,6 +1,8 @@
 import { ConfigError, parseConfig } from '../../../shared/config/config';
 
 const STORAGE = 'UseDevelopmentStorage=true';
+/** The local host's settings: Azurite and the dev issuer, which is never the default. */
+const LOCAL = { STORAGE_CONNECTION_STRING: STORAGE, AUTH_MODE: 'dev' };
 
 function configError(env: Record<string, string>): ConfigError {
   try {
@@ -14,7 +16,7 @@ function configError(env: Record<string, string>): ConfigError {
 
 describe('email settings', () => {
   it('when nothing is set, then invitation emails become .eml files in .local/outbox', () => {
-    expect(parseConfig({ STORAGE_CONNECTION_STRING: STORAGE }).email).toEqual({
+    expect(parseConfig({ ...LOCAL }).email).toEqual({
       delivery: 'files',
       outboxDir: '.local/outbox',
       senderAddress: 'DoNotReply@partner-consent.localhost',
@@ -22,15 +24,16 @@ describe('email settings', () => {
   });
 
   it('when SMTP_URL is set, then they go to that SMTP server', () => {
-    expect(
-      parseConfig({ STORAGE_CONNECTION_STRING: STORAGE, SMTP_URL: 'smtp://localhost:1025' }).email,
-    ).toMatchObject({ delivery: 'smtp', smtpUrl: 'smtp://localhost:1025' });
+    expect(parseConfig({ ...LOCAL, SMTP_URL: 'smtp://localhost:1025' }).email).toMatchObject({
+      delivery: 'smtp',
+      smtpUrl: 'smtp://localhost:1025',
+    });
   });
 
   it('when ACS_ENDPOINT and EMAIL_SENDER_ADDRESS are set, then ACS sends them, even with SMTP_URL set', () => {
     expect(
       parseConfig({
-        STORAGE_CONNECTION_STRING: STORAGE,
+        ...LOCAL,
         ACS_ENDPOINT: 'https://acs-x.communication.azure.com',
         EMAIL_SENDER_ADDRESS: 'DoNotReply@x.azurecomm.net',
         SMTP_URL: 'smtp://localhost:1025',
@@ -45,7 +48,7 @@ describe('email settings', () => {
   it('when ACS_ENDPOINT has no sender address, then EMAIL_SENDER_ADDRESS is named', () => {
     expect(
       configError({
-        STORAGE_CONNECTION_STRING: STORAGE,
+        ...LOCAL,
         ACS_ENDPOINT: 'https://acs-x.communication.azure.com',
       }).message,
     ).toContain('EMAIL_SENDER_ADDRESS: is required with ACS_ENDPOINT');
@@ -54,7 +57,7 @@ describe('email settings', () => {
   it('when the app runs in Azure without ACS_ENDPOINT, then it is refused rather than writing mail to disk', () => {
     expect(
       configError({
-        STORAGE_CONNECTION_STRING: STORAGE,
+        ...LOCAL,
         WEBSITE_INSTANCE_ID: 'abc',
         AUTH_MODE: 'entra',
         ENTRA_CLIENT_ID: 'c',
@@ -69,6 +72,6 @@ describe('email settings', () => {
     ['ACS_ENDPOINT', 'http://acs-x.communication.azure.com'],
     ['EMAIL_SENDER_ADDRESS', 'not-an-address'],
   ])('when %s is %s, then the setting is named', (name, value) => {
-    expect(configError({ STORAGE_CONNECTION_STRING: STORAGE, [name]: value }).message).toContain(`${name}:`);
+    expect(configError({ ...LOCAL, [name]: value }).message).toContain(`${name}:`);
   });
 });
