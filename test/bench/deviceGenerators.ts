@@ -1,4 +1,4 @@
-import { encodeHardwareHash } from '../../shared/domain/devices';
+import { buildHardwareHash } from '../support/hardwareHashes';
 
 /** Unique devices for a run: product keys, tuples, hardware hashes, or a mix of the three. */
 export type DeviceMix = 'pkid' | 'tuple' | 'hash' | 'mixed';
@@ -13,7 +13,7 @@ export function generateDevices(count: number, mix: DeviceMix, runId: number): R
       devices.push({ serialNumber: serial, oemManufacturerName: 'Contoso', modelName: 'Laptop 5' });
     else
       devices.push({
-        hardwareHash: encodeHardwareHash({
+        hardwareHash: buildHardwareHash({
           serialNumber: serial,
           manufacturer: 'Contoso',
           model: 'Laptop 5',

@@ -1,4 +1,3 @@
-import { encodeHardwareHash } from '../../shared/domain/devices';
 import { ApiClient } from '../support/apiClient';
 import type { Json } from '../support/batchHelpers';
 import {
@@ -18,6 +17,7 @@ import {
 } from '../support/batchHelpers';
 import type { LocalHostProcess } from '../support/localHostProcess';
 import { startLocalHostProcess } from '../support/localHostProcess';
+import { buildHardwareHash } from '../support/hardwareHashes';
 
 /** Device batches over HTTP against the local host: validation, submission, outcomes, deregistration. */
 const CONTOSO = 'contoso-direct';
@@ -91,7 +91,7 @@ describe('validate', () => {
       { productKey: pk3 },
       { productKey: pk3 },
       {
-        hardwareHash: encodeHardwareHash({
+        hardwareHash: buildHardwareHash({
           serialNumber: tuple.serialNumber,
           manufacturer: tuple.oemManufacturerName,
           model: tuple.modelName,
@@ -309,11 +309,10 @@ describe('registration', () => {
     const [pkid] = newPkids(1);
     const tuple = newTuple();
     const hashed = newTuple();
-    const hardwareHash = encodeHardwareHash({
+    const hardwareHash = buildHardwareHash({
       serialNumber: hashed.serialNumber,
       manufacturer: hashed.oemManufacturerName,
       model: hashed.modelName,
-      extraRecords: [{ type: 1, payload: new Uint8Array(2000).fill(7) }],
     });
     const { batch, items } = await runBatch(tenant.tenantId, [
       { productKey: pkid },
@@ -407,7 +406,7 @@ describe('one physical device', () => {
     const a = await consentedTenant();
     const b = await consentedTenant();
     const tuple = newTuple();
-    const hardwareHash = encodeHardwareHash({
+    const hardwareHash = buildHardwareHash({
       serialNumber: tuple.serialNumber,
       manufacturer: tuple.oemManufacturerName,
       model: tuple.modelName,
@@ -490,7 +489,7 @@ describe('one physical device', () => {
     const devices = Array.from({ length: 30 }, () => {
       const t = newTuple();
       const [productKey] = newPkids(1);
-      const hardwareHash = encodeHardwareHash({
+      const hardwareHash = buildHardwareHash({
         serialNumber: t.serialNumber,
         manufacturer: t.oemManufacturerName,
         model: t.modelName,

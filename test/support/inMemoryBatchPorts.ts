@@ -20,10 +20,11 @@ import type { BatchRef, DeviceBatch } from '../../shared/domain/batches/deviceBa
 import { TERMINAL_STATUSES } from '../../shared/domain/batches/deviceBatch';
 import type { DeviceOutcome, StagedDevice } from '../../shared/domain/batches/stagedDevice';
 import { DomainError } from '../../shared/domain/domainError';
-import { encodeHardwareHash, validateDevice } from '../../shared/domain/devices';
+import { validateDevice } from '../../shared/domain/devices';
 import type { Relationship } from '../../shared/domain/relationships/relationship';
 import type { InMemoryWorld } from './inMemoryPorts';
 import { PARTNERS, TENANT_DOMAIN, TENANT_ID, inMemoryWorld, partnerClient } from './inMemoryPorts';
+import { buildHardwareHash } from './hardwareHashes';
 
 /**
  * In-memory stand-ins for the device-batch ports, with the table adapters' semantics: a batch is a
@@ -390,22 +391,16 @@ export const tupleDevice = (n: number, series = 0) => ({
 });
 
 /**
- * A hardware-hash device holding the same serial, manufacturer and model as `tupleDevice(n)`, padded
- * with an opaque record to about `paddingBytes` (4,000 bytes decoded ≈ 5.5 KB of base64, a real
- * hash's size).
+ * A hardware-hash device holding the same serial, manufacturer and model as `tupleDevice(n)`: a
+ * real-layout hash, 3,000 bytes decoded (4,000 base64 characters) as Get-WindowsAutopilotInfo writes.
  */
-export function hashDevice(n: number, series = 0, paddingBytes = 0): { hardwareHash: string } {
+export function hashDevice(n: number, series = 0): { hardwareHash: string } {
   const tuple = tupleDevice(n, series);
-  const extraRecords =
-    paddingBytes > 0
-      ? [{ type: 200, payload: Uint8Array.from({ length: paddingBytes }, (_, i) => (i * 31 + n) % 256) }]
-      : [];
   return {
-    hardwareHash: encodeHardwareHash({
+    hardwareHash: buildHardwareHash({
       serialNumber: tuple.serialNumber,
       manufacturer: tuple.oemManufacturerName,
       model: tuple.modelName,
-      extraRecords,
     }),
   };
 }

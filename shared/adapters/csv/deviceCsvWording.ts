@@ -33,6 +33,7 @@ export function deviceCsvWording(
       const line = rows[index]?.line;
       return line === undefined ? `the row at index ${index}` : `line ${line}`;
     },
+    thisEntry: 'this row',
     advice: (code) => (code in advice ? advice[code as keyof typeof advice] : undefined),
   };
 }

@@ -12,8 +12,9 @@ import { hash as digest } from 'node:crypto';
  *   pkid:<the 13 digits> for a well-formed product key ID (as every explicit productKey is), else
  *        pkid:<sha256 hex of the normalized value> (a hash may hold another form); 13 digits and 64 hex
  *        characters cannot be confused
- *   hash:<sha256 hex of the decoded hardware-hash bytes> (so base64 spelling does not matter), for a
- *        hash that does not hold serial, manufacturer and model (otherwise its tuple key identifies it)
+ *   hash:<sha256 hex of the hardware hash's bytes 0..L, header and records: its own checksum> (so
+ *        neither base64 spelling nor zero padding matters), for a hash that does not hold serial,
+ *        manufacturer and model (otherwise its tuple key identifies it)
  *
  * Normalization (serial, manufacturer, model, product key): Unicode NFC, leading/trailing whitespace
  * removed, internal whitespace runs collapsed to one space, case-folded (upper- then lower-casing, so
@@ -53,13 +54,9 @@ export function productKeyKey(productKey: string): string {
   return `pkid:${PKID_DIGITS.test(normalized) ? normalized : sha256Hex(normalized)}`;
 }
 
-/** `hash:` followed by the SHA-256 of the decoded hash bytes, given as lowercase hex. */
+/** `hash:` followed by the SHA-256 of the hash's header and records (bytes 0..L), as lowercase hex. */
 export function hardwareHashKey(sha256: string): string {
   return `hash:${sha256}`;
-}
-
-export function hardwareHashDigest(bytes: Uint8Array): string {
-  return sha256Hex(bytes);
 }
 
 export function keyKind(key: string): DeviceKeyKind | undefined {
@@ -74,7 +71,7 @@ export interface DeviceIdentityFacts {
   readonly modelName?: string;
   readonly productKey?: string;
   readonly hardwareHash?: {
-    /** SHA-256 of the decoded bytes, lowercase hex. */
+    /** SHA-256 of the hash's bytes 0..L (header and records), lowercase hex. */
     readonly sha256: string;
     readonly serialNumber?: string;
     readonly manufacturer?: string;

@@ -1,9 +1,9 @@
 import type { z } from 'zod';
 import { deviceError, type DeviceError, type DeviceErrorCode } from './deviceErrors';
-import { deviceKeys, hardwareHashDigest, normalizeIdentifier, primaryKey } from './deviceIdentity';
+import { deviceKeys, normalizeIdentifier, primaryKey } from './deviceIdentity';
 import { DEVICE_FIELD_LIMITS, deviceInputSchema, type DeviceInput } from './deviceInput';
 import { JSON_DEVICE_WORDING, type DeviceWording } from './deviceWording';
-import { decodeHardwareHash, type HardwareHashInfo } from './hardwareHash';
+import { decodeHardwareHash, type DecodedHardwareHash, type HardwareHashInfo } from './hardwareHash';
 
 /**
  * Validates one raw device entry. Rules, in order:
@@ -28,11 +28,9 @@ export const PRODUCT_KEY_PATTERN = /^[0-9]{13}$/;
 
 export type DeviceIdentifierForm = 'hardwareHash' | 'productKey' | 'tuple';
 
-export interface NormalizedHardwareHash extends HardwareHashInfo {
+export interface NormalizedHardwareHash extends DecodedHardwareHash {
   /** The hash as sent (trimmed). */
   readonly base64: string;
-  /** SHA-256 of the decoded bytes, lowercase hex. */
-  readonly sha256: string;
 }
 
 export interface NormalizedDevice {
@@ -82,15 +80,9 @@ export function validateDevice(
   if (input.hardwareHash !== undefined) {
     const decoded = decodeHardwareHash(input.hardwareHash);
     if (!decoded.ok) return invalid('InvalidZtdHardwareHash', decoded.reason);
-    const { bytes, ...info } = decoded.value;
-    hardwareHash = { ...info, base64: input.hardwareHash, sha256: hardwareHashDigest(bytes) };
+    hardwareHash = { ...decoded.value, base64: input.hardwareHash };
     const disagreements = contradictions(input, hardwareHash, wording);
-    if (disagreements.length > 0) {
-      return invalid(
-        'InvalidZtdHardwareHash',
-        `${disagreements.join('; ')}. Send the values the hash holds, or leave those fields out`,
-      );
-    }
+    if (disagreements.length > 0) return invalid('InvalidZtdHardwareHash', disagreements.join('; '));
   }
 
   const identifiedBy = identifierForm(input, hardwareHash !== undefined, wording);
@@ -138,13 +130,27 @@ function present(value: string | undefined): string | undefined {
 }
 
 const HASH_COUNTERPARTS = [
-  ['serialNumber', 'serialNumber', 'serial number'],
   ['oemManufacturerName', 'manufacturer', 'manufacturer'],
   ['modelName', 'model', 'model'],
   ['productKey', 'productKey', 'product key ID'],
 ] as const;
 
 function contradictions(input: PresentInput, hash: HardwareHashInfo, wording: DeviceWording): string[] {
+  // Another serial number is another device: the hash was put beside the wrong row, which no correction
+  // of the other fields would fix.
+  if (
+    input.serialNumber !== undefined &&
+    hash.serialNumber !== undefined &&
+    normalizeIdentifier(input.serialNumber) !== normalizeIdentifier(hash.serialNumber)
+  ) {
+    const makeAndModel = [hash.manufacturer, hash.model].filter((v) => v !== undefined).join(' ');
+    return [
+      `This is the hardware hash of the device with serial number ${quote(hash.serialNumber)}` +
+        `${makeAndModel === '' ? '' : ` (${quote(makeAndModel)})`}, not of ${wording.field('serialNumber')} ` +
+        `${quote(input.serialNumber)}: it is the wrong hash for ${wording.thisEntry}. Put each device's own ` +
+        'hardware hash beside its serial number',
+    ];
+  }
   const found: string[] = [];
   for (const [field, hashField, label] of HASH_COUNTERPARTS) {
     const sent = input[field];
@@ -155,7 +161,9 @@ function contradictions(input: PresentInput, hash: HardwareHashInfo, wording: De
       );
     }
   }
-  return found;
+  return found.length === 0
+    ? found
+    : [`${found.join('; ')}. Send the values the hash holds, or leave those fields out`];
 }
 
 function identifierForm(

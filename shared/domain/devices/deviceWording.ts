@@ -12,6 +12,8 @@ export interface DeviceWording {
   readonly field: (name: keyof DeviceInput) => string;
   /** Another entry of the same submission, by its index there: "the entry at index 3", "line 5". */
   readonly entry: (index: number) => string;
+  /** The device being refused, as the source knows it: "this entry", "this row". */
+  readonly thisEntry: string;
   /** Advice that replaces the catalogue's for this code, when the catalogue's speaks of the API's format. */
   readonly advice: (code: DeviceErrorCode) => string | undefined;
 }
@@ -20,5 +22,6 @@ export interface DeviceWording {
 export const JSON_DEVICE_WORDING: DeviceWording = {
   field: (name) => name,
   entry: (index) => `the entry at index ${index}`,
+  thisEntry: 'this entry',
   advice: () => undefined,
 };

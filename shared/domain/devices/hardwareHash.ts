@@ -1,19 +1,30 @@
+import { hash as digest } from 'node:crypto';
+
 /**
- * The Windows Autopilot hardware hash ("4K hardware hash"), as this product reads it: canonical
- * standard base64 (RFC 4648 alphabet, `=` padding, no whitespace) of a binary record set.
+ * The Windows Autopilot hardware hash ("4K hardware hash") as Windows writes it (Get-WindowsAutopilotInfo
+ * reads it from MDM_DevDetail_Ext01.DeviceHardwareData; OA3Tool writes the same): canonical standard
+ * base64 (RFC 4648 alphabet, `=` padding, no whitespace) of a binary block, 3,000 bytes in real samples.
  *
- *   bytes 0-1  'O' 'A' (79, 65)
- *   bytes 2-3  total length, little-endian; must equal the decoded length
- *   records    [type: 1 byte][1 byte, not interpreted][length: 2 bytes LE, INCLUDING this 4-byte header]
- *              [payload: length - 4 bytes], tiling the rest of the buffer exactly
+ *   bytes 0-1     'O' 'A' (79, 65)
+ *   bytes 2-3     L, little-endian: the length of this header plus the records (not of the block)
+ *   bytes 4..L    records, tiling exactly: [type: 1 byte][0][length: u16 LE, INCLUDING this 4-byte
+ *                 header][payload: length - 4 bytes]
+ *   bytes L..L+36 the checksum record: 'C' 'S', u16 36, then the SHA-256 of bytes 0..L
+ *   the rest      zero bytes
  *
- * String records are UTF-8 ending in exactly one NUL: 14 SMBIOS serial number, 16 system manufacturer,
- * 17 product name (model), 24 product key ID. Other record types are carried but not interpreted. A
- * string record type may appear at most once (two serial numbers would make the device ambiguous).
+ * String records read here are UTF-8 ending in exactly one NUL: 14 SMBIOS serial number, 16 system
+ * manufacturer, 17 product name (model), 24 product key ID (absent on virtual machines). Other records
+ * (CPU, disks, network adapters, TPM, firmware, ...) are checked for their framing only. A string record
+ * type may appear at most once (two serial numbers would make the device ambiguous).
  *
- * Size cap: 16 KiB decoded (21,848 base64 characters). Real hashes are about 4 KB; the total-length
- * field can express at most 64 KiB, and an Azure Table string property holds 64 KiB, so 16 KiB leaves
- * room for growth while keeping a 100,000-device batch bounded.
+ * What is accepted beyond the exact 3,000-byte form, because it is unambiguous: zero padding of any
+ * length, including none (the checksum record covers everything that carries meaning, and a tool that
+ * trims trailing zeros loses nothing). Everything else that does not hold together is refused: the
+ * checksum is what tells a hash cut or altered on its way (by a spreadsheet, a mail client, a manual
+ * edit) from the one the device wrote, and a guess would register the wrong device.
+ *
+ * Size cap: 16 KiB decoded (21,848 base64 characters). Real hashes are 3,000 bytes; the cap bounds the
+ * work and the storage of a 100,000-device batch.
  */
 
 export const HARDWARE_HASH_MAX_DECODED_BYTES = 16 * 1024;
@@ -23,7 +34,13 @@ const HEADER_LENGTH = 4;
 const RECORD_HEADER_LENGTH = 4;
 const MAGIC_O = 79;
 const MAGIC_A = 65;
-const MAX_RECORD_LENGTH = 0xffff;
+const CHECKSUM_C = 67;
+const CHECKSUM_S = 83;
+const CHECKSUM_RECORD_LENGTH = 36;
+/** Said with every refusal that a partner fixes by taking the hash again from its source. */
+const COPY_AGAIN =
+  'Copy the hash again, whole and unchanged, from the file Get-WindowsAutopilotInfo wrote (a spreadsheet ' +
+  'that opened and saved the file may have changed it)';
 
 export const HASH_RECORD_TYPES = {
   serialNumber: 14,
@@ -46,7 +63,6 @@ const FIELD_LABEL: Readonly<Record<StringField, string>> = {
 };
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
-const UTF8_ENCODER = new TextEncoder();
 
 export interface HardwareHashInfo {
   readonly serialNumber?: string;
@@ -57,8 +73,11 @@ export interface HardwareHashInfo {
 }
 
 export interface DecodedHardwareHash extends HardwareHashInfo {
-  /** The decoded record set; what the device's `hash:` identity key is computed from. */
-  readonly bytes: Uint8Array;
+  /**
+   * SHA-256 of bytes 0..L (header and records), lowercase hex: the hash's own checksum, verified. The
+   * device's `hash:` identity key is made of it, so zero padding and base64 spelling do not matter.
+   */
+  readonly sha256: string;
 }
 
 export type HardwareHashResult =
@@ -95,28 +114,60 @@ export function decodeHardwareHash(base64: string): HardwareHashResult {
 
 function decodeRecordSet(bytes: Buffer): HardwareHashResult {
   if (bytes.length < HEADER_LENGTH) {
-    return fail(`The hardware hash is ${bytes.length} bytes long, shorter than its 4-byte header.`);
+    return fail(
+      `The hardware hash is ${bytes.length} bytes long, shorter than its 4-byte header. ${COPY_AGAIN}.`,
+    );
   }
   if (bytes[0] !== MAGIC_O || bytes[1] !== MAGIC_A) {
     return fail(
-      `The hardware hash does not start with the bytes 'O' 'A' (79, 65); it starts with ${bytes[0]}, ${bytes[1]}.`,
+      `The hardware hash does not start with the bytes 'O' 'A' (79, 65) that every Windows hardware hash ` +
+        `starts with; it starts with ${bytes[0]}, ${bytes[1]}: it is not a hardware hash. ${COPY_AGAIN}.`,
     );
   }
-  const declared = bytes.readUInt16LE(2);
-  if (declared !== bytes.length) {
+  const end = bytes.readUInt16LE(2);
+  if (end < HEADER_LENGTH) {
+    return fail(`The hardware hash declares its records end at byte ${end}, inside its own header.`);
+  }
+  if (bytes.length < end + CHECKSUM_RECORD_LENGTH) {
     return fail(
-      `The hardware hash declares a total length of ${declared} bytes but decodes to ${bytes.length} bytes.`,
+      `The hardware hash is cut short: it decodes to ${bytes.length} bytes, but its records end at byte ` +
+        `${end} and a ${CHECKSUM_RECORD_LENGTH}-byte checksum follows them. ${COPY_AGAIN}.`,
     );
+  }
+  if (
+    bytes[end] !== CHECKSUM_C ||
+    bytes[end + 1] !== CHECKSUM_S ||
+    bytes.readUInt16LE(end + 2) !== CHECKSUM_RECORD_LENGTH
+  ) {
+    return fail(
+      `The hardware hash has no checksum record ('C' 'S', ${CHECKSUM_RECORD_LENGTH} bytes) at byte ${end}, ` +
+        `where its records end. ${COPY_AGAIN}.`,
+    );
+  }
+  const sha256 = digest('sha256', bytes.subarray(0, end), 'hex');
+  if (sha256 !== bytes.toString('hex', end + RECORD_HEADER_LENGTH, end + CHECKSUM_RECORD_LENGTH)) {
+    return fail(
+      'The hardware hash does not match its own checksum: it was altered or cut after the device wrote it. ' +
+        `${COPY_AGAIN}.`,
+    );
+  }
+  for (let i = end + CHECKSUM_RECORD_LENGTH; i < bytes.length; i++) {
+    if (bytes[i] !== 0) {
+      return fail(
+        `The hardware hash holds data after its checksum (a non-zero byte at byte ${i}, where only zero ` +
+          `padding may follow): something was added to it. ${COPY_AGAIN}.`,
+      );
+    }
   }
 
   const fields: { -readonly [K in StringField]?: string } = {};
   let recordCount = 0;
   let offset = HEADER_LENGTH;
-  while (offset < bytes.length) {
-    const remaining = bytes.length - offset;
+  while (offset < end) {
+    const remaining = end - offset;
     if (remaining < RECORD_HEADER_LENGTH) {
       return fail(
-        `The hardware hash ends with ${remaining} stray byte(s) at byte ${offset}, too few for a record header.`,
+        `The hardware hash's records end with ${remaining} stray byte(s) at byte ${offset}, too few for a record header.`,
       );
     }
     const type = bytes.readUInt8(offset);
@@ -128,7 +179,8 @@ function decodeRecordSet(bytes: Buffer): HardwareHashResult {
     }
     if (length > remaining) {
       return fail(
-        `The record at byte ${offset} (type ${type}) claims ${length} bytes but only ${remaining} remain.`,
+        `The record at byte ${offset} (type ${type}) claims ${length} bytes, running past the end of the ` +
+          `records at byte ${end} (${remaining} bytes remain).`,
       );
     }
     const field = FIELD_BY_TYPE.get(type);
@@ -147,8 +199,7 @@ function decodeRecordSet(bytes: Buffer): HardwareHashResult {
   }
   if (recordCount === 0) return fail('The hardware hash holds no records.');
 
-  const value: DecodedHardwareHash = { ...nonEmpty(fields), recordCount, bytes: new Uint8Array(bytes) };
-  return { ok: true, value };
+  return { ok: true, value: { ...nonEmpty(fields), recordCount, sha256 } };
 }
 
 function readNulTerminated(payload: Buffer): string | { problem: string } {
@@ -174,57 +225,4 @@ function nonEmpty(fields: { [K in StringField]?: string }): { [K in StringField]
     if (value !== undefined && value.trim() !== '') result[key] = value;
   }
   return result;
-}
-
-export interface HardwareHashRecord {
-  readonly type: number;
-  readonly payload: Uint8Array;
-}
-
-export interface HardwareHashContent {
-  readonly serialNumber?: string;
-  readonly manufacturer?: string;
-  readonly model?: string;
-  readonly productKey?: string;
-  /** Further records, written after the string records, e.g. to give the hash a realistic size. */
-  readonly extraRecords?: readonly HardwareHashRecord[];
-}
-
-/**
- * Builds a well-formed hardware hash (for tests, benchmarks and the demo data generator). Records are
- * written in the order serial, manufacturer, model, product key ID, then `extraRecords`.
- */
-export function encodeHardwareHash(content: HardwareHashContent): string {
-  const records: HardwareHashRecord[] = [];
-  for (const field of Object.keys(HASH_RECORD_TYPES) as StringField[]) {
-    const text = content[field];
-    if (text === undefined) continue;
-    const encoded = UTF8_ENCODER.encode(text);
-    const payload = new Uint8Array(encoded.length + 1);
-    payload.set(encoded);
-    records.push({ type: HASH_RECORD_TYPES[field], payload });
-  }
-  records.push(...(content.extraRecords ?? []));
-
-  const total = records.reduce(
-    (sum, record) => sum + RECORD_HEADER_LENGTH + record.payload.length,
-    HEADER_LENGTH,
-  );
-  if (total > MAX_RECORD_LENGTH) {
-    throw new RangeError(
-      `A hardware hash holds at most ${MAX_RECORD_LENGTH} bytes; this one would be ${total}.`,
-    );
-  }
-  const buffer = Buffer.alloc(total);
-  buffer.writeUInt8(MAGIC_O, 0);
-  buffer.writeUInt8(MAGIC_A, 1);
-  buffer.writeUInt16LE(total, 2);
-  let offset = HEADER_LENGTH;
-  for (const record of records) {
-    buffer.writeUInt8(record.type, offset);
-    buffer.writeUInt16LE(RECORD_HEADER_LENGTH + record.payload.length, offset + 2);
-    buffer.set(record.payload, offset + RECORD_HEADER_LENGTH);
-    offset += RECORD_HEADER_LENGTH + record.payload.length;
-  }
-  return buffer.toString('base64');
 }

@@ -9,7 +9,6 @@ export {
 export {
   DEVICE_KEY_KINDS,
   deviceKeys,
-  hardwareHashDigest,
   hardwareHashKey,
   isDeviceKey,
   keyKind,
@@ -43,11 +42,8 @@ export {
   HARDWARE_HASH_MAX_DECODED_BYTES,
   HASH_RECORD_TYPES,
   decodeHardwareHash,
-  encodeHardwareHash,
   type DecodedHardwareHash,
-  type HardwareHashContent,
   type HardwareHashInfo,
-  type HardwareHashRecord,
   type HardwareHashResult,
 } from './hardwareHash';
 export { markSubmissionDuplicates } from './submissionDuplicates';

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { readDeviceCsv } from '../../../shared/adapters/csv/deviceCsvReader';
-import { encodeHardwareHash } from '../../../shared/domain/devices';
 import { ApiClient } from '../../support/apiClient';
 import type { Json } from '../../support/batchHelpers';
 import { newPkids, newTuple, revokeConsent } from '../../support/batchHelpers';
 import { saveScreenshot, signInAs, startHostAndBrowser } from '../../support/browser';
 import type { LocalHostProcess } from '../../support/localHostProcess';
+import { buildHardwareHash } from '../../support/hardwareHashes';
 
 /**
  * The partner portal in headless Chromium against the local host: an indirect reseller's agent invites a
@@ -160,7 +160,7 @@ describe('partner portal in a browser', () => {
     // Intune's header as Get-WindowsAutopilotInfo writes it with Windows PowerShell: UTF-16 LE with a BOM.
     const hashed = [newTuple(), newTuple()];
     const intuneRows = hashed.map((t) => {
-      const hash = encodeHardwareHash({
+      const hash = buildHardwareHash({
         serialNumber: t.serialNumber,
         manufacturer: t.oemManufacturerName,
         model: t.modelName,

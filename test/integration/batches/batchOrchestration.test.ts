@@ -164,7 +164,7 @@ describe('device batch orchestration on the local durable runtime', () => {
     await deps.registry.claim([{ keys: elsewhere.keys, owner: elsewhere }]);
     const count = CHUNK_SIZE + 200;
     const devices: unknown[] = Array.from({ length: count }, (_, i) => {
-      if (i === 5) return hashDevice(7, 11, 4000);
+      if (i === 5) return hashDevice(7, 11);
       if (i % 100 === 99) return { productKey: `bad-${i}` };
       return i % 3 === 0 ? tupleDevice(i, 11) : pkidDevice(i, 11);
     });

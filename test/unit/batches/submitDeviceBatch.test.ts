@@ -2,11 +2,11 @@ import { CHUNK_SIZE } from '../../../shared/application/batches/batchDependencie
 import { submitDeviceBatch } from '../../../shared/application/batches/submitDeviceBatch';
 import { VersionConflict } from '../../../shared/application/ports/versioned';
 import type { DeviceBatch } from '../../../shared/domain/batches/deviceBatch';
-import { encodeHardwareHash } from '../../../shared/domain/devices';
 import type { InMemoryBatchWorld } from '../../support/inMemoryBatchPorts';
 import { inMemoryBatchWorld, pkidDevice, refusal, tupleDevice } from '../../support/inMemoryBatchPorts';
 import { PARTNERS, TENANT_ID, partnerClient } from '../../support/inMemoryPorts';
 import type { Partner } from '../../../shared/domain/partners/partner';
+import { buildHardwareHash } from '../../support/hardwareHashes';
 
 const devices = (count: number, series = 0) => Array.from({ length: count }, (_, i) => pkidDevice(i, series));
 
@@ -181,7 +181,7 @@ describe('submitDeviceBatch', () => {
       devices: [
         good,
         { productKey: '12345' }, // 801: not a 13-digit PKID
-        { hardwareHash: encodeHardwareHash({ serialNumber: 'X' }).slice(0, -4) + 'AAAA' }, // 802
+        { hardwareHash: buildHardwareHash({ serialNumber: 'X' }).slice(0, 1000) }, // 802: cut short
         { serialNumber: 'SN-1', modelName: 'M' }, // 803
         { ...good }, // duplicate of index 0
         'not a device', // 801

@@ -1,7 +1,7 @@
 import { readDeviceCsv } from '../../../shared/adapters/csv/deviceCsvReader';
 import { writeDeviceCsv, type FailedDeviceCsvRow } from '../../../shared/adapters/csv/deviceCsvWriter';
-import { encodeHardwareHash } from '../../../shared/domain/devices';
 import { PARTNER_CENTER_HEADER } from './csvFiles';
+import { buildHardwareHash } from '../../support/hardwareHashes';
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
@@ -55,7 +55,7 @@ describe('writeDeviceCsv', () => {
   });
 
   it('when the failed rows are read back, then every device comes back unchanged and the Error column is ignored', () => {
-    const hash = encodeHardwareHash({ serialNumber: 'PF-1', manufacturer: 'Contoso', model: 'Laptop 7' });
+    const hash = buildHardwareHash({ serialNumber: 'PF-1', manufacturer: 'Contoso', model: 'Laptop 7' });
     const rows: FailedDeviceCsvRow[] = [
       {
         device: {

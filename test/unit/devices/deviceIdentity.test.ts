@@ -9,9 +9,9 @@ import {
   productKeyKey,
   tupleKey,
   validateDevice,
-  encodeHardwareHash,
   type NormalizedDevice,
 } from '../../../shared/domain/devices';
+import { buildHardwareHash } from '../../support/hardwareHashes';
 
 function valid(entry: unknown): NormalizedDevice {
   const result = validateDevice(entry);
@@ -23,7 +23,7 @@ const SERIAL = 'PF3ABC12';
 const MANUFACTURER = 'Contoso';
 const MODEL = 'Surface Laptop 5';
 const PKID = '3345678901234';
-const HASH = encodeHardwareHash({
+const HASH = buildHardwareHash({
   serialNumber: SERIAL,
   manufacturer: MANUFACTURER,
   model: MODEL,
@@ -44,11 +44,11 @@ describe('identity keys of one physical device', () => {
 
   it('when the same device is sent by another hash of it (other bytes, same tuple), then they share the tuple key', () => {
     const other = valid({
-      hardwareHash: encodeHardwareHash({
+      hardwareHash: buildHardwareHash({
         serialNumber: SERIAL,
         manufacturer: MANUFACTURER,
         model: MODEL,
-        extraRecords: [{ type: 1, payload: new Uint8Array([9]) }],
+        variant: 'after a disk replacement',
       }),
     });
 
@@ -75,14 +75,14 @@ describe('identity keys of one physical device', () => {
   });
 
   it('when a hash holds only a serial and the partner adds manufacturer and model, then the merged tuple is a key', () => {
-    const hash = encodeHardwareHash({ serialNumber: SERIAL });
+    const hash = buildHardwareHash({ serialNumber: SERIAL });
     const device = valid({ hardwareHash: hash, oemManufacturerName: MANUFACTURER, modelName: MODEL });
 
     expect(device.keys).toContain(byTuple.deviceId);
     expect(device.deviceId).toBe(byTuple.deviceId);
   });
   it('when a hash lacks the serial and the partner adds it, then the merged tuple is the deviceId', () => {
-    const hash = encodeHardwareHash({ manufacturer: MANUFACTURER, model: MODEL, productKey: PKID });
+    const hash = buildHardwareHash({ manufacturer: MANUFACTURER, model: MODEL, productKey: PKID });
     const device = valid({ hardwareHash: hash, serialNumber: SERIAL });
 
     expect(device.deviceId).toBe(byTuple.deviceId);
@@ -133,25 +133,39 @@ describe('productKeyKey and hardwareHashKey', () => {
     expect(productKeyKey('00330-80000-00000-AA123')).toBe(`pkid:${expected}`);
   });
 
-  it('when the hash key is built, then it is the SHA-256 of the decoded bytes', () => {
-    const withoutTuple = encodeHardwareHash({ productKey: PKID });
-    const expected = createHash('sha256').update(Buffer.from(withoutTuple, 'base64')).digest('hex');
+  it('when the hash key is built, then it is the SHA-256 of the header and records (bytes 0..L)', () => {
+    const withoutTuple = buildHardwareHash({ productKey: PKID });
+    const block = Buffer.from(withoutTuple, 'base64');
+    const expected = createHash('sha256')
+      .update(block.subarray(0, block.readUInt16LE(2)))
+      .digest('hex');
 
     expect(valid({ hardwareHash: withoutTuple }).keys).toContain(hardwareHashKey(expected));
   });
 
+  it.each([
+    ['cut off', 'unpadded' as const],
+    ['longer', 4096],
+  ])(
+    'when the same hash comes with its zero padding %s, then its keys and deviceId are the same',
+    (_case, blockBytes) => {
+      const device = { productKey: PKID, variant: 'no SMBIOS strings' };
+      const padded = valid({ hardwareHash: buildHardwareHash(device) });
+
+      const other = valid({ hardwareHash: buildHardwareHash(device, { blockBytes }) });
+
+      expect(padded.keys.map(keyKind)).toEqual(['pkid', 'hash']);
+      expect(other.keys).toEqual(padded.keys);
+      expect(other.deviceId).toBe(padded.deviceId);
+    },
+  );
+
   it('when two hashes differ in a record the service does not read, then their hash keys differ', () => {
     const a = valid({
-      hardwareHash: encodeHardwareHash({
-        productKey: PKID,
-        extraRecords: [{ type: 1, payload: new Uint8Array([1]) }],
-      }),
+      hardwareHash: buildHardwareHash({ productKey: PKID, variant: 'one' }),
     });
     const b = valid({
-      hardwareHash: encodeHardwareHash({
-        productKey: PKID,
-        extraRecords: [{ type: 1, payload: new Uint8Array([2]) }],
-      }),
+      hardwareHash: buildHardwareHash({ productKey: PKID, variant: 'two' }),
     });
 
     expect(a.keys.at(-1)).not.toBe(b.keys.at(-1));

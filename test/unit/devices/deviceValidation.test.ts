@@ -1,11 +1,12 @@
 import {
-  encodeHardwareHash,
   productKeyKey,
   tupleKey,
   validateDevice,
   type DeviceError,
   type NormalizedDevice,
 } from '../../../shared/domain/devices';
+import { deviceCsvWording } from '../../../shared/adapters/csv/deviceCsvWording';
+import { buildHardwareHash, deviceRecords } from '../../support/hardwareHashes';
 
 function valid(entry: unknown): NormalizedDevice {
   const result = validateDevice(entry);
@@ -24,7 +25,7 @@ const SERIAL = 'PF3ABC12';
 const MANUFACTURER = 'Contoso';
 const MODEL = 'Surface Laptop 5';
 const PKID = '3345678901234';
-const FULL_HASH = encodeHardwareHash({
+const FULL_HASH = buildHardwareHash({
   serialNumber: SERIAL,
   manufacturer: MANUFACTURER,
   model: MODEL,
@@ -114,12 +115,11 @@ describe('validateDevice: hardware hash (802)', () => {
 
     expect(error).toMatchObject({ errorCode: 'InvalidZtdHardwareHash', errorNumber: 802 });
     expect(error.errorDescription).toMatch(
-      /^The hardware hash is 2 bytes long, shorter than its 4-byte header\. Capture/,
+      /^The hardware hash is 2 bytes long, shorter than its 4-byte header\. Copy the hash again.*\. Capture/,
     );
   });
 
   it.each([
-    ['serialNumber', 'OTHER-SERIAL', 'serial number'],
     ['productKey', '9999999999999', 'product key ID'],
     ['oemManufacturerName', 'Fabrikam', 'manufacturer'],
     ['modelName', 'Book 14', 'model'],
@@ -137,11 +137,48 @@ describe('validateDevice: hardware hash (802)', () => {
   );
 
   it('when two fields contradict the hash, then both are named', () => {
-    const error = refused({ hardwareHash: FULL_HASH, serialNumber: 'X', productKey: '1111111111111' });
+    const error = refused({ hardwareHash: FULL_HASH, modelName: 'X', productKey: '1111111111111' });
 
+    expect(error.errorDescription).toMatch(/modelName "X" disagrees.*; productKey "1111111111111" disagrees/);
+  });
+
+  it('when the serial number sent is not the one inside the hash, then it is refused as the wrong hash for this entry, naming the device the hash is of', () => {
+    const error = refused({ hardwareHash: FULL_HASH, serialNumber: 'OTHER-SERIAL', modelName: 'Book 14' });
+
+    expect(error).toMatchObject({ errorCode: 'InvalidZtdHardwareHash', errorNumber: 802 });
     expect(error.errorDescription).toMatch(
-      /serialNumber "X" disagrees.*; productKey "1111111111111" disagrees/,
+      new RegExp(
+        '^This is the hardware hash of the device with serial number "PF3ABC12" \\("Contoso Surface Laptop 5"\\), ' +
+          'not of serialNumber "OTHER-SERIAL": it is the wrong hash for this entry\\. Put each device\'s own ' +
+          'hardware hash beside its serial number\\.',
+      ),
     );
+  });
+
+  it("when a CSV row holds another device's hash, then the refusal speaks of the row and its column", () => {
+    const wording = deviceCsvWording([{ line: 2 }], 'intune');
+    const result = validateDevice({ hardwareHash: FULL_HASH, serialNumber: 'OTHER-SERIAL' }, wording);
+
+    expect(result.status === 'invalid' && result.error.errorDescription).toMatch(
+      /not of Device Serial Number "OTHER-SERIAL": it is the wrong hash for this row\./,
+    );
+  });
+
+  it('when a VMware hash has no product key ID record, then the device is valid and known by its tuple alone', () => {
+    const device = valid({
+      hardwareHash: buildHardwareHash({
+        serialNumber: 'VMware-56 4d 8d 1c 2a 3b 4c 5d-6e 7f 80 91 a2 b3 c4 d5',
+        manufacturer: 'VMware, Inc.',
+        model: 'VMware7,1',
+        kind: 'vm',
+      }),
+      serialNumber: 'VMware-56 4d 8d 1c 2a 3b 4c 5d-6e 7f 80 91 a2 b3 c4 d5',
+    });
+
+    expect(device.hardwareHash?.productKey).toBeUndefined();
+    expect(device.keys).toEqual([
+      tupleKey('VMware-56 4d 8d 1c 2a 3b 4c 5d-6e 7f 80 91 a2 b3 c4 d5', 'VMware, Inc.', 'VMware7,1'),
+    ]);
   });
 
   it('when explicit fields differ from the hash only by case and whitespace, then there is no contradiction', () => {
@@ -155,7 +192,7 @@ describe('validateDevice: hardware hash (802)', () => {
   });
 
   it('when the hash holds no serial, then an explicit serial cannot contradict it', () => {
-    const hash = encodeHardwareHash({ productKey: PKID });
+    const hash = buildHardwareHash({ productKey: PKID });
 
     expect(valid({ hardwareHash: hash, serialNumber: SERIAL }).serialNumber).toBe(SERIAL);
   });
@@ -253,7 +290,12 @@ describe('validateDevice: accepted combinations', () => {
       manufacturer: MANUFACTURER,
       model: MODEL,
       productKey: PKID,
-      recordCount: 4,
+      recordCount: deviceRecords({
+        serialNumber: SERIAL,
+        manufacturer: MANUFACTURER,
+        model: MODEL,
+        productKey: PKID,
+      }).length,
     });
     expect(device.hardwareHash?.sha256).toMatch(/^[0-9a-f]{64}$/);
   });

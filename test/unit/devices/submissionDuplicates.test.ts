@@ -1,17 +1,17 @@
 import {
-  encodeHardwareHash,
   markSubmissionDuplicates,
   validateDevice,
   validateSubmission,
   type DeviceValidationResult,
 } from '../../../shared/domain/devices';
+import { buildHardwareHash } from '../../support/hardwareHashes';
 
 const SERIAL = 'PF3ABC12';
 const MANUFACTURER = 'Contoso';
 const MODEL = 'Surface Laptop 5';
 const PKID = '3345678901234';
 const TUPLE = { serialNumber: SERIAL, oemManufacturerName: MANUFACTURER, modelName: MODEL };
-const FULL_HASH = encodeHardwareHash({
+const FULL_HASH = buildHardwareHash({
   serialNumber: SERIAL,
   manufacturer: MANUFACTURER,
   model: MODEL,
@@ -63,7 +63,7 @@ describe('markSubmissionDuplicates', () => {
   });
 
   it('when the same hash is sent twice, then the second is a duplicate through the hash', () => {
-    const hash = encodeHardwareHash({ extraRecords: [{ type: 1, payload: new Uint8Array([1, 2, 3]) }] });
+    const hash = buildHardwareHash({});
     const results = validateSubmission([{ hardwareHash: hash }, { hardwareHash: hash }]);
 
     expect(results[1]?.status === 'invalid' && results[1].error.errorDescription).toMatch(
@@ -161,6 +161,7 @@ describe('refusals in the API wording and in a source wording', () => {
         asked.push(index);
         return `row #${index + 10}`;
       },
+      thisEntry: 'this row',
       advice: (code) => `Advice for ${code}.`,
     });
 
