@@ -7,6 +7,7 @@ import './http/health';
 import './http/openApi';
 import './http/devIdentity';
 import './http/entraSignIn';
+import './http/signOut';
 import './http/invitations';
 import './http/consentPage';
 import './http/customers';

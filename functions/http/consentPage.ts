@@ -13,7 +13,13 @@ import {
   authenticateOptional,
   authenticateVisitor,
 } from '../../shared/adapters/http/authentication';
-import { pageHandler, prefersJson, redirect, signInUrl } from '../../shared/adapters/http/pageHandler';
+import {
+  pageHandler,
+  prefersJson,
+  redirect,
+  signInUrl,
+  signOutForm,
+} from '../../shared/adapters/http/pageHandler';
 import { readForm } from '../../shared/adapters/http/requestBody';
 import { htmlResponse, renderPage } from '../../shared/adapters/web/pageRenderer';
 import { adminRoleLabel, partnerKindLabel, refusalText } from '../../shared/adapters/web/localizedLabels';
@@ -85,6 +91,7 @@ export async function showConsentPage(
       title: translate(locale, 'consent.title', { partner: partner.name }),
       signedInAs: upnOf(principal),
       switchAccountUrl: signInUrl(svc, new URL(request.url).pathname),
+      signOut: signOutForm(caller, svc, new URL(request.url).pathname),
       locale,
       languageLinks: language.languageLinks,
     },
@@ -130,6 +137,7 @@ export async function acceptConsent(
     {
       title: translate(locale, 'accepted.title', { partner: result.partner.name }),
       signedInAs: upnOf(caller.principal),
+      signOut: signOutForm(caller, svc, new URL(request.url).pathname),
       locale,
     },
     {

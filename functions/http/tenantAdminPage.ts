@@ -13,7 +13,7 @@ import {
   authenticateOptional,
   authenticateVisitor,
 } from '../../shared/adapters/http/authentication';
-import { pageHandler, redirect, signInUrl } from '../../shared/adapters/http/pageHandler';
+import { pageHandler, redirect, signInUrl, signOutForm } from '../../shared/adapters/http/pageHandler';
 import { readForm } from '../../shared/adapters/http/requestBody';
 import { htmlResponse, renderPage } from '../../shared/adapters/web/pageRenderer';
 import { adminRoleLabel, partnerKindLabel } from '../../shared/adapters/web/localizedLabels';
@@ -63,6 +63,7 @@ export async function showTenantAdminPage(
       title: translate(locale, 'admin.title'),
       signedInAs: principal.upn,
       switchAccountUrl: signInUrl(svc, '/api/tenant/partners'),
+      signOut: signOutForm(caller, svc, '/api/tenant/partners'),
       wide: true,
       locale,
       languageLinks: language.languageLinks,

@@ -171,3 +171,62 @@ describe('the JSON API and the page session cookie', () => {
     expect(res.status).toBe(401);
   });
 });
+
+describe('sign-out', () => {
+  const signOutCsrfOf = (html: string) =>
+    /action='\/api\/auth\/signout'><input type='hidden' name='csrf' value='([^']+)'/.exec(html)?.[1];
+
+  it.each([
+    ['the portal', 'agent@contoso-direct.example', '/api/portal/customers', '/api/portal'],
+    [
+      'the customer admin page',
+      'admin@tailspin.onmicrosoft.com',
+      '/api/tenant/partners',
+      '/api/tenant/partners',
+    ],
+  ])(
+    'when a person signed in to %s presses Sign out, then the session cookie is cleared and the page says so',
+    async (_page, upn, path, home) => {
+      const { cookie } = await portalSignIn(api, upn, path);
+      const page = await api.request('GET', path, { headers: { cookie } });
+      expect(page.status).toBe(200);
+      const csrf = signOutCsrfOf(page.text);
+      expect(csrf).toBeDefined();
+
+      const res = await api.request('POST', '/api/auth/signout', {
+        form: { csrf: csrf!, returnTo: home },
+        headers: { cookie },
+      });
+
+      expect(res.status).toBe(200);
+      expect(res.text).toContain('You have signed out');
+      const cleared = res.headers.getSetCookie().find((c) => c.startsWith('pc_session='));
+      expect(cleared).toMatch(/^pc_session=;.*Max-Age=0/i);
+      const again =
+        /href='([^']*\/api\/dev\/signin[^']*)'/.exec(res.text)?.[1]?.replace(/&#x3D;/g, '=') ?? '';
+      expect(new URL(again, host.baseUrl).searchParams.get('returnTo')).toBe(home);
+    },
+  );
+
+  it("when the sign-out form is posted without the session's CSRF token (another site), then 403 and the session cookie is left alone", async () => {
+    const { cookie } = await portalSignIn(api, 'agent@contoso-direct.example', '/api/portal/customers');
+
+    const res = await api.request('POST', '/api/auth/signout', {
+      form: { csrf: 'forged', returnTo: '/api/portal' },
+      headers: { cookie, accept: 'application/json' },
+    });
+
+    expect(res.status).toBe(403);
+    expect((res.body as Json).code).toBe('CsrfTokenInvalid');
+    expect(setCookies(res.headers)).not.toContain('pc_session');
+  });
+
+  it('when the sign-out form names another site to sign in to again, then 400 InvalidReturnTo', async () => {
+    const res = await api.request('POST', '/api/auth/signout', {
+      form: { returnTo: '/\t/evil.example' },
+      headers: { accept: 'application/json' },
+    });
+
+    expect(res.status).toBe(400);
+  });
+});

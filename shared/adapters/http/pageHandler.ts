@@ -4,7 +4,9 @@ import type { Services } from '../../compositionRoot';
 import { services } from '../../compositionRoot';
 import { errorPageText } from '../web/localizedLabels';
 import { pageLocale } from '../web/pageLocale';
+import type { SignOutForm } from '../web/pageRenderer';
 import { htmlResponse, renderPage } from '../web/pageRenderer';
+import type { Caller } from './authentication';
 import { problemResponse, toProblem } from './problem';
 
 type PageFunction = (
@@ -55,4 +57,9 @@ export function signInUrl(svc: Services, returnTo: string): string {
   return svc.config.authMode === 'dev'
     ? `/api/dev/signin?returnTo=${encodeURIComponent(returnTo)}`
     : `/api/auth/signin?returnTo=${encodeURIComponent(returnTo)}`;
+}
+
+/** The header's sign-out form for a visitor the session cookie signed in (none for a Bearer caller). */
+export function signOutForm(caller: Caller, svc: Services, returnTo: string): SignOutForm | undefined {
+  return caller.session ? { csrf: svc.sessions.csrfToken(caller.session), returnTo } : undefined;
 }

@@ -33,11 +33,19 @@ function templates(): Map<string, Handlebars.TemplateDelegate> {
   return compiled;
 }
 
+/** What the header's sign-out form posts: the session's CSRF token, and the page to sign in to again. */
+export interface SignOutForm {
+  readonly csrf: string;
+  readonly returnTo: string;
+}
+
 export interface PageFrame {
   readonly title: string;
   readonly signedInAs?: string | undefined;
   /** Where to go to sign in with another account (a refusal often asks for one). */
   readonly switchAccountUrl?: string | undefined;
+  /** The header's sign-out form, for a visitor signed in by the session cookie (see signOutForm). */
+  readonly signOut?: SignOutForm | undefined;
   readonly wide?: boolean;
   /** The page's language; English when absent. */
   readonly locale?: Locale | undefined;

@@ -104,7 +104,13 @@ export function renderPortalPage(
 ): string {
   return renderPage(
     name,
-    { title: `${frame.title} · Partner portal`, signedInAs: visitor.principal.upn, wide: true },
+    {
+      title: `${frame.title} · Partner portal`,
+      signedInAs: visitor.principal.upn,
+      // A visitor the session cookie signed in (the only kind with a CSRF token) can sign out.
+      signOut: visitor.csrf ? { csrf: visitor.csrf, returnTo: PORTAL_HOME } : undefined,
+      wide: true,
+    },
     {
       ...model,
       portal: {

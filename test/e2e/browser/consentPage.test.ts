@@ -165,7 +165,7 @@ describe('consent page in a browser', () => {
           (el as unknown as { ownerDocument: { activeElement: unknown } }).ownerDocument.activeElement === el,
       );
 
-    // The header's "Sign in as someone else" link comes first, then the four languages, then the form.
+    // The header's "Sign in as someone else" link comes first, then "Sign out", the four languages, the form.
     const focusedText = () =>
       page.evaluate(
         () =>
@@ -174,6 +174,8 @@ describe('consent page in a browser', () => {
       );
     await page.keyboard.press('Tab');
     expect(await focusedText()).toBe('Sign in as someone else');
+    await page.keyboard.press('Tab');
+    expect(await focusedText()).toBe('Sign out');
     const languages: string[] = [];
     for (let i = 0; i < 4; i++) {
       await page.keyboard.press('Tab');
