@@ -32,6 +32,8 @@ import { DeviceStagingTable } from './adapters/tables/deviceStagingTable';
 import { invitationToken } from './domain/invitations/invitationToken';
 import type { StagedUploadStore } from './application/portal/stagedUploads';
 import { StagedUploadTable } from './adapters/tables/stagedUploadTable';
+import type { PartnerCenterStore } from './application/partnerCenter/partnerCenterStore';
+import { PartnerCenterTable } from './adapters/tables/partnerCenterTable';
 
 /** The app's object graph, built once per process from the configuration. */
 export interface Services {
@@ -53,6 +55,8 @@ export interface Services {
   readonly uploads: StagedUploadStore;
   /** Delivering invitation emails (the outbox's activities and sweeper). */
   readonly emailDeps: EmailDependencies;
+  /** The Partner Center–compatible surface's own records (named batches, uploads, first answers). */
+  readonly partnerCenter: PartnerCenterStore;
 }
 
 export async function buildServices(cfg: AppConfig): Promise<Services> {
@@ -127,6 +131,7 @@ export async function buildServices(cfg: AppConfig): Promise<Services> {
     sessions: new BrowserSessions(cfg.sessionSecret, cfg.publicBaseUrl.startsWith('https:')),
     entraSignIn,
     uploads: new StagedUploadTable(table(names.portalUploads)),
+    partnerCenter: new PartnerCenterTable(table(names.partnerCenter)),
     emailDeps: {
       ...deps,
       sender: await emailSenderFor(cfg.email, cfg.managedIdentityClientId),

@@ -12,6 +12,8 @@ export interface TableNames {
   readonly deviceIndex: string;
   /** CSV files checked in the partner portal and waiting for confirmation. */
   readonly portalUploads: string;
+  /** The Partner Center–compatible surface's batch names, uploads and first answers (partnerCenterTable.ts). */
+  readonly partnerCenter: string;
 }
 
 export function tableNames(prefix = ''): TableNames {
@@ -27,5 +29,6 @@ export function tableNames(prefix = ''): TableNames {
     deviceOutcomes: `${prefix}DeviceOutcomes`,
     deviceIndex: `${prefix}DeviceIndex`,
     portalUploads: `${prefix}PortalUploads`,
+    partnerCenter: `${prefix}PartnerCenter`,
   };
 }

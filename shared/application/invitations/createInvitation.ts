@@ -189,7 +189,7 @@ function validatedDelegatedAdmin(command: CreateInvitationCommand): DelegatedAdm
 }
 
 /** A GUID-shaped ID derived from a seed, for inserts that must collide when they mean the same thing. */
-function derivedId(seed: string): string {
+export function derivedId(seed: string): string {
   const hex = createHash('sha256').update(seed).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
