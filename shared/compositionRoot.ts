@@ -11,6 +11,7 @@ import { appTelemetry } from './adapters/telemetry/appTelemetry';
 import { AuditTableLog } from './adapters/tables/auditTableLog';
 import { DevDirectoryTable } from './adapters/tables/devDirectoryTable';
 import { InvitationTableRepository } from './adapters/tables/invitationTableRepository';
+import { InvitationEmailQuotaTable } from './adapters/tables/invitationEmailQuotaTable';
 import { InvitationEmailOutboxTable } from './adapters/tables/invitationEmailOutboxTable';
 import { emailSenderFor } from './adapters/email/emailSenderFactory';
 import { invitationEmailRenderer } from './adapters/email/invitationEmailRenderer';
@@ -94,6 +95,7 @@ export async function buildServices(cfg: AppConfig): Promise<Services> {
     partners,
     invitations: new InvitationTableRepository(table(names.invitations)),
     emailOutbox: new InvitationEmailOutboxTable(table(names.invitations)),
+    emailQuota: new InvitationEmailQuotaTable(table(names.invitations), cfg.invitationEmailsPerHour),
     // Requests with a durable client start delivery at once (invocationDeps); the sweeper does otherwise.
     emailDelivery: deliveryBySweeper,
     relationships: new RelationshipTableRepository(table(names.relationships)),

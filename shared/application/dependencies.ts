@@ -3,6 +3,7 @@ import type { Clock } from './ports/clock';
 import type { ConsentEvents } from './ports/consentEvents';
 import type { InvitationEmailDelivery } from './ports/invitationEmailDelivery';
 import type { InvitationEmailOutbox } from './ports/invitationEmailOutbox';
+import type { InvitationEmailQuota } from './ports/invitationEmailQuota';
 import type { InvitationRepository } from './ports/invitationRepository';
 import type { PartnerDirectory } from './ports/partnerDirectory';
 import type { RelationshipRepository } from './ports/relationshipRepository';
@@ -16,6 +17,8 @@ export interface Dependencies {
   readonly emailOutbox: InvitationEmailOutbox;
   /** Starts delivering a queued invitation email (per invocation: it needs the durable client). */
   readonly emailDelivery: InvitationEmailDelivery;
+  /** How many invitation emails each partner may send an hour (across every instance). */
+  readonly emailQuota: InvitationEmailQuota;
   readonly relationships: RelationshipRepository;
   readonly audit: AuditLog;
   readonly tenants: TenantDirectory;

@@ -34,6 +34,7 @@ const ConfigSchema = z
     ENTRA_CLIENT_ID: z.string().optional(),
     ENTRA_AUTHORITY_HOST: z.url().default('https://login.microsoftonline.com'),
     INVITATION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(90),
+    INVITATION_EMAILS_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(100),
     CONSENT_DEADLINE: z
       .string()
       .regex(/^P(?:\d+D)?(?:T(?:\d+H)?(?:\d+M)?(?:\d+S)?)?$/, 'an ISO 8601 duration such as P14D or PT30S')
@@ -128,6 +129,8 @@ export interface AppConfig {
   readonly devIssuerPrivateJwk: string | undefined;
   readonly entra: { readonly clientId: string | undefined; readonly authorityHost: string };
   readonly invitationTtlDays: number;
+  /** Invitation emails each partner may queue per hour, counted in Table Storage across instances. */
+  readonly invitationEmailsPerHour: number;
   readonly consentDeadline: string;
   /** The user-assigned managed identity's client ID (Azure); unset locally, where az login is used. */
   readonly managedIdentityClientId: string | undefined;
@@ -181,6 +184,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): AppConfig {
     devIssuerPrivateJwk: e.DEV_ISSUER_PRIVATE_JWK,
     entra: { clientId: e.ENTRA_CLIENT_ID, authorityHost: e.ENTRA_AUTHORITY_HOST },
     invitationTtlDays: e.INVITATION_TTL_DAYS,
+    invitationEmailsPerHour: e.INVITATION_EMAILS_PER_HOUR,
     consentDeadline: e.CONSENT_DEADLINE,
     managedIdentityClientId: e.AZURE_CLIENT_ID,
     email: e.ACS_ENDPOINT

@@ -10,6 +10,7 @@ export type DomainErrorKind =
   | 'gone'
   | 'conflict'
   | 'tooLarge'
+  | 'tooManyRequests'
   | 'unsupportedMediaType';
 
 export class DomainError extends Error {

@@ -9,6 +9,8 @@ import { portalSignIn } from '../support/portalSession';
  */
 const INTUNE_ADMIN = '3a2c62db-5318-420d-8d74-23affee5d9d5';
 
+const EMAILS_PER_HOUR = 3;
+
 type Json = Record<string, any>;
 
 jest.setTimeout(60_000);
@@ -17,7 +19,7 @@ let host: LocalHostProcess;
 let api: ApiClient;
 
 beforeAll(async () => {
-  host = await startLocalHostProcess();
+  host = await startLocalHostProcess({ env: { INVITATION_EMAILS_PER_HOUR: String(EMAILS_PER_HOUR) } });
   api = new ApiClient(host.baseUrl);
 }, 90_000);
 
@@ -228,5 +230,57 @@ describe('sign-out', () => {
     });
 
     expect(res.status).toBe(400);
+  });
+});
+
+describe('invitation emails per partner', () => {
+  const invitationsOf = async (partnerId: string) =>
+    (
+      await api.request<{ items: Json[] }>('GET', '/api/v1/invitations', {
+        token: await api.partnerToken(partnerId),
+      })
+    ).body.items.length;
+
+  it('when a partner has sent its emails for the hour, then the next is 429 with Retry-After and nothing is created, on every instance; links without email and other partners are not held back', async () => {
+    // Each instance's dev issuer has a key of its own: a token from the instance that is asked.
+    const invite = async (base: string, customerEmail?: string) => {
+      const client = new ApiClient(base);
+      return client.request('POST', '/api/v1/invitations', {
+        token: await client.partnerToken('northwind-reseller'),
+        json: { kind: 'reseller-relationship', ...(customerEmail ? { customerEmail } : {}) },
+      });
+    };
+    for (let i = 0; i < EMAILS_PER_HOUR; i++)
+      expect((await invite(host.baseUrl, `c${i}@customer.example`)).status).toBe(201);
+    const before = await invitationsOf('northwind-reseller');
+
+    const refused = await invite(host.baseUrl, 'one-too-many@customer.example');
+    // A second instance of the app, on the same storage, counts against the same quota.
+    const second = await startLocalHostProcess({
+      tablePrefix: host.tablePrefix,
+      env: { INVITATION_EMAILS_PER_HOUR: String(EMAILS_PER_HOUR) },
+    });
+    let elsewhere;
+    try {
+      elsewhere = await invite(second.baseUrl, 'elsewhere@customer.example');
+    } finally {
+      await second.stop();
+    }
+
+    for (const res of [refused, elsewhere]) {
+      expect(res.status).toBe(429);
+      expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
+      expect((res.body as Json).code).toBe('InvitationEmailRateLimited');
+      const retryAfter = Number(res.headers.get('retry-after'));
+      expect(retryAfter).toBeGreaterThan(0);
+      expect(retryAfter).toBeLessThanOrEqual(3600);
+    }
+    expect(await invitationsOf('northwind-reseller')).toBe(before);
+    expect((await invite(host.baseUrl)).status).toBe(201);
+    const other = await api.request('POST', '/api/v1/invitations', {
+      token: await api.partnerToken('contoso-direct'),
+      json: { kind: 'reseller-relationship', customerEmail: 'someone@customer.example' },
+    });
+    expect(other.status).toBe(201);
   });
 });

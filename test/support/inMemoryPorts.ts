@@ -273,6 +273,7 @@ export function inMemoryWorld(partners: readonly Partner[] = Object.values(PARTN
     invitations,
     emailOutbox: invitations.outbox,
     emailDelivery,
+    emailQuota: { take: () => Promise.resolve({ allowed: true }) },
     relationships,
     audit,
     tenants: new InMemoryTenantDirectory({ [TENANT_ID]: TENANT_DOMAIN }),

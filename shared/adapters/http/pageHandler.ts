@@ -7,7 +7,7 @@ import { pageLocale } from '../web/pageLocale';
 import type { SignOutForm } from '../web/pageRenderer';
 import { htmlResponse, renderPage } from '../web/pageRenderer';
 import type { Caller } from './authentication';
-import { problemResponse, toProblem } from './problem';
+import { problemResponse, retryAfterHeader, toProblem } from './problem';
 
 type PageFunction = (
   request: HttpRequest,
@@ -41,7 +41,7 @@ export function pageHandler(fn: PageFunction) {
         { heading: text.heading, message: text.message, code: problem.code },
       );
       return {
-        ...htmlResponse(problem.status, html, { 'content-language': locale }),
+        ...htmlResponse(problem.status, html, { 'content-language': locale, ...retryAfterHeader(problem) }),
         cookies: switchable ? language.cookies : [],
       };
     }

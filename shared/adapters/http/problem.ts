@@ -15,6 +15,7 @@ const STATUS: Record<DomainErrorKind, { status: number; title: string }> = {
   conflict: { status: 409, title: 'Conflict' },
   gone: { status: 410, title: 'Gone' },
   tooLarge: { status: 413, title: 'Content Too Large' },
+  tooManyRequests: { status: 429, title: 'Too Many Requests' },
   unsupportedMediaType: { status: 415, title: 'Unsupported Media Type' },
 };
 
@@ -63,5 +64,12 @@ export function problemResponse(error: unknown, context?: InvocationContext): Ht
   const problem = toProblem(error, context);
   const headers: Record<string, string> = { 'content-type': 'application/problem+json' };
   if (problem.status === 401) headers['www-authenticate'] = 'Bearer';
+  Object.assign(headers, retryAfterHeader(problem));
   return { status: problem.status, headers, body: JSON.stringify(problem) };
+}
+
+/** A refusal that says when to come back (429 with `retryAfterSeconds`) carries it as `Retry-After`. */
+export function retryAfterHeader(problem: Problem): Record<string, string> {
+  const seconds = problem.retryAfterSeconds;
+  return typeof seconds === 'number' ? { 'retry-after': String(seconds) } : {};
 }

@@ -1,4 +1,4 @@
-import { invalid } from '../../domain/domainError';
+import { DomainError, invalid } from '../../domain/domainError';
 import type { PartnerPrincipal } from '../../domain/identity/principal';
 import { isKnownAdminRole } from '../../domain/invitations/adminRoles';
 import { parseDelegationDuration } from '../../domain/invitations/delegationDuration';
@@ -79,6 +79,7 @@ export async function createInvitation(
     tokenHash: hashInvitationToken(token),
   };
   const email = emailFor(invitation, command, now);
+  if (email) await takeEmailQuota(deps, partner.id, now);
   try {
     await deps.invitations.create(invitation, email);
   } catch (error) {
@@ -111,7 +112,10 @@ async function reuseLink(
   now: Date,
 ): Promise<CreatedInvitation> {
   const email = emailFor(invitation, command, now);
-  if (email) await queueAlone(deps, email);
+  if (email) {
+    await takeEmailQuota(deps, invitation.partnerId, now);
+    await queueAlone(deps, email);
+  }
   return { ...present(deps, invitation, false), emailQueued: Boolean(email) };
 }
 
@@ -192,4 +196,20 @@ function validatedDelegatedAdmin(command: CreateInvitationCommand): DelegatedAdm
 export function derivedId(seed: string): string {
   const hex = createHash('sha256').update(seed).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/**
+ * Counts one email against the partner's hourly quota, or refuses the request (nothing is written):
+ * the service sends mail to any address a partner names, so without a limit a partner's client (or
+ * whoever holds its credentials) could make it send mail to anyone, as often as it likes.
+ */
+async function takeEmailQuota(deps: Dependencies, partnerId: string, now: Date): Promise<void> {
+  const decision = await deps.emailQuota.take(partnerId, now);
+  if (decision.allowed) return;
+  throw new DomainError(
+    'tooManyRequests',
+    'InvitationEmailRateLimited',
+    `This partner has sent its ${decision.limit} invitation emails for this hour; send again in ${decision.retryAfterSeconds} seconds, or create the invitation without customerEmail and send its link yourself.`,
+    { retryAfterSeconds: decision.retryAfterSeconds, field: 'customerEmail' },
+  );
 }

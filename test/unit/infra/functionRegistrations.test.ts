@@ -56,6 +56,7 @@ const EXPECTED: Record<string, Expected> = {
   // Browser sign-in with Entra ID (AUTH_MODE=entra): off to Entra ID, and its form post back.
   entraSignIn: http('GET', 'auth/signin'),
   entraSignInCallback: http('POST', 'auth/callback'),
+  signOut: http('POST', 'auth/signout'),
   // Partner API: invitations and customers.
   // Creating an invitation with customerEmail starts the email's delivery orchestration.
   createInvitation: http('POST', 'v1/invitations', true),
