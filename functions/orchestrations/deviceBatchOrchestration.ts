@@ -78,7 +78,11 @@ export const deviceBatchOrchestration: OrchestrationHandler = function* (context
       context.df.setCustomStatus({ status: 'expired' });
       return { status: 'expired' };
     }
-    deadline.cancel();
+    // The deadline is never canceled. At 14 days it is a long timer (replay schema V3: 3-day
+    // sub-timers past 6 days); canceling one only stops the extension's sub-timer loop, while the
+    // library still adds a sub-timer when the one in flight fires, so every later sequence number
+    // would be one apart and a progress record's completion would be lost. Left running, its
+    // sub-timers fire harmlessly until the batch ends (an ended instance drops them).
   }
 
   const revoked = context.df.waitForExternalEvent(CONSENT_REVOKED_EVENT);

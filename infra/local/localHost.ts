@@ -8,6 +8,7 @@ import { functionRegistry } from './functionsCore/registry';
 import type { ExtraInputProvider, RunningHttpHost } from './httpHost';
 import { startHttpHost } from './httpHost';
 import { startLocalDurableRuntime } from './durable/localDurableRuntime';
+import { timerLimitsFrom } from './durable/orchestrationReplay';
 import { startTimerScheduler } from './timerScheduler';
 import { loadOrCreateLocalSecrets } from './localSecrets';
 
@@ -74,6 +75,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<Running
       registrations: functionRegistry.all(),
       tables: svc.tables,
       taskHub: `${svc.config.tablePrefix}${process.env.TASK_HUB_NAME ?? 'LocalHub'}`,
+      timerLimits: timerLimitsFrom(process.env),
       log,
     });
     stops.push(() => durable.stop());

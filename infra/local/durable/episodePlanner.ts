@@ -12,12 +12,15 @@ import type { HistoryRecord } from './historyRecord';
 import type { InstanceRecord, RuntimeStatus } from './instanceStore';
 import type { LiveInstance } from './liveInstance';
 import { messageIds, type ActivityMessage, type EventMessage, type Message } from './messageStore';
+import { firstSubTimer, nextSubTimer } from './longTimers';
 import {
+  AZURE_STORAGE_TIMER_LIMITS,
   replayOrchestrator,
   triggerPayload,
   type OrchestratorHandler,
   type ReplayOutcome,
   type ScheduledAction,
+  type TimerLimits,
 } from './orchestrationReplay';
 import { nextRetryDelay } from './retryPolicy';
 import type { ScheduleIndex } from './scheduleIndex';
@@ -79,10 +82,13 @@ export interface EpisodeInput {
   readonly now: Date;
   /** Ids of the activity messages still outstanding, removed if the instance finishes. */
   readonly outstandingActivityIds: readonly string[];
+  /** The extension's long-timer limits (replay schema V3); Azure Storage's when not given. */
+  readonly limits?: TimerLimits;
 }
 
 export async function planEpisode(input: EpisodeInput): Promise<EpisodePlan> {
   const { live, batch, now } = input;
+  const limits = input.limits ?? AZURE_STORAGE_TIMER_LIMITS;
   const index = live.index;
   const record = live.record;
   const terminate = batch.find((m) => m.event.EventType === HistoryEventType.ExecutionTerminated);
@@ -95,7 +101,7 @@ export async function planEpisode(input: EpisodeInput): Promise<EpisodePlan> {
   const history = [...live.history.map((r) => r.event), ...delivered.map((r) => r.event)];
   const outcome = await replayOrchestrator(
     input.handler,
-    triggerPayload(record.instanceId, history, live.history.length, parseJson(record.input)),
+    triggerPayload(record.instanceId, history, live.history.length, parseJson(record.input), limits),
     input.context,
   );
 
@@ -116,7 +122,9 @@ export async function planEpisode(input: EpisodeInput): Promise<EpisodePlan> {
   for (const [position, action] of outcome.actions.entries()) {
     const known = index.userActions[position];
     if (known) {
-      if (action.kind === 'timer' && action.canceled && !index.closed.has(known.event.EventId)) {
+      // A canceled long timer keeps firing, as in Azure: the extension only stops its sub-timer loop.
+      const long = known.meta?.longTimer !== undefined;
+      if (action.kind === 'timer' && action.canceled && !long && !index.closed.has(known.event.EventId)) {
         canceledTimerIds.push(messageIds.timer(record.executionId, known.event.EventId));
       }
       continue;
@@ -144,17 +152,28 @@ export async function planEpisode(input: EpisodeInput): Promise<EpisodePlan> {
       });
       created.push(activityMessage(record, id, action.name, action.input, now));
     } else {
-      decisions.push({ event: historyEvents.timerCreated(now, id, action.fireAt) });
-      if (!action.canceled) created.push(timerMessage(record, id, action.fireAt, now));
+      const sub = firstSubTimer(action.fireAt, now, limits);
+      if (sub) {
+        decisions.push({
+          event: historyEvents.timerCreated(now, id, sub),
+          meta: { longTimer: { root: id, fireAt: action.fireAt.toISOString() } },
+        });
+        created.push(timerMessage(record, id, sub, now));
+      } else {
+        decisions.push({ event: historyEvents.timerCreated(now, id, action.fireAt) });
+        if (!action.canceled) created.push(timerMessage(record, id, action.fireAt, now));
+      }
     }
   }
 
   const last = batch[batch.length - 1];
   if (outcome.status === 'running' && last && index.takesSequenceNumber(last.event)) {
-    const retry = planRetryStep(record, index, last.event, nextId, now);
-    if (retry) {
-      decisions.push(retry.decision);
-      created.push(retry.message);
+    const step =
+      planRetryStep(record, index, last.event, nextId, now) ??
+      planSubTimerStep(record, index, outcome.actions, last.event, nextId, now, limits);
+    if (step) {
+      decisions.push(step.decision);
+      created.push(step.message);
       nextId++;
     }
   }
@@ -289,6 +308,36 @@ function planRetryStep(
     return { decision, message };
   }
   return undefined;
+}
+
+/**
+ * The extension's CreateTimer loop for a long timer, one step: when a sub-timer fires short of the
+ * final time and the orchestrator has not canceled the timer, the next sub-timer. Once canceled the
+ * loop stops, while the library's LongTimerTask still adds a sub-timer of its own when the one in
+ * flight fires: in Azure the two then disagree on every later sequence number, which is why an
+ * orchestration must never cancel a long timer (see deviceBatchOrchestration).
+ */
+function planSubTimerStep(
+  record: InstanceRecord,
+  index: ScheduleIndex,
+  actions: readonly ScheduledAction[],
+  event: HistoryEvent,
+  id: number,
+  now: Date,
+  limits: TimerLimits,
+): { decision: HistoryRecord; message: Message } | undefined {
+  if (!isType(event, HistoryEventType.TimerFired)) return undefined;
+  const long = index.byId.get(event.TimerId)?.meta?.longTimer;
+  if (!long) return undefined;
+  const position = index.userActions.findIndex((r) => r.event.EventId === long.root);
+  const action = actions[position];
+  if (action?.kind === 'timer' && action.canceled) return undefined;
+  const fireAt = nextSubTimer(new Date(long.fireAt), now, limits);
+  if (!fireAt) return undefined;
+  return {
+    decision: { event: historyEvents.timerCreated(now, id, fireAt), meta: { longTimer: long } },
+    message: timerMessage(record, id, fireAt, now),
+  };
 }
 
 function planTermination(input: EpisodeInput, terminate: EventMessage): EpisodePlan {

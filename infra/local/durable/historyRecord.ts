@@ -22,9 +22,22 @@ export interface RetryTimerMeta {
   readonly expired: boolean;
 }
 
+/**
+ * A sub-timer of a long timer (replay schema V3): the extension's CreateTimer loop writes one
+ * TimerCreated per sub-timer, the first when the orchestrator asks for the timer, each next one when
+ * the previous fires, until the final fire time.
+ */
+export interface LongTimerMeta {
+  /** EventId of the chain's first sub-timer, the one the orchestrator's action took. */
+  readonly root: number;
+  /** The fire time the orchestrator asked for. */
+  readonly fireAt: string;
+}
+
 export interface HistoryRecordMeta {
   readonly attempt?: RetryAttemptMeta;
   readonly retryTimer?: RetryTimerMeta;
+  readonly longTimer?: LongTimerMeta;
 }
 
 export interface HistoryRecord {

@@ -23,7 +23,7 @@ import { InstanceStore, isTerminal, type InstanceRecord } from './instanceStore'
 import { newLiveInstance, type LiveInstance } from './liveInstance';
 import { MessageStore, messageIds, type EventMessage, type Message } from './messageStore';
 import { parseJson, planEpisode, selectBatch } from './episodePlanner';
-import type { OrchestratorHandler } from './orchestrationReplay';
+import type { OrchestratorHandler, TimerLimits } from './orchestrationReplay';
 import { reconcile, startMessage } from './recovery';
 import { ScheduleIndex } from './scheduleIndex';
 import { WorkTracker } from './workTracker';
@@ -35,6 +35,11 @@ export interface LocalDurableRuntimeOptions {
   taskHub: string;
   maxConcurrentActivities?: number;
   maxConcurrentOrchestrations?: number;
+  /**
+   * The extension's long-timer limits (replay schema V3); Azure Storage's 6 and 3 days when not given.
+   * Tests shorten them so that long-timer paths run in seconds.
+   */
+  timerLimits?: TimerLimits;
   /** Fallback scan for due work this process was not told about (timers after a restart, other writers). */
   pollIntervalMs?: number;
   log?: (line: string) => void;
@@ -343,6 +348,7 @@ class DurableRuntime implements DurableOperations {
       context,
       now,
       outstandingActivityIds: this.#pool.outstanding(instanceId),
+      ...(this.#options.timerLimits ? { limits: this.#options.timerLimits } : {}),
     });
     try {
       await this.#history.append(instanceId, live.record.executionId, live.history.length, plan.appended);

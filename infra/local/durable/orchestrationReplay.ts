@@ -10,10 +10,28 @@ import { retryPolicySchema, type RetryPolicy } from './retryPolicy';
  */
 
 /**
- * Schema V2 (1): actions come as a tree of WhenAll/WhenAny, and every timer is one timer. V3 would
- * split long timers into sub-timers the runtime would have to mirror; nothing here needs that.
+ * The replay schema the extension offers (OrchestrationTriggerAttributeBindingProvider.cs):
+ * `upperSchemaVersion` V2 for old SDKs and `upperSchemaVersionNew` V3, which durable-functions v3
+ * uses. Actions come as a tree of WhenAll/WhenAny, as in V2; what V3 adds is long timers: a timer
+ * further away than `maximumShortTimerDuration` becomes a LongTimerTask of sub-timers, and the runtime
+ * writes those sub-timers as the extension does (see longTimers.ts).
  */
-export const REPLAY_SCHEMA_VERSION = 1;
+export const ReplaySchema = { V2: 1, V3: 2 } as const;
+
+/** The extension's timer limits, as TimeSpans on the wire. */
+export interface TimerLimits {
+  /** Timers further away than this are long timers (Azure Storage: 6 days). */
+  readonly maximumShortTimerMs: number;
+  /** The length of each sub-timer of a long timer (Azure Storage: 3 days). */
+  readonly longRunningTimerIntervalMs: number;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** AzureStorageDurabilityProvider's MaximumDelayTime and LongRunningTimerIntervalLength. */
+export const AZURE_STORAGE_TIMER_LIMITS: TimerLimits = {
+  maximumShortTimerMs: 6 * DAY_MS,
+  longRunningTimerIntervalMs: 3 * DAY_MS,
+};
 
 export interface OrchestrationTriggerPayload {
   readonly history: HistoryEvent[];
@@ -33,6 +51,7 @@ export function triggerPayload(
   history: readonly HistoryEvent[],
   playedCount: number,
   input: unknown,
+  limits: TimerLimits = AZURE_STORAGE_TIMER_LIMITS,
 ): OrchestrationTriggerPayload {
   return {
     // Shallow copies: the library rewrites Timestamp strings into Dates on what it is given.
@@ -41,12 +60,61 @@ export function triggerPayload(
     instanceId,
     isReplaying: playedCount > 0,
     parentInstanceId: undefined,
-    upperSchemaVersion: REPLAY_SCHEMA_VERSION,
-    upperSchemaVersionNew: REPLAY_SCHEMA_VERSION,
-    longRunningTimerIntervalDuration: '3.00:00:00',
-    maximumShortTimerDuration: '6.00:00:00',
+    upperSchemaVersion: ReplaySchema.V2,
+    upperSchemaVersionNew: ReplaySchema.V3,
+    longRunningTimerIntervalDuration: timeSpan(limits.longRunningTimerIntervalMs),
+    maximumShortTimerDuration: timeSpan(limits.maximumShortTimerMs),
     defaultHttpAsyncRequestSleepTimeMillseconds: 30_000,
   };
+}
+
+/** A .NET TimeSpan as Json.NET writes it ("6.00:00:00", "00:00:02.5000000"); moment.duration reads it. */
+export function timeSpan(ms: number): string {
+  const whole = Math.floor(ms / 1000);
+  const days = Math.floor(whole / 86_400);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const clock = `${pad(Math.floor((whole % 86_400) / 3600))}:${pad(Math.floor((whole % 3600) / 60))}:${pad(whole % 60)}`;
+  const fraction = ms % 1000 === 0 ? '' : `.${String((ms % 1000) * 10_000).padStart(7, '0')}`;
+  return `${days > 0 ? `${days}.` : ''}${clock}${fraction}`;
+}
+
+/** Reads "[d.]hh:mm:ss[.fffffff]", the TimeSpan form above; undefined for anything else. */
+export function parseTimeSpan(text: string): number | undefined {
+  const match = /^(?:(\d+)\.)?(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?$/.exec(text.trim());
+  if (!match) return undefined;
+  const [, days = '0', hours = '0', minutes = '0', seconds = '0', fraction = ''] = match;
+  const ms = Math.round(Number(`0.${fraction || '0'}`) * 1000);
+  return ((Number(days) * 24 + Number(hours)) * 60 + Number(minutes)) * 60_000 + Number(seconds) * 1000 + ms;
+}
+
+/**
+ * Long-timer limits from the local host's settings `DURABLE_MAXIMUM_SHORT_TIMER_DURATION` and
+ * `DURABLE_LONG_RUNNING_TIMER_INTERVAL` (TimeSpans, e.g. "00:00:06"); Azure Storage's when unset.
+ */
+export function timerLimitsFrom(env: NodeJS.ProcessEnv): TimerLimits {
+  const read = (name: string, fallback: number): number => {
+    const text = env[name];
+    if (text === undefined || text === '') return fallback;
+    const ms = parseTimeSpan(text);
+    if (ms === undefined || ms <= 0)
+      throw new Error(`${name} must be a TimeSpan such as "6.00:00:00", not "${text}".`);
+    return ms;
+  };
+  const limits = {
+    maximumShortTimerMs: read(
+      'DURABLE_MAXIMUM_SHORT_TIMER_DURATION',
+      AZURE_STORAGE_TIMER_LIMITS.maximumShortTimerMs,
+    ),
+    longRunningTimerIntervalMs: read(
+      'DURABLE_LONG_RUNNING_TIMER_INTERVAL',
+      AZURE_STORAGE_TIMER_LIMITS.longRunningTimerIntervalMs,
+    ),
+  };
+  if (limits.longRunningTimerIntervalMs > limits.maximumShortTimerMs)
+    throw new Error(
+      'DURABLE_LONG_RUNNING_TIMER_INTERVAL must not be longer than DURABLE_MAXIMUM_SHORT_TIMER_DURATION.',
+    );
+  return limits;
 }
 
 /** An action that takes a sequence number (an EventId in history) when the orchestrator yields it. */

@@ -22,7 +22,9 @@ export class ScheduleIndex {
       const isRetryInternal =
         record.meta?.retryTimer !== undefined ||
         (record.meta?.attempt !== undefined && record.meta.attempt.attempt > 1);
-      if (!isRetryInternal) this.userActions.push(record);
+      const isLaterSubTimer =
+        record.meta?.longTimer !== undefined && record.meta.longTimer.root !== event.EventId;
+      if (!isRetryInternal && !isLaterSubTimer) this.userActions.push(record);
     } else if (isType(event, HistoryEventType.TaskCompleted) || isType(event, HistoryEventType.TaskFailed)) {
       this.closed.add(event.TaskScheduledId);
     } else if (isType(event, HistoryEventType.TimerFired)) {
@@ -48,8 +50,9 @@ export class ScheduleIndex {
   }
 
   /**
-   * Whether delivering `event` makes the library's RetryableTask take a sequence number (a retry
-   * timer after a failed attempt, the next attempt after that timer). The number is handed out while
+   * Whether delivering `event` makes the library take a sequence number: its RetryableTask (a retry
+   * timer after a failed attempt, the next attempt after that timer) or its LongTimerTask (the next
+   * sub-timer after one fires short of the final time). The number is handed out while
    * the event is processed, so the episode must end with this event for the runtime to know it.
    */
   takesSequenceNumber(event: HistoryEvent): boolean {
@@ -57,7 +60,12 @@ export class ScheduleIndex {
       return this.byId.get(event.TaskScheduledId)?.meta?.attempt !== undefined;
     }
     if (isType(event, HistoryEventType.TimerFired)) {
-      const timer = this.byId.get(event.TimerId)?.meta?.retryTimer;
+      // A sub-timer short of the final fire time: the next sub-timer takes a number.
+      const fired = this.byId.get(event.TimerId);
+      const long = fired?.meta?.longTimer;
+      if (long && fired && isType(fired.event, HistoryEventType.TimerCreated))
+        return Date.parse(fired.event.FireAt) < Date.parse(long.fireAt);
+      const timer = fired?.meta?.retryTimer;
       if (!timer) return false;
       const root = this.root({ root: timer.root, attempt: 1 });
       return root !== undefined && timer.afterAttempt + 1 <= root.policy.maxNumberOfAttempts;

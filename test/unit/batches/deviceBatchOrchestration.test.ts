@@ -130,10 +130,29 @@ interface Episode {
   readonly customStatus: unknown;
 }
 
+/** The Azure Storage provider's limits the extension sends (MaximumDelayTime, LongRunningTimerIntervalLength). */
+const DAY = 24 * 60 * 60_000;
+const MAX_SHORT_TIMER = 6 * DAY;
+const SUB_TIMER = 3 * DAY;
+const hours = (h: number) => new Date(T0.getTime() + h * 3_600_000);
+
+/** A long timer as the extension's CreateTimer loop keeps it: the action it answers and the sub-timer in flight. */
+interface LongTimer {
+  readonly position: number;
+  readonly fireAt: Date;
+  current: number;
+  currentFireAt: Date;
+}
+
 /**
- * The history of one instance, written as the engine would: each episode starts with
+ * The history of one instance, written as the extension would under replay schema V3 (the payload
+ * `upperSchemaVersionNew: 2`, 6-day short timers, 3-day sub-timers): each episode starts with
  * OrchestratorStarted, carries the new results, then the TaskScheduled/TimerCreated events of the
- * actions the orchestrator answered, and ends with OrchestratorCompleted.
+ * actions the orchestrator answered, and ends with OrchestratorCompleted. A timer further away than
+ * six days is written as the extension's DurableOrchestrationContext.CreateTimer does: one 3-day
+ * sub-timer at a time, the next one when it fires, unless the orchestrator canceled the timer (then
+ * the extension's loop stops). The sub-timer's number is taken when its predecessor's TimerFired is
+ * processed, so tests put that TimerFired last in its episode.
  */
 class History {
   readonly events: HistoryEvent[] = [];
@@ -141,6 +160,7 @@ class History {
   #nextId = 0;
   readonly #ids: (number | undefined)[] = [];
   readonly #scheduled = new Map<number, Action>();
+  readonly #longTimers: LongTimer[] = [];
 
   constructor(readonly input: BatchOrchestrationInput = baseInput) {}
 
@@ -163,16 +183,37 @@ class History {
       return describe_(action, this.#ids[i]);
     });
     const newActions = all.slice(this.#actionCount);
+    const firstNew = this.#actionCount;
     this.#actionCount = all.length;
     this.events.push(...fresh);
-    for (const action of newActions) {
-      if (action.id === undefined) continue;
+    newActions.forEach((action, offset) => {
+      if (action.id === undefined) return;
       this.#scheduled.set(action.id, action);
-      this.events.push(
-        action.type === 'CreateTimer'
-          ? historyEvents.timerCreated(time, action.id, new Date(action.fireAt!))
-          : historyEvents.taskScheduled(time, action.id, action.name!, JSON.stringify(action.input)),
-      );
+      if (action.type !== 'CreateTimer') {
+        this.events.push(
+          historyEvents.taskScheduled(time, action.id, action.name!, JSON.stringify(action.input)),
+        );
+        return;
+      }
+      const fireAt = new Date(action.fireAt!);
+      if (fireAt.getTime() - time.getTime() <= MAX_SHORT_TIMER) {
+        this.events.push(historyEvents.timerCreated(time, action.id, fireAt));
+        return;
+      }
+      const sub = new Date(time.getTime() + SUB_TIMER);
+      this.#longTimers.push({ position: firstNew + offset, fireAt, current: action.id, currentFireAt: sub });
+      this.events.push(historyEvents.timerCreated(time, action.id, sub));
+    });
+    // The extension's loop: a sub-timer that fired short of the end is followed by the next one.
+    for (const event of fresh) {
+      if (event.EventType !== 11) continue;
+      const long = this.#longTimers.find((l) => l.current === event.TimerId);
+      if (!long || all[long.position]?.canceled) continue;
+      const remaining = long.fireAt.getTime() - time.getTime();
+      if (remaining <= 0) continue;
+      long.current = this.#nextId++;
+      long.currentFireAt = new Date(time.getTime() + Math.min(remaining, SUB_TIMER));
+      this.events.push(historyEvents.timerCreated(time, long.current, long.currentFireAt));
     }
     this.events.push(historyEvents.orchestratorCompleted(time));
     return {
@@ -221,6 +262,16 @@ class History {
       );
     }
     return events;
+  }
+
+  /** The firing of the sub-timer the extension has in flight for the long timer `action`. */
+  subTimerFired(action: Action | undefined): { event: HistoryEvent; at: Date } {
+    const long = this.#longTimers.find((l) => this.#ids[l.position] === action?.id);
+    if (!long) throw new Error('not a long timer');
+    return {
+      event: historyEvents.timerFired(long.currentFireAt, long.current, long.currentFireAt.toISOString()),
+      at: long.currentFireAt,
+    };
   }
 
   timerFired(action: Action | undefined, time = T0): HistoryEvent {
@@ -333,7 +384,7 @@ describe('deviceBatchOrchestration replayed by durable-functions', () => {
     expect(fifth.newActions).toEqual([]);
   });
 
-  it('when ConsentGiven arrives before the deadline, then the timer is canceled and it records processing, then runs at most PARALLEL_CHUNKS chunks with retry', async () => {
+  it('when ConsentGiven arrives before the deadline, then the deadline timer is left running (never canceled: it is a long timer) and it records processing, then runs at most PARALLEL_CHUNKS chunks with retry', async () => {
     const input = { ...baseInput, chunkCount: P + 6 };
     const { history, second } = await started('none', input);
     const third = await history.episode(at(2), [
@@ -342,7 +393,7 @@ describe('deviceBatchOrchestration replayed by durable-functions', () => {
 
     const fourth = await history.episode(at(30), [history.raised(CONSENT_GIVEN_EVENT, at(30))]);
     const timer = fourth.allActions.find((a) => a.type === 'CreateTimer');
-    expect(timer).toMatchObject({ canceled: true, fireAt: baseInput.deadline });
+    expect(timer).toMatchObject({ canceled: false, fireAt: baseInput.deadline });
     expect(third.newActions.find((a) => a.type === 'CreateTimer')?.canceled).toBe(false);
     expect(fourth.newActions).toEqual([
       {
@@ -753,5 +804,137 @@ describe('deviceBatchOrchestration replayed by durable-functions', () => {
     const second = await history.replay();
     expect(JSON.stringify(second)).toBe(JSON.stringify(first));
     expect(flatten(first.actions).length).toBeGreaterThan(5);
+  });
+});
+
+/**
+ * Drives a batch to its end from `episode`: answers, one per episode and in the order they were
+ * scheduled, every activity still open (a chunk registers `perChunk` devices, a record returns its
+ * status), at `from` plus one minute per step. Stops when the orchestration completes or nothing is
+ * left to answer (a batch that would wait for good).
+ */
+async function drive(history: History, episode: Episode, from: Date, perChunk = 1000) {
+  const open: Action[] = [...episode.newActions.filter((a) => a.type !== 'WaitForExternalEvent')];
+  const answered = new Set<number>();
+  let last = episode;
+  for (let step = 1; !last.done && step < 200; step++) {
+    const next = open.find((a) => !answered.has(a.id!) && a.type !== 'CreateTimer');
+    if (!next) break;
+    answered.add(next.id!);
+    const time = new Date(from.getTime() + step * 60_000);
+    const result =
+      next.name === REGISTER_CHUNK_ACTIVITY
+        ? chunkResult(perChunk, 0)
+        : ((next.input as { status?: string }).status ?? null);
+    last = await history.episode(time, [history.completed(next, result, time)]);
+    open.push(...last.newActions.filter((a) => a.type !== 'WaitForExternalEvent'));
+  }
+  return last;
+}
+
+/** Waiting for consent: the instance has recorded awaiting_consent and answered with its long deadline timer. */
+async function waitingForConsent(input: BatchOrchestrationInput) {
+  const { history, second } = await started('none', input);
+  const third = await history.episode(at(2), [
+    history.completed(second.newActions[0], 'awaiting_consent', at(2)),
+  ]);
+  const deadline = only(third.newActions.filter((a) => a.type === 'CreateTimer'));
+  return { history, deadline };
+}
+
+describe('deviceBatchOrchestration on golden V3 histories (14-day deadline = long timer of 3-day sub-timers)', () => {
+  it('when consent arrives at hour 71 and the first sub-timer fires at hour 72 while a chunk still runs, then every later record completes and the batch finishes with every device registered', async () => {
+    const input = { ...baseInput, chunkCount: 2 };
+    const { history, deadline } = await waitingForConsent(input);
+    const consent = await history.episode(hours(71), [history.raised(CONSENT_GIVEN_EVENT, hours(71))]);
+    const processingRecord = only(activity(consent, RECORD_PROGRESS_ACTIVITY));
+    const chunksStarted = await history.episode(hours(71.1), [
+      history.completed(processingRecord, 'processing', hours(71.1)),
+    ]);
+    expect(activity(chunksStarted, REGISTER_CHUNK_ACTIVITY)).toHaveLength(2);
+
+    const sub = history.subTimerFired(deadline);
+    expect(sub.at.getTime()).toBeLessThan(hours(73).getTime());
+    const afterSubTimer = await history.episode(sub.at, [sub.event]);
+    expect(afterSubTimer.newActions).toEqual([]);
+
+    const end = await drive(history, chunksStarted, sub.at);
+    expect(end.done).toBe(true);
+    expect(end.output).toEqual({ status: 'finished', registered: 2000, failed: 0 });
+    // The long timer is never canceled: the extension would stop its sub-timer loop, the library would not.
+    expect(end.allActions.find((a) => a.id === deadline.id)?.canceled).toBe(false);
+  });
+
+  it('when no consent comes, then the sub-timers follow the extension (days 3, 6, 9, 12, then the deadline) and the batch records expired at the deadline', async () => {
+    const { history, deadline } = await waitingForConsent(baseInput);
+    const fired: string[] = [];
+    let episode: Episode | undefined;
+    for (let i = 0; i < 10 && !episode?.newActions.length; i++) {
+      const sub = history.subTimerFired(deadline);
+      fired.push(sub.at.toISOString());
+      episode = await history.episode(sub.at, [sub.event]);
+    }
+    const created = history.events
+      .filter((e) => e.EventType === 10)
+      .map((e) => (e as { FireAt: string }).FireAt);
+    expect(created).toEqual([
+      new Date(at(2).getTime() + 3 * DAY).toISOString(),
+      new Date(at(2).getTime() + 6 * DAY).toISOString(),
+      new Date(at(2).getTime() + 9 * DAY).toISOString(),
+      new Date(at(2).getTime() + 12 * DAY).toISOString(),
+      baseInput.deadline,
+    ]);
+    expect(fired.at(-1)).toBe(baseInput.deadline);
+    const expired = only(activity(episode!, RECORD_PROGRESS_ACTIVITY));
+    expect(expired.input).toMatchObject({ status: 'expired' });
+    const end = await history.episode(hours(400), [history.completed(expired, 'expired', hours(400))]);
+    expect(end.output).toEqual({ status: 'expired' });
+  });
+
+  it('when a chunk fails every retry while sub-timers keep firing, then failDeviceChunk closes it and the batch ends finished_with_errors', async () => {
+    const input = { ...baseInput, chunkCount: 2 };
+    const { history, deadline } = await waitingForConsent(input);
+    const first = history.subTimerFired(deadline);
+    await history.episode(first.at, [first.event]);
+    const consentAt = new Date(first.at.getTime() + 60_000);
+    const consent = await history.episode(consentAt, [history.raised(CONSENT_GIVEN_EVENT, consentAt)]);
+    const chunksAt = new Date(consentAt.getTime() + 60_000);
+    const chunksStarted = await history.episode(chunksAt, [
+      history.completed(only(activity(consent, RECORD_PROGRESS_ACTIVITY)), 'processing', chunksAt),
+    ]);
+    const [failing, healthy] = activity(chunksStarted, REGISTER_CHUNK_ACTIVITY);
+    const failedAt = new Date(chunksAt.getTime() + 60_000);
+    const afterFailure = await history.episode(failedAt, history.failedEveryRetry(failing, failedAt));
+    const close = only(activity(afterFailure, FAIL_CHUNK_ACTIVITY));
+    const second = history.subTimerFired(deadline);
+    await history.episode(second.at, [second.event]);
+
+    const closedAt = new Date(second.at.getTime() + 60_000);
+    const closed = await history.episode(closedAt, [history.completed(close, { failed: 1000 }, closedAt)]);
+    const end = await drive(history, { ...closed, newActions: [healthy!, ...closed.newActions] }, closedAt);
+    expect(end.output).toEqual({ status: 'finished_with_errors', registered: 1000, failed: 1000 });
+  });
+
+  it('when consent is revoked in the episode where a sub-timer fires, then the running chunk is waited for and the batch ends canceled', async () => {
+    const input = { ...baseInput, chunkCount: 3 };
+    const { history, deadline } = await waitingForConsent(input);
+    const consent = await history.episode(hours(70), [history.raised(CONSENT_GIVEN_EVENT, hours(70))]);
+    const chunksStarted = await history.episode(hours(70.5), [
+      history.completed(only(activity(consent, RECORD_PROGRESS_ACTIVITY)), 'processing', hours(70.5)),
+    ]);
+    const chunks = activity(chunksStarted, REGISTER_CHUNK_ACTIVITY);
+    const sub = history.subTimerFired(deadline);
+    const revoked = await history.episode(sub.at, [history.raised(CONSENT_REVOKED_EVENT, sub.at), sub.event]);
+    expect(activity(revoked, REGISTER_CHUNK_ACTIVITY)).toEqual([]);
+
+    let episode = revoked;
+    for (const [n, chunk] of chunks.entries()) {
+      const time = new Date(sub.at.getTime() + (n + 1) * 60_000);
+      episode = await history.episode(time, [history.completed(chunk, chunkResult(0, 0, true), time)]);
+    }
+    const record = only(activity(episode, RECORD_PROGRESS_ACTIVITY));
+    expect(record.input).toMatchObject({ status: 'canceled', registered: 0, failed: 0 });
+    const end = await history.episode(hours(80), [history.completed(record, 'canceled', hours(80))]);
+    expect(end.output).toEqual({ status: 'canceled', registered: 0, failed: 0 });
   });
 });

@@ -28,8 +28,11 @@ const Name = {
   hello: 'plannerHello',
   retry: 'plannerRetry',
   race: 'plannerRace',
+  longRace: 'plannerLongRace',
   activity: 'plannerActivity',
 } as const;
+/** Short limits as a test configures them: timers over 10 s are long, in 4-second sub-timers. */
+const limits = { maximumShortTimerMs: 10_000, longRunningTimerIntervalMs: 4_000 };
 
 df.app.activity(Name.activity, { handler: (input: unknown) => input });
 df.app.orchestration(Name.hello, function* (context: OrchestrationContext) {
@@ -48,17 +51,27 @@ df.app.orchestration(Name.race, function* (context: OrchestrationContext) {
   return winner === event ? 'event' : 'timer';
 });
 
+df.app.orchestration(Name.longRace, function* (context: OrchestrationContext) {
+  const event = context.df.waitForExternalEvent('go');
+  const timer = context.df.createTimer(at(30));
+  const winner = (yield context.df.Task.any([event, timer])) as Task;
+  if (winner === event && context.df.getInput<{ cancel?: boolean }>()?.cancel) timer.cancel();
+  if (winner === event) yield context.df.callActivity(Name.activity, 'after');
+  return winner === event ? 'event' : 'timer';
+});
+
 function handlerOf(name: string): OrchestratorHandler {
   const registration = functionRegistry.get(name);
   if (!registration) throw new Error(`${name} is not registered`);
   return registration.handler;
 }
 
-function instance(name: string, history: HistoryRecord[] = []): LiveInstance {
+function instance(name: string, history: HistoryRecord[] = [], input?: unknown): LiveInstance {
   const record: InstanceRecord = {
     instanceId: `planner-${name}`,
     name,
     executionId: EXECUTION,
+    ...(input === undefined ? {} : { input: JSON.stringify(input) }),
     runtimeStatus: history.length === 0 ? 'Pending' : 'Running',
     createdTime: T0.toISOString(),
     lastUpdatedTime: T0.toISOString(),
@@ -90,6 +103,7 @@ async function episode(live: LiveInstance, now: Date, outstandingActivityIds: st
     context: new InvocationContext({ functionName: live.record.name }),
     now,
     outstandingActivityIds,
+    limits,
   });
 }
 
@@ -97,10 +111,21 @@ const types = (records: readonly HistoryRecord[]) => records.map((r) => r.event.
 const E = HistoryEventType;
 
 /** The first episode of `name`, committed: the history the next test step starts from. */
-function startedHistory(name: string, scheduled: (HistoryEvent | HistoryRecord)[]): HistoryRecord[] {
+function startedHistory(
+  name: string,
+  scheduled: (HistoryEvent | HistoryRecord)[],
+  input?: unknown,
+): HistoryRecord[] {
   return [
     { event: historyEvents.orchestratorStarted(T0) },
-    { event: historyEvents.executionStarted(T0, name, undefined), messageId: messageIds.start(EXECUTION) },
+    {
+      event: historyEvents.executionStarted(
+        T0,
+        name,
+        input === undefined ? undefined : JSON.stringify(input),
+      ),
+      messageId: messageIds.start(EXECUTION),
+    },
     ...scheduled.map((item) => ('event' in item ? item : { event: item })),
     { event: historyEvents.orchestratorCompleted(T0) },
   ];
@@ -257,5 +282,91 @@ describe('episode planner on synthetic histories', () => {
     deliver(live, result, historyEvents.taskCompleted(at(1), 0, '"Tokyo"'), at(1));
 
     expect(selectBatch(live, at(2).getTime())).toEqual([]);
+  });
+
+  it('when the code asks for a timer further away than the short-timer limit, then the first sub-timer is written at now + the interval, tagged with the final time (replay schema V3)', async () => {
+    const live = instance(Name.longRace);
+    deliver(live, messageIds.start(EXECUTION), historyEvents.executionStarted(T0, Name.longRace, undefined));
+
+    const plan = await episode(live, T0);
+
+    const created = plan.appended.find((r) => r.event.EventType === E.TimerCreated);
+    expect(created?.event).toMatchObject({ EventId: 0, FireAt: at(4).toISOString() });
+    expect(created?.meta?.longTimer).toEqual({ root: 0, fireAt: at(30).toISOString() });
+    expect(plan.created).toEqual([
+      expect.objectContaining({ id: messageIds.timer(EXECUTION, 0), visibleAt: at(4).getTime() }),
+    ]);
+  });
+
+  it('when a sub-timer fires short of the final time, then the next sub-timer takes the next number, and the last one fires at the final time', async () => {
+    const longTimer = { root: 0, fireAt: at(30).toISOString() };
+    const live = instance(
+      Name.longRace,
+      startedHistory(Name.longRace, [
+        { event: historyEvents.timerCreated(T0, 0, at(4)), meta: { longTimer } },
+      ]),
+    );
+    deliver(
+      live,
+      messageIds.timer(EXECUTION, 0),
+      historyEvents.timerFired(at(4), 0, at(4).toISOString()),
+      at(4),
+    );
+
+    const plan = await episode(live, at(4));
+    expect(plan.appended.find((r) => r.event.EventType === E.TimerCreated)).toEqual({
+      event: expect.objectContaining({ EventId: 1, FireAt: at(8).toISOString() }),
+      meta: { longTimer },
+    });
+
+    const late = instance(
+      Name.longRace,
+      startedHistory(Name.longRace, [
+        { event: historyEvents.timerCreated(T0, 0, at(4)), meta: { longTimer } },
+        { event: historyEvents.timerCreated(at(4), 1, at(28)), meta: { longTimer } },
+      ]),
+    );
+    deliver(
+      late,
+      messageIds.timer(EXECUTION, 1),
+      historyEvents.timerFired(at(28), 1, at(28).toISOString()),
+      at(28),
+    );
+    const last = await episode(late, at(28));
+    expect(last.appended.find((r) => r.event.EventType === E.TimerCreated)?.event).toMatchObject({
+      EventId: 2,
+      FireAt: at(30).toISOString(),
+    });
+  });
+
+  it("when the code canceled a long timer, then its sub-timer message is kept (it fires in Azure too) and no further sub-timer is written, as the extension's loop stops", async () => {
+    const longTimer = { root: 0, fireAt: at(30).toISOString() };
+    const live = instance(
+      Name.longRace,
+      startedHistory(
+        Name.longRace,
+        [{ event: historyEvents.timerCreated(T0, 0, at(4)), meta: { longTimer } }],
+        { cancel: true },
+      ),
+      { cancel: true },
+    );
+    deliver(live, 'evt-go', historyEvents.eventRaised(at(2), 'go', undefined), at(2));
+
+    const plan = await episode(live, at(2));
+    expect(plan.removed).not.toContain(messageIds.timer(EXECUTION, 0));
+    expect(plan.appended.find((r) => r.event.EventType === E.TaskScheduled)?.event).toMatchObject({
+      EventId: 1,
+    });
+
+    for (const record of plan.appended) live.history.push(record);
+    const after = instance(Name.longRace, live.history, { cancel: true });
+    deliver(
+      after,
+      messageIds.timer(EXECUTION, 0),
+      historyEvents.timerFired(at(4), 0, at(4).toISOString()),
+      at(4),
+    );
+    const fired = await episode(after, at(4));
+    expect(fired.appended.filter((r) => r.event.EventType === E.TimerCreated)).toEqual([]);
   });
 });
