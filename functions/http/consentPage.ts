@@ -1,6 +1,5 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { app } from '@azure/functions';
-import * as df from 'durable-functions';
+import { z } from 'zod';
 import { invocationDeps } from '../../shared/adapters/durable/invocationDeps';
 import { consentEligibility } from '../../shared/application/consent/consentEligibility';
 import { acceptInvitation } from '../../shared/application/consent/acceptInvitation';
@@ -8,11 +7,9 @@ import { openInvitationLink } from '../../shared/application/consent/openInvitat
 import { actorOf, recordAudit } from '../../shared/application/audit/recordAudit';
 import type { Services } from '../../shared/compositionRoot';
 import { json } from '../../shared/adapters/http/apiHandler';
-import {
-  assertCsrf,
-  authenticateOptional,
-  authenticateVisitor,
-} from '../../shared/adapters/http/authentication';
+import type { Caller } from '../../shared/adapters/http/authentication';
+import { assertCsrf, authenticateOptional } from '../../shared/adapters/http/authentication';
+import type { HttpRoute } from '../../shared/adapters/http/httpRoute';
 import {
   pageHandler,
   prefersJson,
@@ -27,6 +24,7 @@ import { translate } from '../../shared/adapters/web/messageCatalogs';
 import { pageLocale } from '../../shared/adapters/web/pageLocale';
 import { AcceptFormSchema, ConsentTokenParams } from '../../shared/contract/consentContract';
 import { toCustomer } from '../../shared/contract/customerContract';
+import { page, problem, refusals } from '../../shared/contract/openApiParts';
 import { GLOBAL_ADMINISTRATOR_ROLE } from '../../shared/domain/invitations/adminRoles';
 import { implicitlyAuthorizedProviders } from '../../shared/domain/partners/partnerRules';
 
@@ -108,9 +106,9 @@ export async function acceptConsent(
   request: HttpRequest,
   context: InvocationContext,
   svc: Services,
+  caller: Caller,
 ): Promise<HttpResponseInit> {
   const { token } = ConsentTokenParams.parse(request.params);
-  const caller = await authenticateVisitor(request, svc);
   const form = AcceptFormSchema.parse(await readForm(request));
   assertCsrf(caller, form.csrf, svc);
   const result = await acceptInvitation(invocationDeps(svc, context), token, caller.principal, {
@@ -156,16 +154,50 @@ function upnOf(principal: { kind: string; upn?: string; partnerId?: string }): s
   return principal.upn ?? principal.partnerId ?? '';
 }
 
-app.http('consentPage', {
-  methods: ['GET'],
-  authLevel: 'anonymous',
-  route: 'consent/{token}',
-  handler: pageHandler(showConsentPage),
-});
-app.http('acceptConsent', {
-  methods: ['POST'],
-  authLevel: 'anonymous',
-  route: 'consent/{token}',
-  extraInputs: [df.input.durableClient()],
-  handler: pageHandler(acceptConsent),
-});
+const tokenParams = z.object({ token: z.string() });
+
+export const consentRoutes: readonly HttpRoute[] = [
+  {
+    name: 'consentPage',
+    method: 'GET',
+    route: 'api/consent/{token}',
+    // The link is checked before sign-in (a dead link says so at once), so the page authenticates itself.
+    handler: pageHandler(showConsentPage),
+    openApi: {
+      summary: 'The consent page (HTML); redirects to sign-in first',
+      request: { params: tokenParams },
+      responses: {
+        200: page('Consent page'),
+        303: { description: 'Sign in first' },
+        403: { description: 'Not allowed to accept' },
+        404: { description: 'Invalid link' },
+        410: { description: 'Expired or withdrawn link' },
+      },
+    },
+  },
+  {
+    name: 'acceptConsent',
+    method: 'POST',
+    route: 'api/consent/{token}',
+    // Accepting signals the batches waiting for this consent.
+    durableClient: true,
+    handler: pageHandler(acceptConsent, { principal: 'any' }),
+    openApi: {
+      summary: 'Accept: form fields consent=yes and optionally includeDelegatedAdmin=true',
+      request: {
+        params: tokenParams,
+        body: {
+          content: {
+            'application/x-www-form-urlencoded': { schema: AcceptFormSchema.meta({ id: 'AcceptForm' }) },
+          },
+        },
+      },
+      responses: {
+        200: { description: 'Accepted (HTML, or JSON when asked for)' },
+        ...refusals,
+        404: problem('Invalid link'),
+        410: problem('Expired or withdrawn link'),
+      },
+    },
+  },
+];

@@ -1,17 +1,19 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { app } from '@azure/functions';
+import { z } from 'zod';
 import { getCustomer, listCustomers } from '../../shared/application/customers/listCustomers';
 import type { Services } from '../../shared/compositionRoot';
 import { apiHandler, json } from '../../shared/adapters/http/apiHandler';
-import { authenticatePartner } from '../../shared/adapters/http/authentication';
-import { TenantIdParams, toCustomer } from '../../shared/contract/customerContract';
+import type { HttpRoute } from '../../shared/adapters/http/httpRoute';
+import { CustomerListSchema, TenantIdParams, toCustomer } from '../../shared/contract/customerContract';
+import { Customer, guidParam, ok, problem, refusals } from '../../shared/contract/openApiParts';
+import type { PartnerPrincipal } from '../../shared/domain/identity/principal';
 
 export async function getCustomers(
-  request: HttpRequest,
+  _request: HttpRequest,
   _context: InvocationContext,
   svc: Services,
+  principal: PartnerPrincipal,
 ): Promise<HttpResponseInit> {
-  const principal = await authenticatePartner(request, svc);
   const now = svc.deps.clock.now();
   return json(200, { items: (await listCustomers(svc.deps, principal)).map((r) => toCustomer(r, now)) });
 }
@@ -20,21 +22,36 @@ export async function getOneCustomer(
   request: HttpRequest,
   _context: InvocationContext,
   svc: Services,
+  principal: PartnerPrincipal,
 ): Promise<HttpResponseInit> {
-  const principal = await authenticatePartner(request, svc);
   const { tenantId } = TenantIdParams.parse(request.params);
   return json(200, toCustomer(await getCustomer(svc.deps, principal, tenantId), svc.deps.clock.now()));
 }
 
-app.http('listCustomers', {
-  methods: ['GET'],
-  authLevel: 'anonymous',
-  route: 'v1/customers',
-  handler: apiHandler(getCustomers),
-});
-app.http('getCustomer', {
-  methods: ['GET'],
-  authLevel: 'anonymous',
-  route: 'v1/customers/{tenantId}',
-  handler: apiHandler(getOneCustomer),
-});
+export const customerRoutes: readonly HttpRoute[] = [
+  {
+    name: 'listCustomers',
+    method: 'GET',
+    route: 'api/v1/customers',
+    handler: apiHandler(getCustomers, { principal: 'partner' }),
+    openApi: {
+      summary: "The partner's customers",
+      responses: { 200: ok('Customers', CustomerListSchema), ...refusals },
+    },
+  },
+  {
+    name: 'getCustomer',
+    method: 'GET',
+    route: 'api/v1/customers/{tenantId}',
+    handler: apiHandler(getOneCustomer, { principal: 'partner' }),
+    openApi: {
+      summary: 'One customer of the partner',
+      request: { params: z.object({ tenantId: guidParam }) },
+      responses: {
+        200: ok('Customer', Customer),
+        ...refusals,
+        404: problem('Not a customer of this partner'),
+      },
+    },
+  },
+];

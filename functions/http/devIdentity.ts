@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { app } from '@azure/functions';
 import type { TokenClaims } from '../../shared/application/identity/tokenClaims';
 import type { Services } from '../../shared/compositionRoot';
 import { apiHandler, json } from '../../shared/adapters/http/apiHandler';
 import { assertSameOrigin } from '../../shared/adapters/http/authentication';
+import type { HttpRoute } from '../../shared/adapters/http/httpRoute';
 import { pageHandler, redirect } from '../../shared/adapters/http/pageHandler';
 import { readForm, readJson } from '../../shared/adapters/http/requestBody';
 import { safeReturnTo } from '../../shared/adapters/http/safeReturnTo';
@@ -13,7 +13,12 @@ import { htmlResponse, renderPage } from '../../shared/adapters/web/pageRenderer
 import { adminRoleLabel } from '../../shared/adapters/web/localizedLabels';
 import { translate } from '../../shared/adapters/web/messageCatalogs';
 import { pageLocale } from '../../shared/adapters/web/pageLocale';
-import { DevTenantRequestSchema, DevTokenRequestSchema } from '../../shared/contract/devContract';
+import {
+  DevTenantRequestSchema,
+  DevTokenRequestSchema,
+  DevTokenResponseSchema,
+} from '../../shared/contract/devContract';
+import { jsonBody, ok, page, problem } from '../../shared/contract/openApiParts';
 import { DomainError, notFound } from '../../shared/domain/domainError';
 import { GLOBAL_ADMINISTRATOR_ROLE, adminRoleName } from '../../shared/domain/invitations/adminRoles';
 import type { DevIssuer } from '../../shared/adapters/identity/devIssuer';
@@ -156,27 +161,57 @@ export async function createDevTenant(
   });
 }
 
-app.http('devToken', {
-  methods: ['POST'],
-  authLevel: 'anonymous',
-  route: 'dev/token',
-  handler: apiHandler(issueDevToken),
-});
-app.http('devSignInPage', {
-  methods: ['GET'],
-  authLevel: 'anonymous',
-  route: 'dev/signin',
-  handler: pageHandler(showDevSignIn),
-});
-app.http('devSignIn', {
-  methods: ['POST'],
-  authLevel: 'anonymous',
-  route: 'dev/signin',
-  handler: pageHandler(completeDevSignIn),
-});
-app.http('devTenants', {
-  methods: ['POST'],
-  authLevel: 'anonymous',
-  route: 'dev/tenants',
-  handler: apiHandler(createDevTenant),
-});
+/** Local development only (AUTH_MODE=dev); in Azure each answers 404. */
+export const devIdentityRoutes: readonly HttpRoute[] = [
+  {
+    name: 'devToken',
+    method: 'POST',
+    route: 'api/dev/token',
+    handler: apiHandler(issueDevToken),
+    openApi: {
+      summary: 'Local development only (AUTH_MODE=dev): a token for a partner API client or a seeded user',
+      request: { body: jsonBody(DevTokenRequestSchema) },
+      responses: {
+        200: ok('Token', DevTokenResponseSchema),
+        400: problem('Bad request'),
+        404: problem('Unknown partner or user'),
+      },
+    },
+  },
+  {
+    name: 'devSignInPage',
+    method: 'GET',
+    route: 'api/dev/signin',
+    handler: pageHandler(showDevSignIn),
+    openApi: {
+      summary: 'Local development only: the sign-in page that lists the seeded users (HTML)',
+      responses: { 200: page('Sign-in page'), 404: { description: 'Not AUTH_MODE=dev' } },
+    },
+  },
+  {
+    name: 'devSignIn',
+    method: 'POST',
+    route: 'api/dev/signin',
+    handler: pageHandler(completeDevSignIn),
+    openApi: {
+      summary:
+        'Local development only: sign in as a seeded user (form fields upn, returnTo); sets the session',
+      responses: {
+        303: { description: 'Signed in; back to returnTo' },
+        404: { description: 'Unknown user' },
+      },
+    },
+  },
+  {
+    name: 'devTenants',
+    method: 'POST',
+    route: 'api/dev/tenants',
+    handler: apiHandler(createDevTenant),
+    openApi: {
+      summary:
+        'Local development only: a fresh customer tenant with an admin, a helpdesk user and a federated admin',
+      request: { body: jsonBody(DevTenantRequestSchema) },
+      responses: { 201: { description: 'Tenant created' } },
+    },
+  },
+];

@@ -1,27 +1,32 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { app } from '@azure/functions';
-import * as df from 'durable-functions';
+import { z } from 'zod';
 import { deregisterDevice } from '../../shared/application/batches/deregisterDevice';
 import { getDeviceBatch, listBatchDevices } from '../../shared/application/batches/readDeviceBatch';
 import { submitDeviceBatch } from '../../shared/application/batches/submitDeviceBatch';
 import { validateDeviceBatch } from '../../shared/application/batches/validateDeviceBatch';
 import type { Services } from '../../shared/compositionRoot';
 import { apiHandler, json } from '../../shared/adapters/http/apiHandler';
-import { authenticate, authenticatePartner } from '../../shared/adapters/http/authentication';
+import type { HttpRoute } from '../../shared/adapters/http/httpRoute';
 import { readJson } from '../../shared/adapters/http/requestBody';
 import { invocationDeps } from '../../shared/adapters/durable/invocationDeps';
 import { TenantIdParams } from '../../shared/contract/customerContract';
 import {
+  BatchAcceptedSchema,
   BatchParams,
+  BatchStatusSchema,
   DeviceBatchRequestSchema,
   DeviceListQuerySchema,
+  DeviceOutcomePageSchema,
   DeviceParams,
+  DeviceSchema,
   MAX_BATCH_BODY_BYTES,
   ValidateRequestSchema,
+  ValidateResponseSchema,
   toBatchStatus,
   toDeviceOutcomePage,
 } from '../../shared/contract/deviceBatchContract';
-import { assertPartnerClient } from '../../shared/domain/identity/principal';
+import { guidParam, jsonBody, ok, problem, refusals } from '../../shared/contract/openApiParts';
+import type { PartnerClient, PartnerPrincipal, Principal } from '../../shared/domain/identity/principal';
 
 const batchLocation = (tenantId: string, batchId: string) =>
   `/api/v1/customers/${tenantId}/deviceBatches/${encodeURIComponent(batchId)}`;
@@ -31,9 +36,8 @@ export async function postDeviceBatch(
   request: HttpRequest,
   context: InvocationContext,
   svc: Services,
+  principal: PartnerClient,
 ): Promise<HttpResponseInit> {
-  const { principal } = await authenticate(request, svc);
-  assertPartnerClient(principal);
   const { tenantId } = TenantIdParams.parse(request.params);
   const body = await readJson(request, DeviceBatchRequestSchema, MAX_BATCH_BODY_BYTES);
   const { batch } = await submitDeviceBatch(invocationDeps(svc, context), principal, 'api', tenantId, body);
@@ -49,9 +53,8 @@ export async function postValidate(
   request: HttpRequest,
   _context: InvocationContext,
   svc: Services,
+  principal: PartnerClient,
 ): Promise<HttpResponseInit> {
-  const { principal } = await authenticate(request, svc);
-  assertPartnerClient(principal);
   const { tenantId } = TenantIdParams.parse(request.params);
   const body = await readJson(request, ValidateRequestSchema, MAX_BATCH_BODY_BYTES);
   const result = await validateDeviceBatch(svc.batchDeps, principal, tenantId, body.devices);
@@ -71,8 +74,8 @@ export async function getBatch(
   request: HttpRequest,
   _context: InvocationContext,
   svc: Services,
+  principal: PartnerPrincipal,
 ): Promise<HttpResponseInit> {
-  const principal = await authenticatePartner(request, svc);
   const { tenantId, batchId } = BatchParams.parse(request.params);
   return json(200, toBatchStatus(await getDeviceBatch(svc.batchDeps, principal, tenantId, batchId)));
 }
@@ -81,8 +84,8 @@ export async function getBatchDevices(
   request: HttpRequest,
   _context: InvocationContext,
   svc: Services,
+  principal: PartnerPrincipal,
 ): Promise<HttpResponseInit> {
-  const principal = await authenticatePartner(request, svc);
   const { tenantId, batchId } = BatchParams.parse(request.params);
   const query = DeviceListQuerySchema.parse(Object.fromEntries(request.query.entries()));
   return json(
@@ -96,42 +99,100 @@ export async function deleteDevice(
   request: HttpRequest,
   _context: InvocationContext,
   svc: Services,
+  principal: Principal,
 ): Promise<HttpResponseInit> {
-  const { principal } = await authenticate(request, svc);
   const { tenantId, deviceId } = DeviceParams.parse(request.params);
   await deregisterDevice(svc.batchDeps, principal, tenantId, deviceId);
   return { status: 204 };
 }
 
-// Only submission starts an orchestration, so only it takes the durable client input.
-app.http('submitDeviceBatch', {
-  methods: ['POST'],
-  authLevel: 'anonymous',
-  route: 'v1/customers/{tenantId}/deviceBatches',
-  extraInputs: [df.input.durableClient()],
-  handler: apiHandler(postDeviceBatch),
-});
-app.http('validateDeviceBatch', {
-  methods: ['POST'],
-  authLevel: 'anonymous',
-  route: 'v1/customers/{tenantId}/deviceBatches/validate',
-  handler: apiHandler(postValidate),
-});
-app.http('getDeviceBatch', {
-  methods: ['GET'],
-  authLevel: 'anonymous',
-  route: 'v1/customers/{tenantId}/deviceBatches/{batchId}',
-  handler: apiHandler(getBatch),
-});
-app.http('listDeviceBatchDevices', {
-  methods: ['GET'],
-  authLevel: 'anonymous',
-  route: 'v1/customers/{tenantId}/deviceBatches/{batchId}/devices',
-  handler: apiHandler(getBatchDevices),
-});
-app.http('deregisterDevice', {
-  methods: ['DELETE'],
-  authLevel: 'anonymous',
-  route: 'v1/customers/{tenantId}/devices/{deviceId}',
-  handler: apiHandler(deleteDevice),
-});
+// The body's devices are parsed one by one (a bad device fails alone); this is their shape.
+const Device = DeviceSchema.meta({ id: 'Device' });
+const batchBody = DeviceBatchRequestSchema.extend({ devices: z.array(Device).min(1).max(100_000) });
+const tenantParams = z.object({ tenantId: guidParam });
+const batchParams = z.object({ tenantId: guidParam, batchId: z.string() });
+
+export const deviceBatchRoutes: readonly HttpRoute[] = [
+  {
+    name: 'submitDeviceBatch',
+    method: 'POST',
+    route: 'api/v1/customers/{tenantId}/deviceBatches',
+    // Only submission starts an orchestration, so only it takes the durable client input.
+    durableClient: true,
+    handler: apiHandler(postDeviceBatch, { principal: 'partnerClient' }),
+    openApi: {
+      summary:
+        'Submit up to 100,000 devices; batchId is the idempotency key; waits for consent if there is none',
+      request: { params: tenantParams, body: jsonBody(batchBody.meta({ id: 'DeviceBatchRequest' })) },
+      responses: {
+        202: { description: 'Accepted; Location is the status URL', ...jsonBody(BatchAcceptedSchema) },
+        ...refusals,
+        409: problem('batchId already used with different devices'),
+        413: problem('Body over 64 MiB'),
+      },
+    },
+  },
+  {
+    name: 'validateDeviceBatch',
+    method: 'POST',
+    route: 'api/v1/customers/{tenantId}/deviceBatches/validate',
+    handler: apiHandler(postValidate, { principal: 'partnerClient' }),
+    openApi: {
+      summary: 'Check consent and each device before submitting; writes nothing',
+      request: {
+        params: tenantParams,
+        body: jsonBody(ValidateRequestSchema.extend({ devices: batchBody.shape.devices })),
+      },
+      responses: {
+        200: ok('Consent and per-device checks', ValidateResponseSchema),
+        ...refusals,
+        413: problem('Body over 64 MiB'),
+      },
+    },
+  },
+  {
+    name: 'getDeviceBatch',
+    method: 'GET',
+    route: 'api/v1/customers/{tenantId}/deviceBatches/{batchId}',
+    handler: apiHandler(getBatch, { principal: 'partner' }),
+    openApi: {
+      summary: "A batch's status and progress",
+      request: { params: batchParams },
+      responses: {
+        200: ok('Batch status', BatchStatusSchema.meta({ id: 'DeviceBatchStatus' })),
+        ...refusals,
+        404: problem('No such batch of yours'),
+      },
+    },
+  },
+  {
+    name: 'listDeviceBatchDevices',
+    method: 'GET',
+    route: 'api/v1/customers/{tenantId}/deviceBatches/{batchId}/devices',
+    handler: apiHandler(getBatchDevices, { principal: 'partner' }),
+    openApi: {
+      summary: "A batch's devices with their outcome, in submission order, paged",
+      request: { params: batchParams, query: DeviceListQuerySchema },
+      responses: {
+        200: ok('A page of devices', DeviceOutcomePageSchema),
+        ...refusals,
+        404: problem('No such batch of yours'),
+      },
+    },
+  },
+  {
+    name: 'deregisterDevice',
+    method: 'DELETE',
+    route: 'api/v1/customers/{tenantId}/devices/{deviceId}',
+    handler: apiHandler(deleteDevice, { principal: 'any' }),
+    openApi: {
+      summary: 'Deregister a device (the partner that registered it, or the tenant’s Global Administrator)',
+      request: { params: z.object({ tenantId: guidParam, deviceId: z.string() }) },
+      responses: {
+        204: { description: 'Deregistered' },
+        ...refusals,
+        404: problem('No such device for you'),
+      },
+    },
+  },
+];

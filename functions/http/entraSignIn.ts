@@ -1,6 +1,6 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { app } from '@azure/functions';
 import type { Services } from '../../shared/compositionRoot';
+import type { HttpRoute } from '../../shared/adapters/http/httpRoute';
 import { pageHandler, redirect } from '../../shared/adapters/http/pageHandler';
 import { readForm } from '../../shared/adapters/http/requestBody';
 import type { EntraSignIn } from '../../shared/adapters/identity/entraSignIn';
@@ -40,15 +40,26 @@ export async function completeEntraSignIn(
   return redirect(returnTo, [cookie, clearCookie]);
 }
 
-app.http('entraSignIn', {
-  methods: ['GET'],
-  authLevel: 'anonymous',
-  route: 'auth/signin',
-  handler: pageHandler(startEntraSignIn),
-});
-app.http('entraSignInCallback', {
-  methods: ['POST'],
-  authLevel: 'anonymous',
-  route: 'auth/callback',
-  handler: pageHandler(completeEntraSignIn),
-});
+/** In Azure (AUTH_MODE=entra); locally each answers 404. */
+export const entraSignInRoutes: readonly HttpRoute[] = [
+  {
+    name: 'entraSignIn',
+    method: 'GET',
+    route: 'api/auth/signin',
+    handler: pageHandler(startEntraSignIn),
+    openApi: {
+      summary: 'Browser sign-in: off to Entra ID, and back to returnTo (a path on this site) afterwards',
+      responses: { 302: { description: "To Entra ID's authorize endpoint" } },
+    },
+  },
+  {
+    name: 'entraSignInCallback',
+    method: 'POST',
+    route: 'api/auth/callback',
+    handler: pageHandler(completeEntraSignIn),
+    openApi: {
+      summary: "Entra ID's form post (id_token, state); a verified ID token becomes the session",
+      responses: { 303: { description: 'Signed in; back to returnTo' } },
+    },
+  },
+];

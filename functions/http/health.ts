@@ -1,7 +1,9 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { app } from '@azure/functions';
 import { services } from '../../shared/compositionRoot';
+import { anonymous } from '../../shared/adapters/http/apiHandler';
+import type { HttpRoute } from '../../shared/adapters/http/httpRoute';
 import { problemResponse } from '../../shared/adapters/http/problem';
+import { problem } from '../../shared/contract/openApiParts';
 
 /** 200 once storage answers; the local host also waits for its durable runtime before serving. */
 export async function health(_request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
@@ -15,4 +17,15 @@ export async function health(_request: HttpRequest, context: InvocationContext):
   }
 }
 
-app.http('health', { methods: ['GET'], authLevel: 'anonymous', route: 'health', handler: health });
+export const healthRoutes: readonly HttpRoute[] = [
+  {
+    name: 'health',
+    method: 'GET',
+    route: 'api/health',
+    handler: anonymous(health),
+    openApi: {
+      summary: 'Ready when storage and the orchestration runtime are',
+      responses: { 200: { description: 'Ready' }, 503: problem('Not ready') },
+    },
+  },
+];

@@ -1,26 +1,29 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { app } from '@azure/functions';
-import * as df from 'durable-functions';
+import { z } from 'zod';
 import { invocationDeps } from '../../shared/adapters/durable/invocationDeps';
 import { createInvitation } from '../../shared/application/invitations/createInvitation';
 import { listInvitations } from '../../shared/application/invitations/listInvitations';
 import { withdrawInvitation } from '../../shared/application/invitations/withdrawInvitation';
 import type { Services } from '../../shared/compositionRoot';
 import { apiHandler, json } from '../../shared/adapters/http/apiHandler';
-import { authenticatePartner } from '../../shared/adapters/http/authentication';
+import type { HttpRoute } from '../../shared/adapters/http/httpRoute';
 import { readJson } from '../../shared/adapters/http/requestBody';
 import {
   CreateInvitationRequestSchema,
   InvitationIdParams,
+  InvitationListSchema,
+  InvitationResponseSchema,
   toInvitationResponse,
 } from '../../shared/contract/invitationContract';
+import { guidParam, jsonBody, ok, problem, refusals } from '../../shared/contract/openApiParts';
+import type { PartnerPrincipal } from '../../shared/domain/identity/principal';
 
 export async function postInvitation(
   request: HttpRequest,
   context: InvocationContext,
   svc: Services,
+  principal: PartnerPrincipal,
 ): Promise<HttpResponseInit> {
-  const principal = await authenticatePartner(request, svc);
   const body = await readJson(request, CreateInvitationRequestSchema);
   // With customerEmail, the email is queued with the invitation and its delivery started here.
   const created = await createInvitation(invocationDeps(svc, context), principal, body);
@@ -29,11 +32,11 @@ export async function postInvitation(
 }
 
 export async function getInvitations(
-  request: HttpRequest,
+  _request: HttpRequest,
   _context: InvocationContext,
   svc: Services,
+  principal: PartnerPrincipal,
 ): Promise<HttpResponseInit> {
-  const principal = await authenticatePartner(request, svc);
   const now = svc.deps.clock.now();
   const items = (await listInvitations(svc.deps, principal)).map((i) => toInvitationResponse(i, now));
   return json(200, { items });
@@ -43,29 +46,57 @@ export async function deleteInvitation(
   request: HttpRequest,
   _context: InvocationContext,
   svc: Services,
+  principal: PartnerPrincipal,
 ): Promise<HttpResponseInit> {
-  const principal = await authenticatePartner(request, svc);
   const { id } = InvitationIdParams.parse(request.params);
   await withdrawInvitation(svc.deps, principal, id);
   return { status: 204 };
 }
 
-app.http('createInvitation', {
-  methods: ['POST'],
-  authLevel: 'anonymous',
-  route: 'v1/invitations',
-  extraInputs: [df.input.durableClient()],
-  handler: apiHandler(postInvitation),
-});
-app.http('listInvitations', {
-  methods: ['GET'],
-  authLevel: 'anonymous',
-  route: 'v1/invitations',
-  handler: apiHandler(getInvitations),
-});
-app.http('withdrawInvitation', {
-  methods: ['DELETE'],
-  authLevel: 'anonymous',
-  route: 'v1/invitations/{id}',
-  handler: apiHandler(deleteInvitation),
-});
+const Invitation = InvitationResponseSchema.meta({ id: 'Invitation' });
+
+export const invitationRoutes: readonly HttpRoute[] = [
+  {
+    name: 'createInvitation',
+    method: 'POST',
+    route: 'api/v1/invitations',
+    durableClient: true,
+    handler: apiHandler(postInvitation, { principal: 'partner' }),
+    openApi: {
+      summary: 'Create an invitation link to send to a customer',
+      request: { body: jsonBody(CreateInvitationRequestSchema.meta({ id: 'CreateInvitationRequest' })) },
+      responses: {
+        201: ok('Created', Invitation),
+        200: ok("An eligible OEM's existing reusable link", Invitation),
+        ...refusals,
+        413: problem('Body too large'),
+        429: problem('Too many invitation emails from this partner this hour; Retry-After says when'),
+      },
+    },
+  },
+  {
+    name: 'listInvitations',
+    method: 'GET',
+    route: 'api/v1/invitations',
+    handler: apiHandler(getInvitations, { principal: 'partner' }),
+    openApi: {
+      summary: "The partner's invitations",
+      responses: { 200: ok('Invitations', InvitationListSchema), ...refusals },
+    },
+  },
+  {
+    name: 'withdrawInvitation',
+    method: 'DELETE',
+    route: 'api/v1/invitations/{id}',
+    handler: apiHandler(deleteInvitation, { principal: 'partner' }),
+    openApi: {
+      summary: 'Withdraw an invitation: its link stops working',
+      request: { params: z.object({ id: guidParam }) },
+      responses: {
+        204: { description: 'Withdrawn' },
+        ...refusals,
+        404: problem('No such invitation for this partner'),
+      },
+    },
+  },
+];

@@ -1,24 +1,23 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { app } from '@azure/functions';
+import { z } from 'zod';
 import { failedDevices, pageOfDevices } from '../../shared/application/portal/portalBatchDevices';
-import {
-  assertPortalUser,
-  getVisibleBatch,
-  getVisibleBatchForPage,
-} from '../../shared/application/portal/portalAccess';
+import { getVisibleBatch, getVisibleBatchForPage } from '../../shared/application/portal/portalAccess';
 import type { Services } from '../../shared/compositionRoot';
 import { writeDeviceCsv } from '../../shared/adapters/csv/deviceCsvWriter';
 import { apiHandler, json } from '../../shared/adapters/http/apiHandler';
-import { authenticateVisitor } from '../../shared/adapters/http/authentication';
+import type { HttpRoute } from '../../shared/adapters/http/httpRoute';
 import { PortalBatchParams, PortalDeviceQuerySchema } from '../../shared/adapters/web/portalForms';
 import type { PortalVisitor } from '../../shared/adapters/web/portalPage';
 import { portalHtmlResponse, portalPage, renderPortalPage } from '../../shared/adapters/web/portalPage';
 import { BATCH_STATUS_LABELS, batchPagePath, batchSummary } from '../../shared/adapters/web/portalViews';
 import { toBatchStatus } from '../../shared/contract/deviceBatchContract';
+import { guidParam, ok, page, problem, refusals } from '../../shared/contract/openApiParts';
 import type { PortalBatchProgress } from '../../shared/contract/portalContract';
+import { PortalBatchProgressSchema } from '../../shared/contract/portalContract';
 import type { DeviceBatch } from '../../shared/domain/batches/deviceBatch';
 import { TERMINAL_STATUSES } from '../../shared/domain/batches/deviceBatch';
 import { DEVICE_ERROR_CODES } from '../../shared/domain/devices';
+import type { PartnerUser } from '../../shared/domain/identity/principal';
 
 /** A batch in the portal: live progress, per-device results with filters, and the failed rows as CSV. */
 const PAGE_SIZE = 100;
@@ -81,9 +80,8 @@ export async function getPortalBatchStatus(
   request: HttpRequest,
   _context: InvocationContext,
   svc: Services,
+  principal: PartnerUser,
 ): Promise<HttpResponseInit> {
-  const { principal } = await authenticateVisitor(request, svc);
-  assertPortalUser(principal);
   const ref = PortalBatchParams.parse(request.params);
   const { batch } = await getVisibleBatch(svc.batchDeps, principal, ref);
   return json(200, toProgress(batch));
@@ -134,21 +132,49 @@ function withFrom(filters: URLSearchParams, from: number): string {
   return query.toString();
 }
 
-app.http('portalBatchPage', {
-  methods: ['GET'],
-  authLevel: 'anonymous',
-  route: 'portal/batches/{tenantId}/{partnerId}/{batchId}',
-  handler: portalPage(showPortalBatch),
-});
-app.http('portalBatchStatus', {
-  methods: ['GET'],
-  authLevel: 'anonymous',
-  route: 'portal/batches/{tenantId}/{partnerId}/{batchId}/status',
-  handler: apiHandler(getPortalBatchStatus),
-});
-app.http('portalBatchFailedRows', {
-  methods: ['GET'],
-  authLevel: 'anonymous',
-  route: 'portal/batches/{tenantId}/{partnerId}/{batchId}/failed.csv',
-  handler: portalPage(getPortalFailedRows),
-});
+const batchParams = z.object({ tenantId: guidParam, partnerId: z.string(), batchId: z.string() });
+
+export const portalBatchRoutes: readonly HttpRoute[] = [
+  {
+    name: 'portalBatchPage',
+    method: 'GET',
+    route: 'api/portal/batches/{tenantId}/{partnerId}/{batchId}',
+    handler: portalPage(showPortalBatch),
+    openApi: {
+      summary: "A batch's page in the partner portal (HTML): progress and each device's result",
+      request: { params: batchParams },
+      responses: { 200: page('The page'), 303: { description: 'Sign in first' } },
+    },
+  },
+  {
+    name: 'portalBatchStatus',
+    method: 'GET',
+    route: 'api/portal/batches/{tenantId}/{partnerId}/{batchId}/status',
+    // The page's progress bar polls this with the portal's session.
+    handler: apiHandler(getPortalBatchStatus, { principal: 'portalUser', pageSession: true }),
+    openApi: {
+      summary:
+        "A batch's progress for the partner portal: the partner's own batch, or (for an indirect provider) its reseller's",
+      request: { params: batchParams },
+      responses: {
+        200: ok('Batch progress', PortalBatchProgressSchema.meta({ id: 'PortalBatchProgress' })),
+        ...refusals,
+        404: problem('No such batch that you may see'),
+      },
+    },
+  },
+  {
+    name: 'portalBatchFailedRows',
+    method: 'GET',
+    route: 'api/portal/batches/{tenantId}/{partnerId}/{batchId}/failed.csv',
+    handler: portalPage(getPortalFailedRows),
+    openApi: {
+      summary: "A batch's failed rows as CSV, each with its reason, to fix and upload again",
+      request: { params: batchParams },
+      responses: {
+        200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } },
+        303: { description: 'Sign in first' },
+      },
+    },
+  },
+];

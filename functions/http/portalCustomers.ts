@@ -1,6 +1,5 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { app } from '@azure/functions';
-import * as df from 'durable-functions';
+import { z } from 'zod';
 import { invocationDeps } from '../../shared/adapters/durable/invocationDeps';
 import { getCustomer, listCustomers } from '../../shared/application/customers/listCustomers';
 import type { CreatedInvitation } from '../../shared/application/invitations/createInvitation';
@@ -9,7 +8,9 @@ import { listInvitations } from '../../shared/application/invitations/listInvita
 import { withdrawInvitation } from '../../shared/application/invitations/withdrawInvitation';
 import { listVisibleBatches, listVisibleBatchesOutside } from '../../shared/application/portal/portalAccess';
 import type { Services } from '../../shared/compositionRoot';
-import { pageHandler, redirect } from '../../shared/adapters/http/pageHandler';
+import { anonymous } from '../../shared/adapters/http/apiHandler';
+import type { HttpRoute } from '../../shared/adapters/http/httpRoute';
+import { redirect } from '../../shared/adapters/http/pageHandler';
 import {
   ButtonFormSchema,
   DELEGATION_DURATIONS,
@@ -42,6 +43,7 @@ import {
 } from '../../shared/adapters/web/portalViews';
 import { TenantIdParams, toCustomer } from '../../shared/contract/customerContract';
 import { InvitationIdParams } from '../../shared/contract/invitationContract';
+import { guidParam, page } from '../../shared/contract/openApiParts';
 import {
   ADMIN_ROLES,
   GLOBAL_ADMINISTRATOR_ROLE,
@@ -241,35 +243,64 @@ export async function postPortalWithdrawInvitation(
   return redirect('/api/portal/customers?done=withdrawn#invitations');
 }
 
-app.http('portalHome', {
-  methods: ['GET'],
-  authLevel: 'anonymous',
-  route: 'portal',
-  handler: pageHandler(showPortalHome),
-});
-app.http('portalCustomers', {
-  methods: ['GET'],
-  authLevel: 'anonymous',
-  route: 'portal/customers',
-  handler: portalPage(showPortalCustomers),
-});
-app.http('portalCustomer', {
-  methods: ['GET'],
-  authLevel: 'anonymous',
-  route: 'portal/customers/{tenantId}',
-  handler: portalPage(showPortalCustomer),
-});
-app.http('portalCreateInvitation', {
-  methods: ['POST'],
-  authLevel: 'anonymous',
-  route: 'portal/invitations',
-  // The invitation email starts on its way at once; a sweeper would otherwise pick it up within minutes.
-  extraInputs: [df.input.durableClient()],
-  handler: portalPage(postPortalInvitation, { formPage: '/api/portal/customers#invite' }),
-});
-app.http('portalWithdrawInvitation', {
-  methods: ['POST'],
-  authLevel: 'anonymous',
-  route: 'portal/invitations/{id}/withdraw',
-  handler: portalPage(postPortalWithdrawInvitation, { formPage: '/api/portal/customers#invitations' }),
-});
+const signInFirst = { 303: { description: 'Sign in first' } };
+
+export const portalCustomerRoutes: readonly HttpRoute[] = [
+  {
+    name: 'portalHome',
+    method: 'GET',
+    route: 'api/portal',
+    handler: anonymous(showPortalHome),
+    openApi: {
+      summary: "The partner portal's home: on to its customers page",
+      responses: { 303: { description: 'To the customers page' } },
+    },
+  },
+  {
+    name: 'portalCustomers',
+    method: 'GET',
+    route: 'api/portal/customers',
+    handler: portalPage(showPortalCustomers),
+    openApi: {
+      summary: "The partner portal's customers page (HTML): customers, invitations, waiting batches",
+      responses: { 200: page('The page'), ...signInFirst },
+    },
+  },
+  {
+    name: 'portalCustomer',
+    method: 'GET',
+    route: 'api/portal/customers/{tenantId}',
+    handler: portalPage(showPortalCustomer),
+    openApi: {
+      summary: "One customer's page in the partner portal (HTML): its relationship and device batches",
+      request: { params: z.object({ tenantId: guidParam }) },
+      responses: { 200: page('The page'), ...signInFirst },
+    },
+  },
+  {
+    name: 'portalCreateInvitation',
+    method: 'POST',
+    route: 'api/portal/invitations',
+    // The invitation email starts on its way at once; a sweeper would otherwise pick it up within minutes.
+    durableClient: true,
+    handler: portalPage(postPortalInvitation, { formPage: '/api/portal/customers#invite' }),
+    openApi: {
+      summary: "The portal's invitation form",
+      responses: {
+        303: { description: 'Created; back to the customers page' },
+        422: page('The form again, with each reason beside its field'),
+      },
+    },
+  },
+  {
+    name: 'portalWithdrawInvitation',
+    method: 'POST',
+    route: 'api/portal/invitations/{id}/withdraw',
+    handler: portalPage(postPortalWithdrawInvitation, { formPage: '/api/portal/customers#invitations' }),
+    openApi: {
+      summary: "The portal's withdraw button",
+      request: { params: z.object({ id: guidParam }) },
+      responses: { 303: { description: 'Withdrawn; back to the customers page' } },
+    },
+  },
+];

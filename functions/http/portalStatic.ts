@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
-import { app } from '@azure/functions';
+import { z } from 'zod';
+import { anonymous } from '../../shared/adapters/http/apiHandler';
+import type { HttpRoute } from '../../shared/adapters/http/httpRoute';
 import { assetFolder } from '../../shared/adapters/web/assetFolder';
 
 /**
@@ -44,9 +46,16 @@ export function getPortalStatic(request: HttpRequest): Promise<HttpResponseInit>
   });
 }
 
-app.http('portalStatic', {
-  methods: ['GET'],
-  authLevel: 'anonymous',
-  route: 'portal/static/{name}',
-  handler: getPortalStatic,
-});
+export const portalStaticRoutes: readonly HttpRoute[] = [
+  {
+    name: 'portalStatic',
+    method: 'GET',
+    route: 'api/portal/static/{name}',
+    handler: anonymous(getPortalStatic),
+    openApi: {
+      summary: "The portal's stylesheet and script",
+      request: { params: z.object({ name: z.string() }) },
+      responses: { 200: { description: 'CSS or JavaScript' }, 404: { description: 'No such file' } },
+    },
+  },
+];

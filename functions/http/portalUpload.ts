@@ -1,12 +1,11 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { app } from '@azure/functions';
-import * as df from 'durable-functions';
 import { getCustomer, listCustomers } from '../../shared/application/customers/listCustomers';
 import type { PortalDependencies } from '../../shared/application/portal/portalDependencies';
 import { checkUpload, confirmUpload } from '../../shared/application/portal/portalUploads';
 import type { Services } from '../../shared/compositionRoot';
 import { readDeviceCsvFile } from '../../shared/adapters/csv/deviceCsvFile';
 import { invocationDeps } from '../../shared/adapters/durable/invocationDeps';
+import type { HttpRoute } from '../../shared/adapters/http/httpRoute';
 import { redirect } from '../../shared/adapters/http/pageHandler';
 import {
   ButtonFormSchema,
@@ -22,6 +21,7 @@ import {
   renderPortalPage,
 } from '../../shared/adapters/web/portalPage';
 import { batchPagePath } from '../../shared/adapters/web/portalViews';
+import { page } from '../../shared/contract/openApiParts';
 
 /** The portal's CSV upload: pick a customer and a file, see every row checked, then confirm. */
 const SHOWN_PROBLEMS = 500;
@@ -137,23 +137,38 @@ function portalDeps(svc: Services): PortalDependencies {
   return { ...svc.batchDeps, uploads: svc.uploads, readDeviceFile: readDeviceCsvFile };
 }
 
-app.http('portalUploadPage', {
-  methods: ['GET'],
-  authLevel: 'anonymous',
-  route: 'portal/upload',
-  handler: portalPage(showPortalUpload),
-});
-app.http('portalUploadCheck', {
-  methods: ['POST'],
-  authLevel: 'anonymous',
-  route: 'portal/upload',
-  handler: portalPage(postPortalUpload, { formPage: '/api/portal/upload' }),
-});
-app.http('portalUploadConfirm', {
-  methods: ['POST'],
-  authLevel: 'anonymous',
-  route: 'portal/upload/{uploadId}/confirm',
-  extraInputs: [df.input.durableClient()],
-  // The confirm button's page is the check's answer to a POST; the way back to it is the upload page.
-  handler: portalPage(postPortalUploadConfirm, { formPage: '/api/portal/upload' }),
-});
+export const portalUploadRoutes: readonly HttpRoute[] = [
+  {
+    name: 'portalUploadPage',
+    method: 'GET',
+    route: 'api/portal/upload',
+    handler: portalPage(showPortalUpload),
+    openApi: {
+      summary: "The portal's upload page (HTML): pick a customer and a CSV file",
+      responses: { 200: page('The page'), 303: { description: 'Sign in first' } },
+    },
+  },
+  {
+    name: 'portalUploadCheck',
+    method: 'POST',
+    route: 'api/portal/upload',
+    handler: portalPage(postPortalUpload, { formPage: '/api/portal/upload' }),
+    openApi: {
+      summary: 'Check a CSV file (multipart form) and stage it; registers nothing',
+      responses: { 200: page('Every row checked'), 400: page('The file cannot be read') },
+    },
+  },
+  {
+    name: 'portalUploadConfirm',
+    method: 'POST',
+    route: 'api/portal/upload/{uploadId}/confirm',
+    durableClient: true,
+    // The confirm button's page is the check's answer to a POST; the way back to it is the upload page.
+    handler: portalPage(postPortalUploadConfirm, { formPage: '/api/portal/upload' }),
+    openApi: {
+      summary: 'Confirm a checked file: it becomes a device batch (the same one however often confirmed)',
+      request: { params: UploadIdParams },
+      responses: { 303: { description: "To the batch's page" } },
+    },
+  },
+];

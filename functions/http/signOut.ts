@@ -1,12 +1,13 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { app } from '@azure/functions';
 import type { Services } from '../../shared/compositionRoot';
+import type { HttpRoute } from '../../shared/adapters/http/httpRoute';
 import { pageHandler, signInUrl } from '../../shared/adapters/http/pageHandler';
 import { readForm } from '../../shared/adapters/http/requestBody';
 import { safeReturnTo } from '../../shared/adapters/http/safeReturnTo';
 import { pageLocale } from '../../shared/adapters/web/pageLocale';
 import { htmlResponse, renderPage } from '../../shared/adapters/web/pageRenderer';
 import { translate } from '../../shared/adapters/web/messageCatalogs';
+import { page } from '../../shared/contract/openApiParts';
 import { forbidden } from '../../shared/domain/domainError';
 
 /**
@@ -44,9 +45,16 @@ export async function signOut(
   return { ...htmlResponse(200, html, { 'content-language': locale }), cookies: [svc.sessions.clear()] };
 }
 
-app.http('signOut', {
-  methods: ['POST'],
-  authLevel: 'anonymous',
-  route: 'auth/signout',
-  handler: pageHandler(signOut),
-});
+export const signOutRoutes: readonly HttpRoute[] = [
+  {
+    name: 'signOut',
+    method: 'POST',
+    route: 'api/auth/signout',
+    // A post without a session has nothing to end and answers the same page, so no caller is required.
+    handler: pageHandler(signOut),
+    openApi: {
+      summary: "Sign out (form fields csrf, returnTo): ends this site's session, not Entra ID's",
+      responses: { 200: page('Signed out'), 403: { description: 'CSRF token invalid' } },
+    },
+  },
+];

@@ -1,6 +1,5 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { app } from '@azure/functions';
-import * as df from 'durable-functions';
+import { z } from 'zod';
 import { invocationDeps } from '../../shared/adapters/durable/invocationDeps';
 import {
   listTenantPartners,
@@ -8,19 +7,17 @@ import {
   revokePartner,
 } from '../../shared/application/tenantAdmin/tenantPartners';
 import type { Services } from '../../shared/compositionRoot';
-import {
-  assertCsrf,
-  authenticateOptional,
-  authenticateVisitor,
-} from '../../shared/adapters/http/authentication';
+import { assertCsrf } from '../../shared/adapters/http/authentication';
+import type { HttpRoute } from '../../shared/adapters/http/httpRoute';
 import { pageHandler, redirect, signInUrl, signOutForm } from '../../shared/adapters/http/pageHandler';
+import type { CallerAs } from '../../shared/adapters/http/requiredPrincipal';
 import { readForm } from '../../shared/adapters/http/requestBody';
 import { htmlResponse, renderPage } from '../../shared/adapters/web/pageRenderer';
 import { adminRoleLabel, partnerKindLabel } from '../../shared/adapters/web/localizedLabels';
 import { translate } from '../../shared/adapters/web/messageCatalogs';
 import { pageLocale } from '../../shared/adapters/web/pageLocale';
 import { PartnerIdParams, toTenantPartner } from '../../shared/contract/tenantAdminContract';
-import { assertGlobalAdministrator } from '../../shared/domain/identity/principal';
+import { page } from '../../shared/contract/openApiParts';
 
 const DONE_MESSAGES: Record<string, string> = {
   revoked: 'admin.done.revoked',
@@ -36,13 +33,11 @@ export async function showTenantAdminPage(
   request: HttpRequest,
   _context: InvocationContext,
   svc: Services,
+  caller: CallerAs<'globalAdministrator'>,
 ): Promise<HttpResponseInit> {
-  const caller = await authenticateOptional(request, svc);
   const language = pageLocale(request);
   const { locale } = language;
-  if (!caller) return redirect(signInUrl(svc, '/api/tenant/partners'), language.cookies);
   const { principal } = caller;
-  assertGlobalAdministrator(principal);
   const now = svc.deps.clock.now();
   const items = (await listTenantPartners(svc.deps, principal)).map((p) => {
     const item = toTenantPartner(p, now);
@@ -83,8 +78,8 @@ export async function postRevokeFromPage(
   request: HttpRequest,
   context: InvocationContext,
   svc: Services,
+  caller: CallerAs<'any'>,
 ): Promise<HttpResponseInit> {
-  const caller = await authenticateVisitor(request, svc);
   const form = await readForm(request);
   assertCsrf(caller, form.csrf, svc);
   const { partnerId } = PartnerIdParams.parse(request.params);
@@ -98,30 +93,50 @@ export async function postRemoveDelegatedAdminFromPage(
   request: HttpRequest,
   _context: InvocationContext,
   svc: Services,
+  caller: CallerAs<'any'>,
 ): Promise<HttpResponseInit> {
-  const caller = await authenticateVisitor(request, svc);
   assertCsrf(caller, (await readForm(request)).csrf, svc);
   const { partnerId } = PartnerIdParams.parse(request.params);
   await removeDelegatedAdmin(svc.deps, caller.principal, partnerId);
   return redirect('/api/tenant/partners?done=dapRemoved');
 }
 
-app.http('tenantAdminPage', {
-  methods: ['GET'],
-  authLevel: 'anonymous',
-  route: 'tenant/partners',
-  handler: pageHandler(showTenantAdminPage),
-});
-app.http('tenantAdminRevoke', {
-  methods: ['POST'],
-  authLevel: 'anonymous',
-  route: 'tenant/partners/{partnerId}/revoke',
-  extraInputs: [df.input.durableClient()],
-  handler: pageHandler(postRevokeFromPage),
-});
-app.http('tenantAdminRemoveDelegatedAdmin', {
-  methods: ['POST'],
-  authLevel: 'anonymous',
-  route: 'tenant/partners/{partnerId}/removeDelegatedAdmin',
-  handler: pageHandler(postRemoveDelegatedAdminFromPage),
-});
+const partnerParams = z.object({ partnerId: z.string() });
+
+/** The customer admin's page, for people; its forms post to the use cases the admin API uses too. */
+export const tenantAdminPageRoutes: readonly HttpRoute[] = [
+  {
+    name: 'tenantAdminPage',
+    method: 'GET',
+    route: 'api/tenant/partners',
+    handler: pageHandler(showTenantAdminPage, { principal: 'globalAdministrator' }),
+    openApi: {
+      summary: "The customer admin's page (HTML): every partner relationship, with its buttons",
+      responses: { 200: page('The page'), 303: { description: 'Sign in first' } },
+    },
+  },
+  {
+    name: 'tenantAdminRevoke',
+    method: 'POST',
+    route: 'api/tenant/partners/{partnerId}/revoke',
+    // Revoking cancels the partner's batches that have not run.
+    durableClient: true,
+    handler: pageHandler(postRevokeFromPage, { principal: 'any' }),
+    openApi: {
+      summary: "The admin page's revoke form (confirm=yes, csrf)",
+      request: { params: partnerParams },
+      responses: { 303: { description: 'Back to the admin page' } },
+    },
+  },
+  {
+    name: 'tenantAdminRemoveDelegatedAdmin',
+    method: 'POST',
+    route: 'api/tenant/partners/{partnerId}/removeDelegatedAdmin',
+    handler: pageHandler(postRemoveDelegatedAdminFromPage, { principal: 'any' }),
+    openApi: {
+      summary: "The admin page's remove-delegated-admin form (csrf)",
+      request: { params: partnerParams },
+      responses: { 303: { description: 'Back to the admin page' } },
+    },
+  },
+];

@@ -1,6 +1,5 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { app } from '@azure/functions';
-import * as df from 'durable-functions';
+import { z } from 'zod';
 import { invocationDeps } from '../../shared/adapters/durable/invocationDeps';
 import {
   listTenantPartners,
@@ -9,17 +8,22 @@ import {
 } from '../../shared/application/tenantAdmin/tenantPartners';
 import type { Services } from '../../shared/compositionRoot';
 import { apiHandler, json } from '../../shared/adapters/http/apiHandler';
-import { authenticate } from '../../shared/adapters/http/authentication';
+import type { HttpRoute } from '../../shared/adapters/http/httpRoute';
 import { toCustomer } from '../../shared/contract/customerContract';
-import { PartnerIdParams, toTenantPartner } from '../../shared/contract/tenantAdminContract';
-import { assertGlobalAdministrator } from '../../shared/domain/identity/principal';
+import { Customer, ok, problem, refusals } from '../../shared/contract/openApiParts';
+import {
+  PartnerIdParams,
+  TenantPartnerListSchema,
+  toTenantPartner,
+} from '../../shared/contract/tenantAdminContract';
+import type { CustomerUser } from '../../shared/domain/identity/principal';
 
 export async function getTenantPartners(
-  request: HttpRequest,
+  _request: HttpRequest,
   _context: InvocationContext,
   svc: Services,
+  principal: CustomerUser,
 ): Promise<HttpResponseInit> {
-  const { principal } = await authenticate(request, svc);
   const now = svc.deps.clock.now();
   return json(200, {
     items: (await listTenantPartners(svc.deps, principal)).map((p) => toTenantPartner(p, now)),
@@ -30,9 +34,8 @@ export async function postRemoveDelegatedAdmin(
   request: HttpRequest,
   _context: InvocationContext,
   svc: Services,
+  principal: CustomerUser,
 ): Promise<HttpResponseInit> {
-  const { principal } = await authenticate(request, svc);
-  assertGlobalAdministrator(principal);
   const { partnerId } = PartnerIdParams.parse(request.params);
   return json(
     200,
@@ -44,9 +47,8 @@ export async function deleteTenantPartner(
   request: HttpRequest,
   context: InvocationContext,
   svc: Services,
+  principal: CustomerUser,
 ): Promise<HttpResponseInit> {
-  const { principal } = await authenticate(request, svc);
-  assertGlobalAdministrator(principal);
   const { partnerId } = PartnerIdParams.parse(request.params);
   return json(
     200,
@@ -54,22 +56,41 @@ export async function deleteTenantPartner(
   );
 }
 
-app.http('listTenantPartners', {
-  methods: ['GET'],
-  authLevel: 'anonymous',
-  route: 'v1/tenant/partners',
-  handler: apiHandler(getTenantPartners),
-});
-app.http('removeDelegatedAdmin', {
-  methods: ['POST'],
-  authLevel: 'anonymous',
-  route: 'v1/tenant/partners/{partnerId}/removeDelegatedAdmin',
-  handler: apiHandler(postRemoveDelegatedAdmin),
-});
-app.http('revokeTenantPartner', {
-  methods: ['DELETE'],
-  authLevel: 'anonymous',
-  route: 'v1/tenant/partners/{partnerId}',
-  extraInputs: [df.input.durableClient()],
-  handler: apiHandler(deleteTenantPartner),
-});
+const partnerParams = z.object({ partnerId: z.string() });
+
+export const tenantPartnerRoutes: readonly HttpRoute[] = [
+  {
+    name: 'listTenantPartners',
+    method: 'GET',
+    route: 'api/v1/tenant/partners',
+    handler: apiHandler(getTenantPartners, { principal: 'globalAdministrator' }),
+    openApi: {
+      summary: "Every partner relationship of the Global Administrator's tenant",
+      responses: { 200: ok('Partners', TenantPartnerListSchema), ...refusals },
+    },
+  },
+  {
+    name: 'removeDelegatedAdmin',
+    method: 'POST',
+    route: 'api/v1/tenant/partners/{partnerId}/removeDelegatedAdmin',
+    handler: apiHandler(postRemoveDelegatedAdmin, { principal: 'globalAdministrator' }),
+    openApi: {
+      summary: "Remove a partner's delegated admin roles",
+      request: { params: partnerParams },
+      responses: { 200: ok('Updated relationship', Customer), ...refusals, 404: problem('No relationship') },
+    },
+  },
+  {
+    name: 'revokeTenantPartner',
+    method: 'DELETE',
+    route: 'api/v1/tenant/partners/{partnerId}',
+    // Revoking cancels the partner's batches that have not run.
+    durableClient: true,
+    handler: apiHandler(deleteTenantPartner, { principal: 'globalAdministrator' }),
+    openApi: {
+      summary: "Revoke a partner's relationship (OEMs included)",
+      request: { params: partnerParams },
+      responses: { 200: ok('Revoked relationship', Customer), ...refusals, 404: problem('No relationship') },
+    },
+  },
+];

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { HttpRequest, HttpResponse, InvocationContext } from '@azure/functions';
 import type { BindingMetadata, Registration } from './functionsCore/registry';
 import { RouteTable } from './routeTable';
@@ -15,6 +17,7 @@ export interface HttpHostOptions {
   readonly registrations: readonly Registration[];
   readonly port: number;
   readonly host?: string;
+  /** host.json's `extensions.http.routePrefix` ("" serves routes from the root, as the app's do). */
   readonly routePrefix?: string;
   /** Largest request body read; the Functions host's own limit is 100 MB. */
   readonly maxBodyBytes?: number;
@@ -32,7 +35,8 @@ const DEFAULT_MAX_BODY = 100 * 1024 * 1024;
 
 export async function startHttpHost(options: HttpHostOptions): Promise<RunningHttpHost> {
   const routes = new RouteTable(options.registrations);
-  const prefix = `/${(options.routePrefix ?? 'api').replace(/^\/|\/$/g, '')}`;
+  const trimmed = (options.routePrefix ?? hostRoutePrefix()).replace(/^\/|\/$/g, '');
+  const prefix = trimmed ? `/${trimmed}` : '';
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const providers = options.extraInputProviders ?? new Map<string, ExtraInputProvider>();
   const host = options.host ?? '127.0.0.1';
@@ -50,7 +54,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<RunningHt
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', baseUrl);
     const method = (req.method ?? 'GET').toUpperCase();
-    if (url.pathname !== prefix && !url.pathname.startsWith(`${prefix}/`)) {
+    if (prefix && url.pathname !== prefix && !url.pathname.startsWith(`${prefix}/`)) {
       return sendProblem(
         res,
         404,
@@ -108,6 +112,22 @@ export async function startHttpHost(options: HttpHostOptions): Promise<RunningHt
         server.close(() => resolve());
       }),
   };
+}
+
+/** The route prefix the Functions host would use: host.json's, "api" when it names none. */
+export function hostRoutePrefix(): string {
+  const host = JSON.parse(readFileSync(path.join(projectRoot(), 'host.json'), 'utf8')) as {
+    extensions?: { http?: { routePrefix?: string } };
+  };
+  return host.extensions?.http?.routePrefix ?? 'api';
+}
+
+/** Sources run from the project root, compiled code from dist/: the folder above that holds host.json. */
+function projectRoot(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'host.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`host.json not found above ${__dirname}`);
+  }
 }
 
 export function createInvocationContext(

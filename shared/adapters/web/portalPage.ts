@@ -1,15 +1,16 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import type { z } from 'zod';
 import type { Services } from '../../compositionRoot';
-import { assertPortalUser } from '../../application/portal/portalAccess';
 import { partnerOf } from '../../application/partnerOf';
 import type { PartnerUser } from '../../domain/identity/principal';
 import type { Partner } from '../../domain/partners/partner';
 import { PARTNER_KIND_LABELS } from '../../domain/partners/partner';
 import type { Caller } from '../http/authentication';
-import { assertCsrf, authenticateOptional } from '../http/authentication';
+import { assertCsrf } from '../http/authentication';
+import type { RouteHandler } from '../http/apiHandler';
+import type { CallerAs } from '../http/requiredPrincipal';
 import { formFields, readFormData } from '../http/formData';
-import { pageHandler, redirect, signInUrl } from '../http/pageHandler';
+import { pageHandler } from '../http/pageHandler';
 import { DEFAULT_JSON_LIMIT } from '../http/requestBody';
 import { htmlResponse, renderPage } from './pageRenderer';
 
@@ -41,24 +42,17 @@ type PortalPageFunction = (
  * with the GET that follows sign-in would be a 404; the post itself cannot be replayed (its CSRF token
  * belonged to the session that ended), so nothing of it is written and the partner sends the form again.
  */
-export function portalPage(fn: PortalPageFunction, options: { formPage?: string } = {}) {
-  return pageHandler(async (request, context, svc) => {
-    const caller = await authenticateOptional(request, svc);
-    if (!caller) {
-      const url = new URL(request.url);
-      const returnTo =
-        request.method === 'GET' ? `${url.pathname}${url.search}` : (options.formPage ?? PORTAL_HOME);
-      return redirect(signInUrl(svc, returnTo));
-    }
-    return fn(request, context, svc, await portalVisitor(caller, svc));
-  });
+export function portalPage(fn: PortalPageFunction, options: { formPage?: string } = {}): RouteHandler {
+  return pageHandler(
+    async (request, context, svc, caller) => fn(request, context, svc, await portalVisitor(caller, svc)),
+    { principal: 'portalUser', formPage: options.formPage ?? PORTAL_HOME },
+  );
 }
 
 const PORTAL_HOME = '/api/portal';
 
-async function portalVisitor(caller: Caller, svc: Services): Promise<PortalVisitor> {
+async function portalVisitor(caller: CallerAs<'portalUser'>, svc: Services): Promise<PortalVisitor> {
   const { principal } = caller;
-  assertPortalUser(principal);
   return {
     caller,
     principal,

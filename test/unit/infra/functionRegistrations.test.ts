@@ -44,58 +44,62 @@ const http = (method: Method, route: string, durableClient = false): Expected =>
   durableClient,
 });
 
-/** Routes are as registered, without the host's `api` prefix (host.json `extensions.http.routePrefix`). */
+/**
+ * Routes are as registered. host.json's `extensions.http.routePrefix` is "", so each is the whole path
+ * from the host's root: the API and pages under `api/`, leaving room for routes of another shape beside them.
+ */
 const EXPECTED: Record<string, Expected> = {
-  health: http('GET', 'health'),
-  openApi: http('GET', 'openapi.json'),
+  health: http('GET', 'api/health'),
+  openApi: http('GET', 'api/openapi.json'),
   // Local dev issuer (AUTH_MODE=dev); the handlers refuse with 404 in entra mode.
-  devToken: http('POST', 'dev/token'),
-  devSignInPage: http('GET', 'dev/signin'),
-  devSignIn: http('POST', 'dev/signin'),
-  devTenants: http('POST', 'dev/tenants'),
+  devToken: http('POST', 'api/dev/token'),
+  devSignInPage: http('GET', 'api/dev/signin'),
+  devSignIn: http('POST', 'api/dev/signin'),
+  devTenants: http('POST', 'api/dev/tenants'),
   // Browser sign-in with Entra ID (AUTH_MODE=entra): off to Entra ID, and its form post back.
-  entraSignIn: http('GET', 'auth/signin'),
-  entraSignInCallback: http('POST', 'auth/callback'),
-  signOut: http('POST', 'auth/signout'),
+  entraSignIn: http('GET', 'api/auth/signin'),
+  entraSignInCallback: http('POST', 'api/auth/callback'),
+  // Sign-out, in either mode: ends this site's session.
+  signOut: http('POST', 'api/auth/signout'),
   // Partner API: invitations and customers.
   // Creating an invitation with customerEmail starts the email's delivery orchestration.
-  createInvitation: http('POST', 'v1/invitations', true),
-  listInvitations: http('GET', 'v1/invitations'),
-  withdrawInvitation: http('DELETE', 'v1/invitations/{id}'),
-  listCustomers: http('GET', 'v1/customers'),
-  getCustomer: http('GET', 'v1/customers/{tenantId}'),
+  createInvitation: http('POST', 'api/v1/invitations', true),
+  listInvitations: http('GET', 'api/v1/invitations'),
+  withdrawInvitation: http('DELETE', 'api/v1/invitations/{id}'),
+  listCustomers: http('GET', 'api/v1/customers'),
+  getCustomer: http('GET', 'api/v1/customers/{tenantId}'),
   // Device batches: only submitting starts an orchestration, so only it has the durable client input.
-  submitDeviceBatch: http('POST', 'v1/customers/{tenantId}/deviceBatches', true),
-  validateDeviceBatch: http('POST', 'v1/customers/{tenantId}/deviceBatches/validate'),
-  getDeviceBatch: http('GET', 'v1/customers/{tenantId}/deviceBatches/{batchId}'),
-  listDeviceBatchDevices: http('GET', 'v1/customers/{tenantId}/deviceBatches/{batchId}/devices'),
-  deregisterDevice: http('DELETE', 'v1/customers/{tenantId}/devices/{deviceId}'),
+  submitDeviceBatch: http('POST', 'api/v1/customers/{tenantId}/deviceBatches', true),
+  validateDeviceBatch: http('POST', 'api/v1/customers/{tenantId}/deviceBatches/validate'),
+  getDeviceBatch: http('GET', 'api/v1/customers/{tenantId}/deviceBatches/{batchId}'),
+  listDeviceBatchDevices: http('GET', 'api/v1/customers/{tenantId}/deviceBatches/{batchId}/devices'),
+  deregisterDevice: http('DELETE', 'api/v1/customers/{tenantId}/devices/{deviceId}'),
   // Consent link: the page, and accepting (which signals the batches waiting for consent).
-  consentPage: http('GET', 'consent/{token}'),
-  acceptConsent: http('POST', 'consent/{token}', true),
+  consentPage: http('GET', 'api/consent/{token}'),
+  acceptConsent: http('POST', 'api/consent/{token}', true),
   // Customer admin API (revoking cancels the partner's batches that have not run).
-  listTenantPartners: http('GET', 'v1/tenant/partners'),
-  removeDelegatedAdmin: http('POST', 'v1/tenant/partners/{partnerId}/removeDelegatedAdmin'),
-  revokeTenantPartner: http('DELETE', 'v1/tenant/partners/{partnerId}', true),
+  listTenantPartners: http('GET', 'api/v1/tenant/partners'),
+  removeDelegatedAdmin: http('POST', 'api/v1/tenant/partners/{partnerId}/removeDelegatedAdmin'),
+  revokeTenantPartner: http('DELETE', 'api/v1/tenant/partners/{partnerId}', true),
   // Customer admin page, for people.
-  tenantAdminPage: http('GET', 'tenant/partners'),
-  tenantAdminRevoke: http('POST', 'tenant/partners/{partnerId}/revoke', true),
-  tenantAdminRemoveDelegatedAdmin: http('POST', 'tenant/partners/{partnerId}/removeDelegatedAdmin'),
-  listAudit: http('GET', 'v1/audit'),
+  tenantAdminPage: http('GET', 'api/tenant/partners'),
+  tenantAdminRevoke: http('POST', 'api/tenant/partners/{partnerId}/revoke', true),
+  tenantAdminRemoveDelegatedAdmin: http('POST', 'api/tenant/partners/{partnerId}/removeDelegatedAdmin'),
+  listAudit: http('GET', 'api/v1/audit'),
   // Partner portal, for a partner's people (session cookie): pages, the CSV upload (check, then confirm,
   // which starts the batch), the batch page's progress JSON and failed rows, and its stylesheet and script.
-  portalHome: http('GET', 'portal'),
-  portalCustomers: http('GET', 'portal/customers'),
-  portalCustomer: http('GET', 'portal/customers/{tenantId}'),
-  portalCreateInvitation: http('POST', 'portal/invitations', true),
-  portalWithdrawInvitation: http('POST', 'portal/invitations/{id}/withdraw'),
-  portalUploadPage: http('GET', 'portal/upload'),
-  portalUploadCheck: http('POST', 'portal/upload'),
-  portalUploadConfirm: http('POST', 'portal/upload/{uploadId}/confirm', true),
-  portalBatchPage: http('GET', 'portal/batches/{tenantId}/{partnerId}/{batchId}'),
-  portalBatchStatus: http('GET', 'portal/batches/{tenantId}/{partnerId}/{batchId}/status'),
-  portalBatchFailedRows: http('GET', 'portal/batches/{tenantId}/{partnerId}/{batchId}/failed.csv'),
-  portalStatic: http('GET', 'portal/static/{name}'),
+  portalHome: http('GET', 'api/portal'),
+  portalCustomers: http('GET', 'api/portal/customers'),
+  portalCustomer: http('GET', 'api/portal/customers/{tenantId}'),
+  portalCreateInvitation: http('POST', 'api/portal/invitations', true),
+  portalWithdrawInvitation: http('POST', 'api/portal/invitations/{id}/withdraw'),
+  portalUploadPage: http('GET', 'api/portal/upload'),
+  portalUploadCheck: http('POST', 'api/portal/upload'),
+  portalUploadConfirm: http('POST', 'api/portal/upload/{uploadId}/confirm', true),
+  portalBatchPage: http('GET', 'api/portal/batches/{tenantId}/{partnerId}/{batchId}'),
+  portalBatchStatus: http('GET', 'api/portal/batches/{tenantId}/{partnerId}/{batchId}/status'),
+  portalBatchFailedRows: http('GET', 'api/portal/batches/{tenantId}/{partnerId}/{batchId}/failed.csv'),
+  portalStatic: http('GET', 'api/portal/static/{name}'),
   // The device batch orchestration and its activities.
   [DEVICE_BATCH_ORCHESTRATION]: { trigger: 'orchestrationTrigger' },
   [CHECK_CONSENT_ACTIVITY]: { trigger: 'activityTrigger' },
@@ -132,7 +136,7 @@ function expectedShape(expected: Expected): string[] {
 const httpTrigger = (r: Registration) =>
   r.trigger as BindingMetadata & { route?: string; methods?: string[] };
 
-/** Does a concrete path (after /api/) match a route template such as v1/customers/{tenantId}? */
+/** Does a concrete path (after the leading /) match a route template such as v1/customers/{tenantId}? */
 function routeMatches(template: string, concrete: string): boolean {
   const t = template.split('/');
   const c = concrete.split('/');
@@ -204,8 +208,8 @@ describe('function registrations, as the Functions host loads them', () => {
       const problems: string[] = [];
       if (!/^[A-Za-z][A-Za-z0-9_-]{0,126}$/.test(r.name)) problems.push(`${r.name}: invalid function name`);
       const route = httpTrigger(r).route;
-      if (r.trigger.type === 'httpTrigger' && (!route || /^\/|^api\//.test(route)))
-        problems.push(`${r.name}: route "${route}" must be relative to the "api" prefix`);
+      if (r.trigger.type === 'httpTrigger' && (!route || route.startsWith('/')))
+        problems.push(`${r.name}: route "${route}" must be relative to the host's root`);
       return problems;
     });
     expect(invalid).toEqual([]);
@@ -215,9 +219,9 @@ describe('function registrations, as the Functions host loads them', () => {
 describe('host.json', () => {
   const host = JSON.parse(readFileSync(path.join(ROOT, 'host.json'), 'utf8'));
 
-  it('when the host reads host.json, then it is schema version 2.0 with routes under /api', () => {
+  it('when the host reads host.json, then it is schema version 2.0 with no route prefix (routes name the whole path)', () => {
     expect(host.version).toBe('2.0');
-    expect(host.extensions?.http?.routePrefix).toBe('api');
+    expect(host.extensions?.http?.routePrefix).toBe('');
   });
 
   it('when Durable Functions starts, then its task hub name comes from the TASK_HUB_NAME app setting', () => {
@@ -271,7 +275,7 @@ describe('the README walk-through', () => {
       ({ method, path: p }) =>
         !http.some((r) => {
           const { route = '', methods = [] } = httpTrigger(r);
-          return methods.includes(method) && routeMatches(route, p.replace(/^\/api\//, ''));
+          return methods.includes(method) && routeMatches(route, p.replace(/^\//, ''));
         }),
     );
     expect(unanswered).toEqual([]);
