@@ -16,7 +16,7 @@ import { sameOwner } from '../../shared/application/ports/deviceRegistry';
 import type { RelationshipRepository } from '../../shared/application/ports/relationshipRepository';
 import type { Versioned } from '../../shared/application/ports/versioned';
 import { VersionConflict } from '../../shared/application/ports/versioned';
-import type { BatchRef, DeviceBatch } from '../../shared/domain/batches/deviceBatch';
+import type { BatchRef, DeviceBatch, SubmissionRef } from '../../shared/domain/batches/deviceBatch';
 import { TERMINAL_STATUSES } from '../../shared/domain/batches/deviceBatch';
 import type { DeviceOutcome, StagedDevice } from '../../shared/domain/batches/stagedDevice';
 import { DomainError } from '../../shared/domain/domainError';
@@ -96,27 +96,40 @@ export class InMemoryBatchRepository implements BatchRepository {
   }
 }
 
+/** Staged chunks, one set per submission (batch and body fingerprint), as the table adapter keeps them. */
 export class InMemoryDeviceStaging implements DeviceStaging {
   readonly #chunks = new Map<string, StagedDevice[][]>();
   writeCalls = 0;
 
-  writeChunks(ref: BatchRef, chunks: readonly (readonly StagedDevice[])[]): Promise<void> {
+  writeChunks(submission: SubmissionRef, chunks: readonly (readonly StagedDevice[])[]): Promise<void> {
     this.writeCalls++;
-    const existing = this.#chunks.get(refKey(ref)) ?? [];
+    const existing = this.#chunks.get(submissionKey(submission)) ?? [];
     chunks.forEach((chunk, chunkNo) => (existing[chunkNo] = copy([...chunk])));
-    this.#chunks.set(refKey(ref), existing);
+    this.#chunks.set(submissionKey(submission), existing);
     return Promise.resolve();
   }
 
-  readChunk(ref: BatchRef, chunkNo: number): Promise<StagedDevice[]> {
-    return Promise.resolve(copy(this.#chunks.get(refKey(ref))?.[chunkNo] ?? []));
+  readChunk(submission: SubmissionRef, chunkNo: number): Promise<StagedDevice[]> {
+    return Promise.resolve(copy(this.#chunks.get(submissionKey(submission))?.[chunkNo] ?? []));
   }
 
-  /** Every chunk of a batch as staged, for assertions. */
-  chunksOf(ref: BatchRef): StagedDevice[][] {
-    return copy(this.#chunks.get(refKey(ref)) ?? []);
+  discard(submission: SubmissionRef): Promise<void> {
+    this.#chunks.delete(submissionKey(submission));
+    return Promise.resolve();
+  }
+
+  /** Every chunk of a submission (a batch) as staged, for assertions. */
+  chunksOf(submission: SubmissionRef): StagedDevice[][] {
+    return copy(this.#chunks.get(submissionKey(submission)) ?? []);
+  }
+
+  /** How many submissions have something staged (kept or not), for assertions. */
+  get submissions(): number {
+    return this.#chunks.size;
   }
 }
+
+const submissionKey = (s: SubmissionRef) => `${refKey(s)}\u0000${s.fingerprint}`;
 
 export class InMemoryDeviceOutcomes implements DeviceOutcomeStore {
   readonly #chunks = new Map<string, Map<number, DeviceOutcome>>();

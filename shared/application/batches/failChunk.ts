@@ -1,7 +1,7 @@
 import type { BatchRef } from '../../domain/batches/deviceBatch';
 import { deviceError } from '../../domain/devices';
 import type { BatchDependencies } from './batchDependencies';
-import { deviceOutcome, planChunk, releaseHeld } from './registerChunk';
+import { deviceOutcome, planChunk, releaseHeld, stagedChunk } from './registerChunk';
 
 export interface FailedChunk {
   /** Every device of the chunk: none of them stays registered. */
@@ -16,11 +16,11 @@ export interface FailedChunk {
  * back, and the outcomes are written with the same values.
  */
 export async function failChunk(
-  deps: Pick<BatchDependencies, 'staging' | 'registry' | 'outcomes' | 'clock'>,
+  deps: Pick<BatchDependencies, 'batches' | 'staging' | 'registry' | 'outcomes' | 'clock'>,
   ref: BatchRef,
   chunkNo: number,
 ): Promise<FailedChunk> {
-  const staged = await deps.staging.readChunk(ref, chunkNo);
+  const staged = await stagedChunk(deps, ref, chunkNo);
   // Only the batch and the index identify an owner (sameOwner); the time is not compared.
   const { refused, claims } = planChunk(staged, ref, chunkNo, deps.clock.now().toISOString());
   const failed = deviceError('ZtdDeviceRegistrationFailed');

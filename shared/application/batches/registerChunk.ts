@@ -61,11 +61,11 @@ export function planChunk(
  * when an earlier attempt crashed or failed half-way through giving its claims back.
  */
 export async function registerChunk(
-  deps: Pick<BatchDependencies, 'relationships' | 'staging' | 'registry' | 'outcomes' | 'clock'>,
+  deps: Pick<BatchDependencies, 'relationships' | 'batches' | 'staging' | 'registry' | 'outcomes' | 'clock'>,
   ref: BatchRef,
   chunkNo: number,
 ): Promise<ChunkResult> {
-  const staged = await deps.staging.readChunk(ref, chunkNo);
+  const staged = await stagedChunk(deps, ref, chunkNo);
   const { refused: outcomes, claims } = planChunk(staged, ref, chunkNo, deps.clock.now().toISOString());
 
   const canceled = async (): Promise<ChunkResult> => {
@@ -95,6 +95,17 @@ export async function registerChunk(
   await deps.outcomes.writeChunk(ref, chunkNo, outcomes);
   const registered = outcomes.filter((o) => o.status === 'registered').length;
   return { registered, failed: outcomes.length - registered, canceled: false };
+}
+
+/** A chunk of the batch's devices, as staged by the body whose fingerprint the batch row names. */
+export async function stagedChunk(
+  deps: Pick<BatchDependencies, 'batches' | 'staging'>,
+  ref: BatchRef,
+  chunkNo: number,
+): Promise<StagedDevice[]> {
+  const batch = await deps.batches.get(ref);
+  if (!batch) throw new Error(`Batch ${ref.batchId} of ${ref.partnerId} for ${ref.tenantId} does not exist`);
+  return deps.staging.readChunk(batch.value, chunkNo);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { DeviceBatch } from '../../domain/batches/deviceBatch';
+import type { DeviceBatch, SubmissionRef } from '../../domain/batches/deviceBatch';
 import { TERMINAL_STATUSES } from '../../domain/batches/deviceBatch';
 import type { StagedDevice } from '../../domain/batches/stagedDevice';
 import { refusedEntry } from '../../domain/batches/stagedDevice';
@@ -22,6 +22,17 @@ export type SubmissionChannel = 'api' | 'portal';
  * the same batch; another body under a used batchId is a conflict. Devices are validated as a whole
  * (duplicates within the submission), staged in tables, and a durable orchestration takes over: it
  * waits for consent if there is none yet.
+ *
+ * The steps, so that no interleaving of requests and no crash loses, mixes or leaves uncounted a device:
+ * 1. The devices are staged under this body's fingerprint (SubmissionRef): a different body sent under the
+ *    same batchId at the same time stages beside them, never over them.
+ * 2. The batch row is a keyed insert naming that fingerprint: one body wins, whole, and the batch is only
+ *    ever read through its own staging. A body that loses gets 409 and removes what it staged.
+ * 3. The submission is audited (an ID and time derived from the batch, so recording it again records it
+ *    once), then the orchestration is started (its instance ID is the batch's, so starting twice starts
+ *    once). A retry of the same body after a crash at any point finds what was done and does the rest:
+ *    before the batch row it stages the same rows again; after it, a batch still `queued` is audited and
+ *    started again.
  */
 export async function submitDeviceBatch(
   deps: BatchDependencies,
@@ -33,10 +44,11 @@ export async function submitDeviceBatch(
   const partner = await partnerOf(deps, principal);
   if (channel === 'api') assertMayUseDeviceApi(partner);
   const ref = { tenantId, partnerId: partner.id, batchId: body.batchId };
-  const fingerprint = createHash('sha256').update(JSON.stringify(body.devices)).digest('hex');
+  const submission: SubmissionRef = { ...ref, fingerprint: fingerprintOf(body.devices) };
+  const submitted = { principal, channel };
 
   const existing = await deps.batches.get(ref);
-  if (existing) return { batch: await resume(deps, existing.value, fingerprint), created: false };
+  if (existing) return { batch: await resume(deps, existing.value, submission, submitted), created: false };
 
   const results = validateSubmission(body.devices);
   const chunks: StagedDevice[][] = [];
@@ -51,11 +63,11 @@ export async function submitDeviceBatch(
     const chunkNo = Math.floor(index / CHUNK_SIZE);
     (chunks[chunkNo] ??= []).push(staged);
   });
-  await deps.staging.writeChunks(ref, chunks);
+  await deps.staging.writeChunks(submission, chunks);
 
   const now = deps.clock.now();
   const batch: DeviceBatch = {
-    ...ref,
+    ...submission,
     status: 'queued',
     total: body.devices.length,
     prefailed,
@@ -63,7 +75,6 @@ export async function submitDeviceBatch(
     failed: 0,
     processed: 0,
     chunkCount: chunks.length,
-    fingerprint,
     createdAt: now.toISOString(),
     startedAt: null,
     completedAt: null,
@@ -73,44 +84,72 @@ export async function submitDeviceBatch(
     await deps.batches.create(batch);
   } catch (error) {
     if (!(error instanceof VersionConflict)) throw error;
-    // The same submission arrived twice at once: the other one created it.
+    // Another request created the batch between our read and our insert.
     const winner = await deps.batches.get(ref);
     if (!winner) throw error;
-    return { batch: await resume(deps, winner.value, fingerprint), created: false };
+    // Another body won: what this one staged is named by no batch row, now or later (a batch's
+    // fingerprint never changes), so it goes. The same body won: its staging is this one's.
+    if (winner.value.fingerprint !== submission.fingerprint) await deps.staging.discard(submission);
+    return { batch: await resume(deps, winner.value, submission, submitted), created: false };
   }
-  await deps.workflow.ensureStarted(ref, { chunkCount: batch.chunkCount, deadline: batch.consentDeadline });
-  await recordAudit(
-    deps,
-    'DeviceBatchSubmitted',
-    actorOf(principal),
-    { partnerId: partner.id, tenantId },
-    {
-      batchId: body.batchId,
-      total: batch.total,
-      prefailed,
-      channel,
-    },
-  );
+  await start(deps, batch, submitted);
   return { batch, created: true };
+}
+
+/** SHA-256 of the submitted devices as sent: the same body always, and only it, has the same one. */
+function fingerprintOf(devices: readonly unknown[]): string {
+  return createHash('sha256').update(JSON.stringify(devices)).digest('hex');
 }
 
 async function resume(
   deps: BatchDependencies,
   batch: DeviceBatch,
-  fingerprint: string,
+  submission: SubmissionRef,
+  submitted: Submitted,
 ): Promise<DeviceBatch> {
-  if (batch.fingerprint !== fingerprint) {
+  if (batch.fingerprint !== submission.fingerprint) {
     throw conflict(
       'BatchIdConflict',
       `Batch ${batch.batchId} was already submitted with different devices. Use a new batchId for a new submission.`,
     );
   }
-  // A retry after a crash between storing the batch and starting its orchestration starts it now.
-  if (!TERMINAL_STATUSES.has(batch.status)) {
+  // A batch still queued may have been left by a crash before its audit or its orchestration's start
+  // (the orchestration moves it on): both are done again, each of them once.
+  if (batch.status === 'queued') await start(deps, batch, submitted);
+  else if (!TERMINAL_STATUSES.has(batch.status)) {
     await deps.workflow.ensureStarted(batch, {
       chunkCount: batch.chunkCount,
       deadline: batch.consentDeadline,
     });
   }
   return batch;
+}
+
+interface Submitted {
+  readonly principal: PartnerPrincipal;
+  readonly channel: SubmissionChannel;
+}
+
+/**
+ * Audits the submission and starts its orchestration, in that order: the orchestration moving the
+ * batch out of `queued` then tells a retry that both were done.
+ */
+async function start(deps: BatchDependencies, batch: DeviceBatch, { principal, channel }: Submitted) {
+  const auditId = createHash('sha256')
+    .update(`DeviceBatchSubmitted|${batch.tenantId}|${batch.partnerId}|${batch.batchId}`)
+    .digest('hex')
+    .slice(0, 32);
+  await recordAudit(
+    // The batch's own ID and time: the audit log records an event appended twice once.
+    {
+      ...deps,
+      newId: () => `device-batch-submitted-${auditId}`,
+      clock: { now: () => new Date(batch.createdAt) },
+    },
+    'DeviceBatchSubmitted',
+    actorOf(principal),
+    { partnerId: batch.partnerId, tenantId: batch.tenantId },
+    { batchId: batch.batchId, total: batch.total, prefailed: batch.prefailed, channel },
+  );
+  await deps.workflow.ensureStarted(batch, { chunkCount: batch.chunkCount, deadline: batch.consentDeadline });
 }

@@ -1,4 +1,4 @@
-import type { BatchRef, DeviceBatch } from '../../domain/batches/deviceBatch';
+import type { BatchRef, DeviceBatch, SubmissionRef } from '../../domain/batches/deviceBatch';
 import type { DeviceOutcome, StagedDevice } from '../../domain/batches/stagedDevice';
 import type { Versioned } from './versioned';
 
@@ -22,11 +22,16 @@ export interface BatchRepository {
   tenantsWithBatches(partnerId: string): Promise<string[]>;
 }
 
-/** The devices of a submission, kept in chunks until they are registered. */
+/**
+ * The devices of a submission, kept in chunks until they are registered, under the submission's batch
+ * and body fingerprint: what one body stages never touches what another stages.
+ */
 export interface DeviceStaging {
   /** Writing the same chunks again (a retried submission) leaves them as they were. */
-  writeChunks(ref: BatchRef, chunks: readonly (readonly StagedDevice[])[]): Promise<void>;
-  readChunk(ref: BatchRef, chunkNo: number): Promise<StagedDevice[]>;
+  writeChunks(submission: SubmissionRef, chunks: readonly (readonly StagedDevice[])[]): Promise<void>;
+  readChunk(submission: SubmissionRef, chunkNo: number): Promise<StagedDevice[]>;
+  /** Removes what a submission staged (one that lost its batchId to another body); idempotent. */
+  discard(submission: SubmissionRef): Promise<void>;
 }
 
 export interface DeviceOutcomePage {

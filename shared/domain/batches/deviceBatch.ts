@@ -41,6 +41,13 @@ export interface DeviceBatch extends BatchRef {
   readonly consentDeadline: string;
 }
 
+/**
+ * Where a submission's devices are staged: its batch and the fingerprint of its body. Two bodies sent
+ * under one batchId at once stage side by side; the batch row's fingerprint names the one that is the
+ * batch.
+ */
+export type SubmissionRef = BatchRef & Pick<DeviceBatch, 'fingerprint'>;
+
 export const batchProgress = (batch: Pick<DeviceBatch, 'processed' | 'total' | 'status'>): number => {
   if (batch.status === 'finished' || batch.status === 'finished_with_errors') return 100;
   return batch.total === 0 ? 0 : Math.floor((100 * batch.processed) / batch.total);

@@ -2,7 +2,12 @@ import { BatchTableRepository } from '../../../shared/adapters/tables/batchTable
 import { DeviceOutcomeTable } from '../../../shared/adapters/tables/deviceOutcomeTable';
 import { DeviceStagingTable } from '../../../shared/adapters/tables/deviceStagingTable';
 import { VersionConflict } from '../../../shared/application/ports/versioned';
-import type { BatchRef, BatchStatus, DeviceBatch } from '../../../shared/domain/batches/deviceBatch';
+import type {
+  BatchRef,
+  BatchStatus,
+  DeviceBatch,
+  SubmissionRef,
+} from '../../../shared/domain/batches/deviceBatch';
 import type { DeviceOutcome, StagedDevice } from '../../../shared/domain/batches/stagedDevice';
 import { deviceError } from '../../../shared/domain/devices';
 import { hashDevice, pkidDevice } from '../../support/inMemoryBatchPorts';
@@ -16,7 +21,12 @@ const ref = (batchId: string, partnerId = 'contoso-direct'): BatchRef => ({
   partnerId,
   batchId,
 });
-const stagingPartition = (r: BatchRef) => `${r.tenantId}|${r.partnerId}|${r.batchId}`;
+/** A submission's staging key: the batch and its body's SHA-256 (any 64 hex digits will do here). */
+const submission = (batchId: string, fingerprint = 'a'.repeat(64)): SubmissionRef => ({
+  ...ref(batchId),
+  fingerprint,
+});
+const stagingPartition = (s: SubmissionRef) => `${s.tenantId}|${s.partnerId}|${s.batchId}|${s.fingerprint}`;
 
 describe('batch tables (Azurite)', () => {
   const own = ownTables();
@@ -33,7 +43,7 @@ describe('batch tables (Azurite)', () => {
       );
 
     it('when 1,000 product-key devices are staged, then the chunk reads back the same, in order, from one row', async () => {
-      const r = ref('pkid-1000');
+      const r = submission('pkid-1000');
       const chunk = staged(
         Array.from({ length: 1000 }, (_, i) => ({ ...pkidDevice(i), groupTag: `g${i % 5}` })),
       );
@@ -43,7 +53,7 @@ describe('batch tables (Azurite)', () => {
     });
 
     it('when 1,000 real-size hardware-hash devices (4,000 characters) are staged, then they span several rows and read back the same, in order', async () => {
-      const r = ref('hash-1000');
+      const r = submission('hash-1000');
       const entries = Array.from({ length: 1000 }, (_, i) => hashDevice(i, 3));
       expect(entries[0]!.hardwareHash).toHaveLength(4000);
       const chunk = staged(entries);
@@ -57,7 +67,7 @@ describe('batch tables (Azurite)', () => {
     });
 
     it('when several chunks are staged, then each chunk reads back alone, and a missing chunk reads empty', async () => {
-      const r = ref('multi');
+      const r = submission('multi');
       const chunks = [0, 1, 2].map((c) =>
         staged(
           Array.from({ length: c === 2 ? 300 : 1000 }, (_, i) => hashDevice(c * 1000 + i, 4)),
@@ -67,11 +77,12 @@ describe('batch tables (Azurite)', () => {
       await staging.writeChunks(r, chunks);
       for (const [c, chunk] of chunks.entries()) expect(await staging.readChunk(r, c)).toEqual(chunk);
       expect(await staging.readChunk(r, 3)).toEqual([]);
-      expect(await staging.readChunk(ref('never-staged'), 0)).toEqual([]);
+      expect(await staging.readChunk(submission('never-staged'), 0)).toEqual([]);
+      expect(await staging.readChunk(submission('multi', 'b'.repeat(64)), 0)).toEqual([]);
     });
 
     it('when the same chunks are written again (a retried submission), then the rows and what reads back are unchanged', async () => {
-      const r = ref('rewrite');
+      const r = submission('rewrite');
       const chunks = [
         staged(Array.from({ length: 1000 }, (_, i) => hashDevice(i, 5))),
         staged(
@@ -91,6 +102,29 @@ describe('batch tables (Azurite)', () => {
       expect(content(rowsAfter)).toEqual(content(rowsBefore));
       expect(await staging.readChunk(r, 0)).toEqual(chunks[0]);
       expect(await staging.readChunk(r, 1)).toEqual(chunks[1]);
+    });
+
+    it('when two bodies are staged under one batchId, then each reads back its own, and discarding one leaves the other whole', async () => {
+      const mine = submission('shared-id', '1'.repeat(64));
+      const theirs = submission('shared-id', '2'.repeat(64));
+      const myChunks = [staged(Array.from({ length: 1500 }, (_, i) => pkidDevice(i, 6)))];
+      const theirChunks = [0, 1].map((c) =>
+        staged(
+          Array.from({ length: 700 }, (_, i) => pkidDevice(c * 700 + i, 7)),
+          c * 700,
+        ),
+      );
+      await Promise.all([staging.writeChunks(mine, myChunks), staging.writeChunks(theirs, theirChunks)]);
+      expect(await staging.readChunk(mine, 0)).toEqual(myChunks[0]);
+      expect(await staging.readChunk(mine, 1)).toEqual([]);
+      expect(await staging.readChunk(theirs, 0)).toEqual(theirChunks[0]);
+      expect(await staging.readChunk(theirs, 1)).toEqual(theirChunks[1]);
+
+      await staging.discard(theirs);
+      await staging.discard(theirs);
+      expect(await rowsOf(own.tables, own.names.batchStaging, stagingPartition(theirs))).toEqual([]);
+      expect(await staging.readChunk(theirs, 0)).toEqual([]);
+      expect(await staging.readChunk(mine, 0)).toEqual(myChunks[0]);
     });
   });
 

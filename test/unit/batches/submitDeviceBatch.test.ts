@@ -1,9 +1,16 @@
 import { CHUNK_SIZE } from '../../../shared/application/batches/batchDependencies';
 import { submitDeviceBatch } from '../../../shared/application/batches/submitDeviceBatch';
 import { VersionConflict } from '../../../shared/application/ports/versioned';
-import type { DeviceBatch } from '../../../shared/domain/batches/deviceBatch';
+import { registerChunk } from '../../../shared/application/batches/registerChunk';
+import type { BatchRef, DeviceBatch } from '../../../shared/domain/batches/deviceBatch';
 import type { InMemoryBatchWorld } from '../../support/inMemoryBatchPorts';
-import { inMemoryBatchWorld, pkidDevice, refusal, tupleDevice } from '../../support/inMemoryBatchPorts';
+import {
+  giveConsent,
+  inMemoryBatchWorld,
+  pkidDevice,
+  refusal,
+  tupleDevice,
+} from '../../support/inMemoryBatchPorts';
 import { PARTNERS, TENANT_ID, partnerClient } from '../../support/inMemoryPorts';
 import type { Partner } from '../../../shared/domain/partners/partner';
 import { buildHardwareHash } from '../../support/hardwareHashes';
@@ -262,6 +269,229 @@ describe('submitDeviceBatch', () => {
     const result = await submit(world, body);
     expect(result).toEqual({ batch: winner, created: false });
     expect(world.workflow.ofKind('ensureStarted')).toHaveLength(1);
-    expect(world.audit.ofType('DeviceBatchSubmitted')).toEqual([]);
+    // The batch is still queued, so its audit is recorded here too: under the batch's own ID and time,
+    // so that the winner's record and this one are one event.
+    expect(world.audit.ofType('DeviceBatchSubmitted')).toEqual([
+      expect.objectContaining({
+        at: '2025-03-01T09:59:59.000Z',
+        details: expect.objectContaining({ total: 2 }),
+      }),
+    ]);
+  });
+});
+
+/** Holds each arriving call until `count` have arrived, then lets them go in the order `release` says. */
+function gate(count: number) {
+  const waiting: (() => void)[] = [];
+  let opened: (() => void) | undefined;
+  const allHere = new Promise<void>((resolve) => (opened = resolve));
+  return {
+    arrive(): Promise<number> {
+      const position = waiting.length;
+      const turn = new Promise<number>((resolve) => waiting.push(() => resolve(position)));
+      if (waiting.length === count) opened!();
+      return turn;
+    },
+    async release(order: readonly number[]) {
+      await allHere;
+      for (const i of order) {
+        waiting[i]!();
+        // Let the released call run to its next wait before the next one goes.
+        for (let tick = 0; tick < 20; tick++) await Promise.resolve();
+      }
+    },
+  };
+}
+
+/** The staged devices of the batch as its row names them, flattened. */
+const stagedEntries = (world: InMemoryBatchWorld, ref: BatchRef) => {
+  const batch = world.batches.peek(ref)!;
+  return world.staging.chunksOf(batch).flat();
+};
+
+describe('submitDeviceBatch: one batchId, two bodies at once', () => {
+  const body = (series: number, count: number) => ({ batchId: 'same', devices: devices(count, series) });
+  const ref = { tenantId: TENANT_ID, partnerId: PARTNERS.direct.id, batchId: 'same' };
+
+  it.each([
+    ['the first to stage inserts first', [0, 1]],
+    ['the second to stage inserts first', [1, 0]],
+  ])(
+    'when both read no batch and both stage before either inserts (%s), then one body is the whole batch, the other is 409 and leaves nothing staged',
+    async (_label, order) => {
+      const world = inMemoryBatchWorld();
+      const bodies = [body(1, CHUNK_SIZE + 3), body(2, CHUNK_SIZE - 5)];
+      const staged = gate(2);
+      const create = world.batches.create.bind(world.batches);
+      world.batches.create = async (batch) => {
+        await staged.arrive();
+        return create(batch);
+      };
+      const answers = bodies.map((b) =>
+        submit(world, b).then(
+          (r) => ({ ok: true as const, batch: r.batch }),
+          (e: unknown) => ({ ok: false as const, error: e }),
+        ),
+      );
+      await staged.release(order);
+      const settled = await Promise.all(answers);
+
+      const winnerNo = order[0]!;
+      const loserNo = order[1]!;
+      expect(settled[winnerNo]).toMatchObject({ ok: true });
+      const lost = settled[loserNo]!;
+      expect(lost.ok).toBe(false);
+      expect(!lost.ok && (lost.error as { code?: string }).code).toBe('BatchIdConflict');
+
+      const winner = bodies[winnerNo]!.devices;
+      const batch = world.batches.peek(ref)!;
+      expect([batch.total, batch.chunkCount]).toEqual([winner.length, Math.ceil(winner.length / CHUNK_SIZE)]);
+      expect(stagedEntries(world, ref).map((s) => s.entry)).toEqual(winner);
+      expect(world.staging.submissions).toBe(1);
+      expect(world.workflow.ofKind('ensureStarted')).toHaveLength(1);
+      expect(world.audit.ofType('DeviceBatchSubmitted').map((e) => e.details.total)).toEqual([winner.length]);
+
+      // What the orchestration registers is the winner's devices, every one of them.
+      await giveConsent(world, PARTNERS.direct.id);
+      let registered = 0;
+      for (let chunkNo = 0; chunkNo < batch.chunkCount; chunkNo++)
+        registered += (await registerChunk(world.batchDeps, ref, chunkNo)).registered;
+      expect(registered).toBe(winner.length);
+      const held = new Set(world.registry.entries().map(([, owner]) => owner.deviceId));
+      expect(held).toEqual(new Set(winner.map((d) => `pkid:${d.productKey}`)));
+    },
+  );
+
+  it('when the same body arrives twice and both stage before either inserts, then there is one batch, audited once and started', async () => {
+    const world = inMemoryBatchWorld();
+    const staged = gate(2);
+    const create = world.batches.create.bind(world.batches);
+    world.batches.create = async (batch) => {
+      await staged.arrive();
+      return create(batch);
+    };
+    const answers = [body(1, 10), body(1, 10)].map((b) => submit(world, b));
+    await staged.release([1, 0]);
+    const [a, b] = await Promise.all(answers);
+    expect([a!.created, b!.created].sort()).toEqual([false, true]);
+    expect(a!.batch).toEqual(b!.batch);
+    expect(stagedEntries(world, ref).map((s) => s.entry)).toEqual(body(1, 10).devices);
+    expect(world.audit.ofType('DeviceBatchSubmitted')).toHaveLength(1);
+    expect(world.workflow.ofKind('ensureStarted').length).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('submitDeviceBatch: a crash at each step, then the same body again', () => {
+  const crash = () => new Error('the host died here');
+  const body = { batchId: 'crashy', devices: devices(CHUNK_SIZE + 2, 3) };
+  const ref = { tenantId: TENANT_ID, partnerId: PARTNERS.direct.id, batchId: 'crashy' };
+
+  /** After the retry: one batch of the whole body, staged whole, audited once, its orchestration started. */
+  function expectWhole(world: InMemoryBatchWorld) {
+    const batch = world.batches.peek(ref)!;
+    expect(batch).toMatchObject({ status: 'queued', total: body.devices.length, chunkCount: 2 });
+    expect(stagedEntries(world, ref).map((s) => s.entry)).toEqual(body.devices);
+    expect(world.audit.ofType('DeviceBatchSubmitted')).toHaveLength(1);
+    expect(world.workflow.ofKind('ensureStarted').at(-1)).toMatchObject({ ref, chunkCount: 2 });
+  }
+
+  it('when the host dies part-way through staging, then no batch exists, and the retry stages the whole body and creates it', async () => {
+    const world = inMemoryBatchWorld();
+    const writeChunks = world.staging.writeChunks.bind(world.staging);
+    world.staging.writeChunks = async (submission, chunks) => {
+      world.staging.writeChunks = writeChunks;
+      await writeChunks(submission, chunks.slice(0, 1));
+      throw crash();
+    };
+    await expect(submit(world, body)).rejects.toThrow('the host died here');
+    expect(world.batches.size).toBe(0);
+    expect(world.workflow.calls).toEqual([]);
+
+    const retry = await submit(world, structuredClone(body));
+    expect(retry.created).toBe(true);
+    expectWhole(world);
+  });
+
+  it('when the host dies after staging and before the batch row, then the retry creates the batch from the same staging', async () => {
+    const world = inMemoryBatchWorld();
+    const create = world.batches.create.bind(world.batches);
+    world.batches.create = () => {
+      world.batches.create = create;
+      return Promise.reject(crash());
+    };
+    await expect(submit(world, body)).rejects.toThrow('the host died here');
+    expect(world.batches.size).toBe(0);
+
+    expect((await submit(world, structuredClone(body))).created).toBe(true);
+    expectWhole(world);
+    expect(world.staging.submissions).toBe(1);
+  });
+
+  it('when the host dies after staging and another body takes the batchId, then that body is the batch and the retry is 409', async () => {
+    const world = inMemoryBatchWorld();
+    const create = world.batches.create.bind(world.batches);
+    world.batches.create = () => {
+      world.batches.create = create;
+      return Promise.reject(crash());
+    };
+    await expect(submit(world, body)).rejects.toThrow('the host died here');
+    const other = { batchId: 'crashy', devices: devices(7, 4) };
+    expect((await submit(world, other)).created).toBe(true);
+
+    expect((await refusal(submit(world, structuredClone(body)))).code).toBe('BatchIdConflict');
+    expect(world.batches.peek(ref)).toMatchObject({ total: 7, chunkCount: 1 });
+    expect(stagedEntries(world, ref).map((s) => s.entry)).toEqual(other.devices);
+  });
+
+  it('when the host dies after the batch row and before its audit, then the retry audits it once and starts it', async () => {
+    const world = inMemoryBatchWorld();
+    const append = world.audit.append.bind(world.audit);
+    world.audit.append = () => {
+      world.audit.append = append;
+      return Promise.reject(crash());
+    };
+    await expect(submit(world, body)).rejects.toThrow('the host died here');
+    expect(world.batches.size).toBe(1);
+    expect(world.workflow.calls).toEqual([]);
+
+    world.clock.advanceDays(1);
+    const retry = await submit(world, structuredClone(body));
+    expect(retry.created).toBe(false);
+    expectWhole(world);
+    // The event keeps the batch's time, not the retry's.
+    expect(world.audit.ofType('DeviceBatchSubmitted')[0]!.at).toBe(retry.batch.createdAt);
+  });
+
+  it('when the host dies after the audit and before the orchestration starts, then the retry starts it and the audit stays one event', async () => {
+    const world = inMemoryBatchWorld();
+    const ensureStarted = world.workflow.ensureStarted.bind(world.workflow);
+    world.workflow.ensureStarted = () => {
+      world.workflow.ensureStarted = ensureStarted;
+      return Promise.reject(crash());
+    };
+    await expect(submit(world, body)).rejects.toThrow('the host died here');
+    expect(world.audit.ofType('DeviceBatchSubmitted')).toHaveLength(1);
+
+    await submit(world, structuredClone(body));
+    expectWhole(world);
+    expect(world.workflow.ofKind('ensureStarted')).toHaveLength(1);
+  });
+
+  it('when a losing body dies while removing what it staged, then its retry is still 409 and the batch reads only its own devices', async () => {
+    const world = inMemoryBatchWorld();
+    const winner = { batchId: 'crashy', devices: devices(5, 5) };
+    const create = world.batches.create.bind(world.batches);
+    world.batches.create = async (batch) => {
+      // The winner inserts between this body's read and its insert.
+      world.batches.create = create;
+      await submit(world, winner);
+      return create(batch);
+    };
+    world.staging.discard = () => Promise.reject(crash());
+    await expect(submit(world, body)).rejects.toThrow('the host died here');
+
+    expect((await refusal(submit(world, structuredClone(body)))).code).toBe('BatchIdConflict');
+    expect(stagedEntries(world, ref).map((s) => s.entry)).toEqual(winner.devices);
+    expect(world.batches.peek(ref)).toMatchObject({ total: 5 });
   });
 });

@@ -1,0 +1,84 @@
+import { ApiClient } from '../support/apiClient';
+import type { ApiResponse } from '../support/apiClient';
+import type { Json } from '../support/batchHelpers';
+import {
+  giveConsent,
+  isFinal,
+  listAllDevices,
+  newBatchId,
+  pkidDevices,
+  submitBatch,
+  waitForBatch,
+} from '../support/batchHelpers';
+import type { LocalHostProcess } from '../support/localHostProcess';
+import { startLocalHostProcess } from '../support/localHostProcess';
+
+/**
+ * Nothing is lost, mixed or left uncounted, over HTTP against the local host: races between
+ * submissions that share a batchId.
+ */
+const CONTOSO = 'contoso-direct';
+const FINISH_MS = 240_000;
+jest.setTimeout(600_000);
+
+let host: LocalHostProcess;
+let api: ApiClient;
+const tokens: Record<string, string> = {};
+
+beforeAll(async () => {
+  host = await startLocalHostProcess();
+  api = new ApiClient(host.baseUrl);
+  tokens[CONTOSO] = await api.partnerToken(CONTOSO);
+}, 90_000);
+
+afterAll(async () => {
+  await host?.stop();
+});
+
+describe('one batchId, two bodies at once', () => {
+  it('when two different bodies are sent under one batchId at once, many times over, then one of them is the whole batch: its counts add up and every listed device is its own', async () => {
+    const tenant = await api.newTenant();
+    await giveConsent(api, tokens[CONTOSO]!, tenant.admin);
+    // Two chunks a body, so that staging is several rows written side by side; the second body is a
+    // different size, so a mixed batch cannot hide behind equal totals.
+    const ROUNDS = 6;
+    const rounds: { batchId: string; bodies: { productKey: string }[][]; answers: ApiResponse<Json>[] }[] =
+      [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const batchId = newBatchId('same-id');
+      const bodies = [pkidDevices(4500), pkidDevices(4100)];
+      // Alternate which request leaves first.
+      const order = round % 2 === 0 ? [0, 1] : [1, 0];
+      const sent = order.map((i) =>
+        submitBatch(api, tokens[CONTOSO]!, tenant.tenantId, { batchId, devices: bodies[i] }),
+      );
+      const answers = await Promise.all(sent);
+      // Back in body order: answers[i] is the answer to bodies[i].
+      rounds.push({ batchId, bodies, answers: bodies.map((_, i) => answers[order.indexOf(i)]!) });
+    }
+
+    for (const [round, { batchId, bodies, answers }] of rounds.entries()) {
+      const statuses = answers.map((a) => a.status);
+      expect([round, [...statuses].sort()]).toEqual([round, [202, 409]]);
+      for (const refused of answers.filter((a) => a.status === 409))
+        expect([round, refused.body.code]).toEqual([round, 'BatchIdConflict']);
+      const winner = bodies[statuses.indexOf(202)]!;
+
+      const batch = await waitForBatch(api, tokens[CONTOSO]!, tenant.tenantId, batchId, isFinal, FINISH_MS);
+      expect([round, batch.status, batch.total, batch.registered, batch.failed]).toEqual([
+        round,
+        'finished',
+        winner.length,
+        winner.length,
+        0,
+      ]);
+      const { items } = await listAllDevices(api, tokens[CONTOSO]!, tenant.tenantId, batchId, {
+        pageSize: 1000,
+      });
+      expect([round, items.length]).toEqual([round, winner.length]);
+      const strays = items.filter((d, i) => d.index !== i || d.productKey !== winner[i]!.productKey);
+      expect([round, strays.length, strays.slice(0, 2)]).toEqual([round, 0, []]);
+      expect([round, items.filter((d) => d.status !== 'registered').length]).toEqual([round, 0]);
+    }
+  });
+});
