@@ -3,7 +3,16 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'node_modules/**', '.local/**', 'coverage/**', 'test-artifacts/**', '*.js', '*.mjs'],
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      '.local/**',
+      '.deploy/**',
+      'coverage/**',
+      'test-artifacts/**',
+      '*.js',
+      '*.mjs',
+    ],
   },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

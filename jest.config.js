@@ -1,6 +1,12 @@
 /** @type {import('jest').Config} */
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
-const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
+// .deploy/ holds the Azure deploy package (npm run package:azure), a second copy of the app.
+const common = {
+  testEnvironment: 'node',
+  transform,
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  modulePathIgnorePatterns: ['<rootDir>/.deploy/'],
+};
 // Jest's module system bypasses the local host's Module._load hook: map the worker module to the stand-in.
 const functionsCore = { '^@azure/functions-core$': '<rootDir>/test/support/functionsCoreModule.ts' };
 
