@@ -51,6 +51,8 @@ import {
 } from '../../shared/domain/invitations/adminRoles';
 import { DomainError } from '../../shared/domain/domainError';
 import { invitationState } from '../../shared/domain/invitations/invitation';
+import { PARTNER_REFUSALS } from '../../shared/domain/partners/partnerCapabilities';
+import { invitationsOffered } from '../../shared/domain/partners/partnerRules';
 
 /** The partner portal's customers page: customers, invitations (create, copy, withdraw), and batches. */
 const DONE: Record<string, string> = {
@@ -117,15 +119,9 @@ async function customersPage(
       justCreated: invitation.id === shown.createdId,
     };
   });
-  const inviteKinds = (
-    partner.kind === 'oem'
-      ? partner.oemEligible
-        ? (['oem-authorization'] as const)
-        : []
-      : partner.kind === 'indirect-provider'
-        ? []
-        : (['reseller-relationship'] as const)
-  ).map((value) => ({ value, label: INVITATION_KIND_LABELS[value] }));
+  // The rules' own answer: the invitations this partner may send, or the reason it may send none.
+  const offered = invitationsOffered(partner);
+  const inviteKinds = offered.kinds.map((value) => ({ value, label: INVITATION_KIND_LABELS[value] }));
   const pickedRoles = new Set(form.roles.map((r) => r.toLowerCase()));
   return renderPortalPage(
     'portalCustomers',
@@ -139,8 +135,7 @@ async function customersPage(
       canInvite: inviteKinds.length > 0,
       inviteKinds,
       offersDelegatedAdmin: inviteKinds.some((k) => k.value === 'reseller-relationship'),
-      isProvider: partner.kind === 'indirect-provider',
-      isIneligibleOem: partner.kind === 'oem' && !partner.oemEligible,
+      inviteRefusal: offered.refusal && { code: offered.refusal, message: PARTNER_REFUSALS[offered.refusal] },
       roles: Object.entries(ADMIN_ROLES)
         .map(([id, name]) => ({
           id,

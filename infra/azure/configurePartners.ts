@@ -17,6 +17,8 @@ import { tableNames } from '../../shared/adapters/tables/tableNames';
 import { parseConfig } from '../../shared/config/config';
 import type { Partner } from '../../shared/domain/partners/partner';
 import { PartnerSchema } from '../../shared/domain/partners/partner';
+import { PARTNER_CAPABILITIES, PROVIDER_KINDS } from '../../shared/domain/partners/partnerCapabilities';
+import { servesResellers } from '../../shared/domain/partners/partnerRules';
 
 /** The partners in a file's JSON, normalised (tenant and client IDs in lower case), or why not. */
 export function partnersFrom(json: unknown, alreadyStored: readonly Partner[]): Partner[] {
@@ -42,12 +44,13 @@ function parsePartners(json: unknown): Partner[] {
 function withKnownProviders(partners: Partner[], alreadyStored: readonly Partner[]): Partner[] {
   const known = new Map([...alreadyStored, ...partners].map((p) => [p.id, p]));
   for (const partner of partners) {
-    if (partner.kind === 'indirect-reseller' && partner.providerIds.length === 0)
-      throw new Error(`${partner.id}: an indirect reseller names its providers in providerIds`);
+    if (PARTNER_CAPABILITIES[partner.kind].namesProviders && partner.providerIds.length === 0)
+      throw new Error(`${partner.id}: a ${partner.kind} partner names its providers in providerIds`);
     for (const providerId of partner.providerIds) {
-      if (known.get(providerId)?.kind !== 'indirect-provider')
+      const provider = known.get(providerId);
+      if (!provider || !servesResellers(provider))
         throw new Error(
-          `${partner.id}: provider ${providerId} is not an indirect provider in the file or the table`,
+          `${partner.id}: provider ${providerId} is not an indirect provider (a kind that serves resellers: ${PROVIDER_KINDS.join(', ')}) in the file or the table`,
         );
     }
   }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { CreatedInvitation } from '../application/invitations/createInvitation';
 import { adminRoleName } from '../domain/invitations/adminRoles';
 import { CustomerLanguageSchema } from '../domain/invitations/customerLanguage';
+import { InvitationKindSchema } from '../domain/partners/partnerCapabilities';
 import { Guid } from './common';
 
 export const DelegatedAdminRequestSchema = z.strictObject({
@@ -10,7 +11,7 @@ export const DelegatedAdminRequestSchema = z.strictObject({
 });
 
 export const CreateInvitationRequestSchema = z.strictObject({
-  kind: z.enum(['reseller-relationship', 'oem-authorization']),
+  kind: InvitationKindSchema,
   delegatedAdmin: DelegatedAdminRequestSchema.optional(),
   customerEmail: z
     .email()
@@ -34,7 +35,7 @@ const DelegatedAdminView = z
 
 export const InvitationResponseSchema = z.object({
   id: z.string(),
-  kind: z.enum(['reseller-relationship', 'oem-authorization']),
+  kind: InvitationKindSchema,
   url: z.url(),
   expiresAt: z.iso.datetime(),
   createdAt: z.iso.datetime(),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { TenantPartner } from '../application/tenantAdmin/tenantPartners';
-import { PartnerIdSchema, PARTNER_KIND_LABELS } from '../domain/partners/partner';
+import { PartnerIdSchema } from '../domain/partners/partner';
+import { PARTNER_CAPABILITIES } from '../domain/partners/partnerCapabilities';
 import { DelegatedAdminGrantView, delegatedAdminView } from './customerContract';
 
 export const TenantPartnerSchema = z.object({
@@ -27,7 +28,7 @@ export function toTenantPartner(
   return {
     partnerId: r.partnerId,
     partnerName: partner?.name ?? r.partnerId,
-    partnerKind: partner ? PARTNER_KIND_LABELS[partner.kind] : 'Unknown partner',
+    partnerKind: partner ? PARTNER_CAPABILITIES[partner.kind].label : 'Unknown partner',
     relationship: r.relationship,
     authorization: r.authorization,
     status: r.status,

@@ -4,6 +4,7 @@ import { BATCH_ID_PATTERN, DEVICE_ERROR_CODES } from '../../domain/devices';
 import { CustomerLanguageSchema } from '../../domain/invitations/customerLanguage';
 import { PartnerIdSchema } from '../../domain/partners/partner';
 import { DEFAULT_MAX_CSV_BYTES } from '../csv/deviceCsvReader';
+import { InvitationKindSchema } from '../../domain/partners/partnerCapabilities';
 
 /**
  * The partner portal's form posts, parsed like every other input; a bad field is a 400 naming it. Their
@@ -36,7 +37,7 @@ export const INVITATION_EMAIL_LANGUAGES = [
 ] as const;
 
 export const InvitationFormSchema = z.object({
-  kind: z.enum(['reseller-relationship', 'oem-authorization']),
+  kind: InvitationKindSchema,
   roles: list,
   duration: z.enum(DELEGATION_DURATIONS.map((d) => d.value)).default('P90D'),
   customerEmail: optionalText.pipe(z.email('is not an email address').optional()),

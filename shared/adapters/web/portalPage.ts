@@ -4,7 +4,7 @@ import type { Services } from '../../compositionRoot';
 import { partnerOf } from '../../application/partnerOf';
 import type { PartnerUser } from '../../domain/identity/principal';
 import type { Partner } from '../../domain/partners/partner';
-import { PARTNER_KIND_LABELS } from '../../domain/partners/partner';
+import { PARTNER_CAPABILITIES } from '../../domain/partners/partnerCapabilities';
 import type { Caller } from '../http/authentication';
 import { assertCsrf } from '../http/authentication';
 import type { RouteHandler } from '../http/apiHandler';
@@ -109,7 +109,7 @@ export function renderPortalPage(
       ...model,
       portal: {
         partnerName: visitor.partner.name,
-        partnerKind: PARTNER_KIND_LABELS[visitor.partner.kind],
+        partnerKind: PARTNER_CAPABILITIES[visitor.partner.kind].label,
         customers: frame.section === 'customers',
         upload: frame.section === 'upload',
       },

@@ -2,6 +2,7 @@ import type { BatchRef, DeviceBatch } from '../../domain/batches/deviceBatch';
 import { forbidden, notFound } from '../../domain/domainError';
 import type { PartnerUser, Principal } from '../../domain/identity/principal';
 import type { Partner } from '../../domain/partners/partner';
+import { implicitlyAuthorizedProviders, servesResellers } from '../../domain/partners/partnerRules';
 import type { BatchDependencies } from '../batches/batchDependencies';
 import { partnerOf } from '../partnerOf';
 
@@ -79,7 +80,8 @@ export async function getVisibleBatch(
 ): Promise<VisibleBatch> {
   const partner = await partnerOf(deps, principal);
   const owner = ref.partnerId === partner.id ? partner : await deps.partners.get(ref.partnerId);
-  const visible = owner && (owner.id === partner.id || owner.providerIds.includes(partner.id));
+  const visible =
+    owner && (owner.id === partner.id || implicitlyAuthorizedProviders(owner).includes(partner.id));
   const found = visible ? await deps.batches.get(ref) : undefined;
   if (!owner || !found) {
     throw notFound(
@@ -111,6 +113,6 @@ export async function getVisibleBatchForPage(
 }
 
 async function resellersOf(deps: AccessDeps, partner: Partner): Promise<Partner[]> {
-  if (partner.kind !== 'indirect-provider') return [];
-  return (await deps.partners.all()).filter((p) => p.providerIds.includes(partner.id));
+  if (!servesResellers(partner)) return [];
+  return (await deps.partners.all()).filter((p) => implicitlyAuthorizedProviders(p).includes(partner.id));
 }

@@ -2,6 +2,7 @@ import { notFound } from '../../domain/domainError';
 import type { CustomerUser, Principal } from '../../domain/identity/principal';
 import { assertGlobalAdministrator } from '../../domain/identity/principal';
 import type { Partner } from '../../domain/partners/partner';
+import { implicitlyAuthorizedProviders } from '../../domain/partners/partnerRules';
 import type { Relationship } from '../../domain/relationships/relationship';
 import { actorOf, recordAudit } from '../audit/recordAudit';
 import type { Dependencies } from '../dependencies';
@@ -81,7 +82,7 @@ export async function revokePartner(
   }
 
   const partner = await deps.partners.get(partnerId);
-  for (const providerId of partner?.kind === 'indirect-reseller' ? partner.providerIds : []) {
+  for (const providerId of partner ? implicitlyAuthorizedProviders(partner) : []) {
     const provider = await deps.relationships.get(providerId, principal.tenantId);
     if (!provider || !provider.value.viaResellerIds.includes(partnerId)) continue;
     const after = await updateRelationship(deps, providerId, principal.tenantId, (current) => {

@@ -22,10 +22,3 @@ export const PartnerSchema = z.object({
   apiClientIds: z.array(z.string()).default([]),
 });
 export type Partner = z.infer<typeof PartnerSchema>;
-
-export const PARTNER_KIND_LABELS: Record<PartnerKind, string> = {
-  'direct-csp': 'Direct CSP partner',
-  'indirect-provider': 'Indirect CSP provider',
-  'indirect-reseller': 'Indirect CSP reseller',
-  oem: 'OEM',
-};

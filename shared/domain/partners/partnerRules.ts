@@ -1,52 +1,60 @@
 import { forbidden } from '../domainError';
 import type { Partner } from './partner';
+import type { InvitationKind, PartnerRefusalCode } from './partnerCapabilities';
+import { INVITATION_KINDS, PARTNER_CAPABILITIES, PARTNER_REFUSALS } from './partnerCapabilities';
 
-export type InvitationKind = 'reseller-relationship' | 'oem-authorization';
+export type { InvitationKind } from './partnerCapabilities';
 
 /**
- * Who may ask a customer for what (the seeds' CSP and OEM authorisation rules): direct CSPs and
- * indirect resellers ask for a reseller relationship; an indirect provider is authorised only through
- * its resellers; only OEMs eligible for the OEM direct API have an authorisation link.
+ * Who may ask a customer for what (the seeds' CSP and OEM authorisation rules), read from the kind's
+ * capabilities (partnerCapabilities.ts): direct CSPs and indirect resellers ask for a reseller
+ * relationship; an indirect provider is authorised only through its resellers; only OEMs eligible for the
+ * OEM direct API have an authorisation link.
  */
+export function invitationRefusal(partner: Partner, kind: InvitationKind): PartnerRefusalCode | undefined {
+  const right = PARTNER_CAPABILITIES[partner.kind].invitations[kind];
+  if (right.may === 'always') return undefined;
+  if (right.may === 'whenOemEligible') return partner.oemEligible ? undefined : 'OemNotEligible';
+  return right.refusal;
+}
+
 export function assertMayInvite(partner: Partner, kind: InvitationKind): void {
-  if (kind === 'reseller-relationship') {
-    if (partner.kind === 'direct-csp' || partner.kind === 'indirect-reseller') return;
-    if (partner.kind === 'indirect-provider') {
-      throw forbidden(
-        'ProviderAuthorizedThroughResellers',
-        'An indirect CSP provider is authorised through the relationship its indirect reseller has with the customer; ask your reseller to send its link.',
-      );
-    }
-    throw forbidden(
-      'InvitationKindNotAllowed',
-      'OEMs ask for an "oem-authorization", not a reseller relationship.',
-    );
-  }
-  if (partner.kind !== 'oem') {
-    throw forbidden(
-      'InvitationKindNotAllowed',
-      'Only OEMs have an OEM authorisation link; CSP partners ask for a "reseller-relationship".',
-    );
-  }
-  if (!partner.oemEligible) {
-    throw forbidden(
-      'OemNotEligible',
-      'This OEM is not eligible for the OEM direct API, so it cannot ask customers for authorisation. Contact the service operator to be enrolled.',
-    );
-  }
+  const refusal = invitationRefusal(partner, kind);
+  if (refusal) throw partnerRefusal(refusal);
+}
+
+/**
+ * What the partner may send, and when it may send nothing, why: the refusal of the invitation its kind
+ * would send (its own reason, such as OemNotEligible), not the "another kind's invitation" refusal.
+ */
+export function invitationsOffered(partner: Partner): {
+  readonly kinds: readonly InvitationKind[];
+  readonly refusal?: PartnerRefusalCode;
+} {
+  const kinds = INVITATION_KINDS.filter((kind) => !invitationRefusal(partner, kind));
+  if (kinds.length > 0) return { kinds };
+  const own = INVITATION_KINDS.map((kind) => invitationRefusal(partner, kind)).find(
+    (code) => code !== 'InvitationKindNotAllowed',
+  );
+  return { kinds, refusal: own ?? 'InvitationKindNotAllowed' };
 }
 
 /** Partners authorised together with `partner` when a customer accepts its link. */
 export function implicitlyAuthorizedProviders(partner: Partner): readonly string[] {
-  return partner.kind === 'indirect-reseller' ? partner.providerIds : [];
+  return PARTNER_CAPABILITIES[partner.kind].namesProviders ? partner.providerIds : [];
 }
 
 /** Indirect resellers register devices through the portal's CSV upload only (the seeds). */
 export function assertMayUseDeviceApi(partner: Partner): void {
-  if (partner.kind === 'indirect-reseller') {
-    throw forbidden(
-      'ResellerMustUsePortal',
-      'Indirect CSP resellers register devices by uploading a CSV file in the partner portal; the device API is for direct CSPs, indirect providers and OEMs.',
-    );
-  }
+  const deviceApi = PARTNER_CAPABILITIES[partner.kind].deviceApi;
+  if (!deviceApi.allowed) throw partnerRefusal(deviceApi.refusal);
+}
+
+/** Whether resellers name this partner as their provider (it then sees their batches). */
+export function servesResellers(partner: Partner): boolean {
+  return PARTNER_CAPABILITIES[partner.kind].servesResellers;
+}
+
+function partnerRefusal(code: PartnerRefusalCode) {
+  return forbidden(code, PARTNER_REFUSALS[code]);
 }
