@@ -6,7 +6,9 @@ import {
   isFinal,
   listAllDevices,
   newBatchId,
+  newPkids,
   pkidDevices,
+  submitAccepted,
   submitBatch,
   waitForBatch,
 } from '../support/batchHelpers';
@@ -80,5 +82,42 @@ describe('one batchId, two bodies at once', () => {
       expect([round, strays.length, strays.slice(0, 2)]).toEqual([round, 0, []]);
       expect([round, items.filter((d) => d.status !== 'registered').length]).toEqual([round, 0]);
     }
+  });
+});
+
+describe('deregistration tells a refused caller nothing about the device', () => {
+  it('when a user who may not deregister in the tenant names a device it holds and one nobody holds, then both answers are the same', async () => {
+    const owner = await api.newTenant();
+    const stranger = await api.newTenant();
+    await giveConsent(api, tokens[CONTOSO]!, owner.admin);
+    const batchId = newBatchId('held');
+    await submitAccepted(api, tokens[CONTOSO]!, owner.tenantId, { batchId, devices: pkidDevices(1) });
+    await waitForBatch(api, tokens[CONTOSO]!, owner.tenantId, batchId, isFinal, FINISH_MS);
+    const [held] = (await listAllDevices(api, tokens[CONTOSO]!, owner.tenantId, batchId)).items;
+    const heldId = held!.deviceId!;
+    const nobodysId = `pkid:${newPkids(1)[0]!}`;
+    const path = (deviceId: string) =>
+      `/api/v1/customers/${owner.tenantId}/devices/${encodeURIComponent(deviceId)}`;
+
+    for (const upn of [stranger.helpdesk, owner.helpdesk, stranger.admin]) {
+      const token = await api.userToken(upn);
+      const answers = await Promise.all(
+        [heldId, nobodysId].map(async (id) => {
+          const res = await api.request<Json>('DELETE', path(id), { token });
+          return [res.status, res.body.code];
+        }),
+      );
+      expect([upn, answers[0]]).toEqual([upn, answers[1]]);
+      expect([upn, answers[0]![0]]).not.toEqual([upn, 204]);
+    }
+    const stillHeld = await api.request<Json>(
+      'POST',
+      `/api/v1/customers/${owner.tenantId}/deviceBatches/validate`,
+      {
+        token: tokens[CONTOSO],
+        json: { devices: [{ productKey: held!.productKey }] },
+      },
+    );
+    expect(stillHeld.body.devices[0].errorNumber).toBe(806);
   });
 });

@@ -232,8 +232,14 @@ describe('deregisterDevice', () => {
       },
     );
     await registerChunk(world.batchDeps, batch, 0);
+    const finished = await recordBatchProgress(world.batchDeps, batch, {
+      status: 'finished',
+      registered: 2,
+      failed: 0,
+      at: T(5),
+    });
     const outcomes = await world.outcomes.readChunk(batch, 0);
-    return { batch, deviceId: outcomes[1]!.deviceId!, keysBefore: world.registry.size };
+    return { batch: finished, deviceId: outcomes[1]!.deviceId!, keysBefore: world.registry.size };
   }
 
   it('when the partner that registered a device removes it, then all its keys are freed, its outcome marked and the removal audited', async () => {
@@ -314,5 +320,39 @@ describe('deregisterDevice', () => {
     );
     expect([error.kind, error.code]).toEqual(['forbidden', 'GlobalAdministratorRequired']);
     expect(await world.registry.find(deviceId)).toBeDefined();
+  });
+
+  it('when a caller who may not deregister in the tenant names a device it holds or one it does not, then the answers are the same', async () => {
+    const world = inMemoryBatchWorld();
+    const { deviceId } = await registered(world);
+    const unknown = `pkid:${'9'.repeat(13)}`;
+    const callers = [
+      customerUser({ tenantId: OTHER_TENANT, roleIds: [HELPDESK_ADMINISTRATOR_ROLE] }),
+      customerUser({ roleIds: [HELPDESK_ADMINISTRATOR_ROLE] }),
+      customerUser({ tenantId: OTHER_TENANT }),
+      partnerClient(PARTNERS.oem),
+    ];
+    for (const caller of callers) {
+      const [held, free] = await Promise.all(
+        [deviceId, unknown].map(async (id) => {
+          const error = await refusal(deregisterDevice(world.batchDeps, caller, TENANT_ID, id));
+          return [error.kind, error.code];
+        }),
+      );
+      expect([caller.kind, held]).toEqual([caller.kind, free]);
+    }
+    expect(await world.registry.find(deviceId)).toBeDefined();
+  });
+
+  it('when the batch that registered the device has not finished, then deregistration is refused with 409 and the device keeps its keys', async () => {
+    const world = inMemoryBatchWorld();
+    const { batch, deviceId, keysBefore } = await registered(world);
+    world.batches.put({ ...batch, status: 'processing', completedAt: null });
+    for (const caller of [partnerClient(PARTNERS.direct), customerUser()]) {
+      const error = await refusal(deregisterDevice(world.batchDeps, caller, TENANT_ID, deviceId));
+      expect([error.kind, error.code]).toEqual(['conflict', 'DeviceRegistrationInProgress']);
+    }
+    expect(world.registry.size).toBe(keysBefore);
+    expect(world.outcomes.deregistered).toEqual([]);
   });
 });

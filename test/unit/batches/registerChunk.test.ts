@@ -1,5 +1,6 @@
 import { CHUNK_SIZE } from '../../../shared/application/batches/batchDependencies';
 import { registerChunk } from '../../../shared/application/batches/registerChunk';
+import { deregisterDevice } from '../../../shared/application/batches/deregisterDevice';
 import { submitDeviceBatch } from '../../../shared/application/batches/submitDeviceBatch';
 import type { DeviceRegistry } from '../../../shared/application/ports/deviceRegistry';
 import { validateDevice } from '../../../shared/domain/devices';
@@ -11,10 +12,12 @@ import {
   inMemoryBatchWorld,
   submittedBatch,
   ownerOf,
+  pkid,
   pkidDevice,
   tupleDevice,
 } from '../../support/inMemoryBatchPorts';
 import { PARTNERS, TENANT_ID, partnerClient } from '../../support/inMemoryPorts';
+import { buildHardwareHash } from '../../support/hardwareHashes';
 
 /**
  * The batch dependencies with a registry that revokes the consent as soon as it has claimed (so the
@@ -37,6 +40,72 @@ function revokedWhileClaiming(
   };
   return { ...world.batchDeps, registry: revoking };
 }
+
+describe('registerChunk and a deregistration while it claims', () => {
+  it('when the device is deregistered while its chunk is claiming, then the deregistration is refused and the device keeps every key; once the batch is finished it frees them all', async () => {
+    const world = inMemoryBatchWorld();
+    await giveConsent(world, PARTNERS.direct.id);
+    const tuple = tupleDevice(7);
+    const device = {
+      hardwareHash: buildHardwareHash({
+        serialNumber: tuple.serialNumber,
+        manufacturer: tuple.oemManufacturerName,
+        model: tuple.modelName,
+        productKey: pkid(7),
+      }),
+    };
+    const ref = await submittedBatch(world, [device, pkidDevice(8)]);
+    const checked = validateDevice(device);
+    if (checked.status !== 'valid') throw new Error('fixture device is invalid');
+    const { deviceId, keys } = checked.device;
+    expect(keys.length).toBeGreaterThan(1);
+
+    let during: unknown;
+    const registry = world.batchDeps.registry;
+    const deregisteringWhileClaiming: DeviceRegistry = {
+      claim: async (claims) => {
+        const results = await registry.claim(claims);
+        // The chunk has claimed but not closed: its outcomes are not written, its batch not finished.
+        during = await deregisterDevice(
+          world.batchDeps,
+          partnerClient(PARTNERS.direct),
+          TENANT_ID,
+          deviceId,
+        ).then(
+          () => 'deregistered',
+          (e: unknown) => e,
+        );
+        return results;
+      },
+      find: (key) => registry.find(key),
+      findMany: (keys) => registry.findMany(keys),
+      release: (owner) => registry.release(owner),
+    };
+    const result = await registerChunk({ ...world.batchDeps, registry: deregisteringWhileClaiming }, ref, 0);
+
+    expect(during).toMatchObject({ kind: 'conflict', code: 'DeviceRegistrationInProgress' });
+    expect(result).toEqual({ registered: 2, failed: 0, canceled: false });
+    const held = new Map(world.registry.entries());
+    for (const key of keys) expect([key, held.get(key)?.batchId]).toEqual([key, ref.batchId]);
+
+    // Another tenant cannot take the device by any of its keys.
+    await giveConsent(world, PARTNERS.oem.id, { tenantId: OTHER_TENANT });
+    const { batch: elsewhere } = await submitDeviceBatch(
+      world.batchDeps,
+      partnerClient(PARTNERS.oem),
+      'api',
+      OTHER_TENANT,
+      { batchId: 'by-product-key', devices: [{ productKey: pkid(7) }] },
+    );
+    expect(await registerChunk(world.batchDeps, elsewhere, 0)).toMatchObject({ registered: 0, failed: 1 });
+
+    // Finished, the device is deregistered whole: no key of it is left.
+    world.batches.put({ ...world.batches.peek(ref)!, status: 'finished' });
+    await deregisterDevice(world.batchDeps, partnerClient(PARTNERS.direct), TENANT_ID, deviceId);
+    const left = new Set(world.registry.entries().map(([key]) => key));
+    expect(keys.filter((key) => left.has(key))).toEqual([]);
+  });
+});
 
 describe('registerChunk', () => {
   it('when consent is not active, then it returns canceled and registers and writes nothing', async () => {
