@@ -1,6 +1,20 @@
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** What shared/domain and shared/application may not import: the layers that depend on them. */
+const OUTER_LAYERS = [
+  { group: ['**/adapters/**', '**/adapters'], message: 'Adapters depend on the domain, not the reverse.' },
+  {
+    group: ['**/contract/**', '**/contract'],
+    message: 'The public contract maps the domain; the domain does not read it.',
+  },
+  { group: ['**/compositionRoot'], message: 'Use cases get their ports as arguments.' },
+  {
+    group: ['**/functions/**', '**/infra/**'],
+    message: 'The domain imports no host or infrastructure code.',
+  },
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -50,7 +64,8 @@ export default tseslint.config(
     },
   },
   {
-    // The domain and its use cases stay free of Azure packages; adapters translate.
+    // The domain and its use cases stay free of Azure packages and of the layers outside them: adapters
+    // (and the contract, the composition root, functions/, infra/) depend on them, never the reverse.
     files: ['shared/domain/**/*.ts', 'shared/application/**/*.ts'],
     rules: {
       'no-restricted-imports': [
@@ -58,6 +73,23 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['@azure/*', 'durable-functions'], message: 'The domain imports no Azure package.' },
+            ...OUTER_LAYERS,
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The domain's rules use no use case either.
+    files: ['shared/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@azure/*', 'durable-functions'], message: 'The domain imports no Azure package.' },
+            ...OUTER_LAYERS,
+            { group: ['**/application/**', '**/application'], message: 'The domain imports no use case.' },
           ],
         },
       ],

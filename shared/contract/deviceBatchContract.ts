@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { DeviceBatch } from '../domain/batches/deviceBatch';
 import type { DeviceOutcome } from '../domain/batches/stagedDevice';
-import { BATCH_STATUSES, batchProgress } from '../domain/batches/deviceBatch';
+import { DeviceBatchStatusSchema, batchProgress } from '../domain/batches/deviceBatch';
 import { BATCH_ID_PATTERN, deviceBatchBodySchema, deviceInputSchema } from '../domain/devices';
 import { Guid } from './common';
 
@@ -26,11 +26,11 @@ export const DeviceListQuerySchema = z.strictObject({
   pageSize: z.coerce.number().int().min(1).max(1000).default(1000),
 });
 
-export const BatchAcceptedSchema = z.object({ batchId: z.string(), status: z.enum(BATCH_STATUSES) });
+export const BatchAcceptedSchema = z.object({ batchId: z.string(), status: DeviceBatchStatusSchema });
 
 export const BatchStatusSchema = z.object({
   batchId: z.string(),
-  status: z.enum(BATCH_STATUSES),
+  status: DeviceBatchStatusSchema,
   progress: z.number().int().min(0).max(100),
   total: z.number().int(),
   registered: z.number().int(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DeviceBatchStatusSchema } from '../../domain/batches/deviceBatch';
 
 /** Names and payloads shared by the batch orchestration, its activities and whoever signals it. */
 export const DEVICE_BATCH_ORCHESTRATION = 'deviceBatchOrchestration';
@@ -58,15 +59,7 @@ export const ChunkResultSchema = z.object({
 
 export const RecordProgressInputSchema = z.strictObject({
   ref: BatchRefSchema,
-  status: z.enum([
-    'queued',
-    'awaiting_consent',
-    'processing',
-    'finished',
-    'finished_with_errors',
-    'expired',
-    'canceled',
-  ]),
+  status: DeviceBatchStatusSchema,
   registered: z.number().int().optional(),
   failed: z.number().int().optional(),
   at: z.iso.datetime(),

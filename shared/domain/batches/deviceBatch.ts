@@ -1,5 +1,11 @@
-/** A partner's submission of devices for one customer tenant, identified by the partner's batchId. */
-export const BATCH_STATUSES = [
+import { z } from 'zod';
+
+/**
+ * A partner's submission of devices for one customer tenant, identified by the partner's batchId. Its
+ * statuses are listed here once: the API's contract, the orchestration's progress input and the portal
+ * read this schema.
+ */
+export const DeviceBatchStatusSchema = z.enum([
   'queued',
   'awaiting_consent',
   'processing',
@@ -7,8 +13,9 @@ export const BATCH_STATUSES = [
   'finished_with_errors',
   'expired',
   'canceled',
-] as const;
-export type BatchStatus = (typeof BATCH_STATUSES)[number];
+]);
+export type BatchStatus = z.infer<typeof DeviceBatchStatusSchema>;
+export const BATCH_STATUSES = DeviceBatchStatusSchema.options;
 
 export const TERMINAL_STATUSES: ReadonlySet<BatchStatus> = new Set([
   'finished',

@@ -8,6 +8,7 @@ import type {
   DeviceBatch,
   SubmissionRef,
 } from '../../../shared/domain/batches/deviceBatch';
+import { BATCH_STATUSES } from '../../../shared/domain/batches/deviceBatch';
 import type { DeviceOutcome, StagedDevice } from '../../../shared/domain/batches/stagedDevice';
 import { deviceError } from '../../../shared/domain/devices';
 import { hashDevice, pkidDevice } from '../../support/inMemoryBatchPorts';
@@ -303,16 +304,8 @@ describe('batch tables (Azurite)', () => {
     });
 
     it('when open batches are listed, then batches in a final status and other partners’ batches are left out', async () => {
-      const statuses: BatchStatus[] = [
-        'queued',
-        'awaiting_consent',
-        'processing',
-        'finished',
-        'finished_with_errors',
-        'expired',
-        'canceled',
-      ];
-      for (const status of statuses) await batches.create(batch(`list-${status}`, status, 'adatum-oem'));
+      for (const status of BATCH_STATUSES)
+        await batches.create(batch(`list-${status}`, status, 'adatum-oem'));
       await batches.create(batch('list-other-partner', 'queued', 'fabrikam-distribution'));
       const open = await batches.listOpen(TENANT, 'adatum-oem');
       expect(open.map((b) => b.batchId).sort()).toEqual([
