@@ -66,6 +66,7 @@ export async function postValidate(
       errorCode: d.error?.errorCode ?? null,
       errorNumber: d.error?.errorNumber ?? null,
       errorDescription: d.error?.errorDescription ?? null,
+      hardwareHashDevice: d.hardwareHashDevice,
     })),
   });
 }

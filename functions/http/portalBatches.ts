@@ -16,7 +16,9 @@ import type { PortalBatchProgress } from '../../shared/contract/portalContract';
 import { PortalBatchProgressSchema } from '../../shared/contract/portalContract';
 import type { DeviceBatch } from '../../shared/domain/batches/deviceBatch';
 import { TERMINAL_STATUSES } from '../../shared/domain/batches/deviceBatch';
-import { DEVICE_ERROR_CODES } from '../../shared/domain/devices';
+import type { DeviceOutcome } from '../../shared/domain/batches/stagedDevice';
+import type { DeviceInput } from '../../shared/domain/devices';
+import { DEVICE_ERROR_CODES, normalizeIdentifier } from '../../shared/domain/devices';
 import type { PartnerUser } from '../../shared/domain/identity/principal';
 
 /** A batch in the portal: live progress, per-device results with filters, and the failed rows as CSV. */
@@ -51,10 +53,8 @@ export async function showPortalBatch(
       selfUrl: path,
       devices: page.items.map(({ outcome, submitted }) => ({
         row: outcome.index + 1,
-        serialNumber: outcome.serialNumber ?? submitted.serialNumber ?? '',
+        ...deviceShown(outcome, submitted),
         productKey: outcome.productKey ?? submitted.productKey ?? '',
-        manufacturer: outcome.manufacturer ?? submitted.oemManufacturerName ?? '',
-        model: outcome.model ?? submitted.modelName ?? '',
         hasHash: Boolean(submitted.hardwareHash),
         status: outcome.status,
         errorCode: outcome.errorCode,
@@ -73,6 +73,25 @@ export async function showPortalBatch(
     },
   );
   return portalHtmlResponse(200, html);
+}
+
+/**
+ * The serial number, make and model a row shows: the result's, else the row's as sent, else what its
+ * hardware hash says; and the hash's device on a line of its own when it is another serial number (a
+ * row refused for carrying another device's hash).
+ */
+function deviceShown(outcome: DeviceOutcome, submitted: DeviceInput) {
+  const hash = outcome.hardwareHashDevice;
+  const serialNumber = outcome.serialNumber ?? submitted.serialNumber ?? hash?.serialNumber ?? '';
+  const otherSerial =
+    hash?.serialNumber != null &&
+    normalizeIdentifier(hash.serialNumber) !== normalizeIdentifier(serialNumber);
+  return {
+    serialNumber,
+    manufacturer: outcome.manufacturer ?? submitted.oemManufacturerName ?? hash?.manufacturer ?? '',
+    model: outcome.model ?? submitted.modelName ?? hash?.model ?? '',
+    hashOfOther: otherSerial ? hash : null,
+  };
 }
 
 /** GET …/status: the progress bar's JSON, for the portal's session (API clients have the batch API). */

@@ -106,6 +106,8 @@ export async function postPortalUpload(
       invalid: checked.problems.length,
       problems: checked.problems.slice(0, SHOWN_PROBLEMS),
       moreProblems: Math.max(0, checked.problems.length - SHOWN_PROBLEMS),
+      hashedRows: checked.hashedRows.slice(0, SHOWN_PROBLEMS),
+      moreHashedRows: Math.max(0, checked.hashedRows.length - SHOWN_PROBLEMS),
       consentActive: checked.consent === 'active',
       consentRevoked: checked.consent === 'revoked',
       confirmUrl: `/api/portal/upload/${checked.upload.uploadId}/confirm`,

@@ -47,10 +47,26 @@ const DeviceErrorFields = {
   errorDescription: z.string().nullable(),
 };
 
+export const HardwareHashDeviceSchema = z
+  .object({
+    serialNumber: z.string().nullable(),
+    manufacturer: z.string().nullable(),
+    model: z.string().nullable(),
+  })
+  .describe(
+    "What the device's hardware hash says it is (its SMBIOS serial number, manufacturer and model, each " +
+      'cut to 64 characters); null when the device was sent without a hash or its hash cannot be read.',
+  );
+
 export const ValidateResponseSchema = z.object({
   consent: z.object({ status: z.enum(['active', 'none', 'revoked']) }),
   devices: z.array(
-    z.object({ index: z.number().int(), status: z.enum(['valid', 'invalid']), ...DeviceErrorFields }),
+    z.object({
+      index: z.number().int(),
+      status: z.enum(['valid', 'invalid']),
+      ...DeviceErrorFields,
+      hardwareHashDevice: HardwareHashDeviceSchema.nullable(),
+    }),
   ),
 });
 
@@ -64,6 +80,7 @@ export const DeviceOutcomeSchema = z.object({
   groupTag: z.string().nullable(),
   status: z.enum(['registered', 'failed', 'pending']),
   ...DeviceErrorFields,
+  hardwareHashDevice: HardwareHashDeviceSchema.nullable(),
   deregisteredAt: z
     .string()
     .nullable()
@@ -81,7 +98,11 @@ export function toDeviceOutcomePage(page: {
   readonly continuationToken: string | null;
 }): z.infer<typeof DeviceOutcomePageSchema> {
   return {
-    items: page.items.map((o) => ({ ...o, deregisteredAt: o.deregisteredAt ?? null })),
+    items: page.items.map((o) => ({
+      ...o,
+      hardwareHashDevice: o.hardwareHashDevice ?? null,
+      deregisteredAt: o.deregisteredAt ?? null,
+    })),
     continuationToken: page.continuationToken,
   };
 }

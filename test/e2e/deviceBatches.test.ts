@@ -447,6 +447,45 @@ describe('one physical device', () => {
     expect(inC.items[0]!.deviceId).toBe(deviceId);
   });
 
+  it('when a real-layout hash is registered in one tenant, then its tuple and its product key are refused in another (808), and validate and the device list show the device the hash holds', async () => {
+    const a = await consentedTenant();
+    const b = await consentedTenant();
+    const tuple = newTuple();
+    const [productKey] = newPkids(1);
+    const hardwareHash = buildHardwareHash({
+      serialNumber: tuple.serialNumber,
+      manufacturer: tuple.oemManufacturerName,
+      model: tuple.modelName,
+      productKey,
+    });
+    const fromHash = {
+      serialNumber: tuple.serialNumber,
+      manufacturer: tuple.oemManufacturerName,
+      model: tuple.modelName,
+    };
+    expect((await validate(a.tenantId, [{ hardwareHash }])).devices[0]).toMatchObject({
+      status: 'valid',
+      hardwareHashDevice: fromHash,
+    });
+
+    const inA = await runBatch(a.tenantId, [{ hardwareHash, serialNumber: tuple.serialNumber }]);
+    expect(inA.items.map(pick)).toEqual([[0, 'registered', null, null]]);
+    expect(inA.items[0]!.hardwareHashDevice).toEqual(fromHash);
+
+    const inB = await runBatch(b.tenantId, [
+      tuple,
+      { productKey },
+      { serialNumber: 'ANOTHER', hardwareHash },
+    ]);
+    expect(inB.items.map(pick)).toEqual([
+      [0, 'failed', 'ZtdDeviceAssignedToOtherTenant', 808],
+      [1, 'failed', 'ZtdDeviceAssignedToOtherTenant', 808],
+      [2, 'failed', 'InvalidZtdHardwareHash', 802],
+    ]);
+    expect(inB.items.map((d) => d.hardwareHashDevice)).toEqual([null, null, fromHash]);
+    expect(inB.items[2]!.errorDescription).toContain('it is the wrong hash for this entry');
+  });
+
   it('when two tenants race for the same 50 devices, then each device is registered in exactly one of them', async () => {
     const a = await consentedTenant();
     const b = await consentedTenant();

@@ -1,5 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { ApiClient, ApiResponse } from './apiClient';
+import type { HardwareHashDevice } from '../../shared/domain/devices';
 
 /** Helpers for the device-batch end-to-end tests: consent, submission, polling and paging over HTTP. */
 export type Json = Record<string, any>;
@@ -25,6 +26,7 @@ export interface DeviceItem {
   errorCode: string | null;
   errorNumber: number | null;
   errorDescription: string | null;
+  hardwareHashDevice: HardwareHashDevice | null;
   deregisteredAt: string | null;
 }
 
@@ -34,6 +36,7 @@ export interface DeviceCheck {
   errorCode: string | null;
   errorNumber: number | null;
   errorDescription: string | null;
+  hardwareHashDevice: HardwareHashDevice | null;
 }
 
 export const FINAL_STATUSES = ['finished', 'finished_with_errors', 'expired', 'canceled'];

@@ -125,6 +125,7 @@ function stored(o: DeviceOutcome): DeviceOutcome {
     errorCode: o.errorCode,
     errorNumber: o.errorNumber,
     errorDescription: o.errorDescription,
+    hardwareHashDevice: o.hardwareHashDevice,
   };
 }
 

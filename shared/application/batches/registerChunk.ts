@@ -1,7 +1,13 @@
 import type { BatchRef, BatchStatus } from '../../domain/batches/deviceBatch';
 import type { DeviceOutcome, StagedDevice } from '../../domain/batches/stagedDevice';
-import type { DeviceError, NormalizedDevice } from '../../domain/devices';
-import { DEVICE_FIELD_LIMITS, deviceError, validateDevice } from '../../domain/devices';
+import type { DeviceError, HardwareHashDevice, NormalizedDevice } from '../../domain/devices';
+import {
+  DEVICE_FIELD_LIMITS,
+  deviceError,
+  hardwareHashDeviceOf,
+  readHardwareHashDevice,
+  validateDevice,
+} from '../../domain/devices';
 import type { DeviceClaim } from '../ports/deviceRegistry';
 import { sameOwner } from '../ports/deviceRegistry';
 import type { BatchDependencies } from './batchDependencies';
@@ -148,6 +154,7 @@ export function deviceOutcome(
     errorCode: error?.errorCode ?? null,
     errorNumber: error?.errorNumber ?? null,
     errorDescription: error?.errorDescription ?? null,
+    ...withHashDevice(device.hardwareHash === undefined ? null : hardwareHashDeviceOf(device.hardwareHash)),
   };
 }
 
@@ -171,8 +178,13 @@ export function failedOutcome(item: StagedDevice, error: DeviceError): DeviceOut
     errorCode: error.errorCode,
     errorNumber: error.errorNumber,
     errorDescription: error.errorDescription,
+    ...withHashDevice(readHardwareHashDevice(item.entry)),
   };
 }
+
+/** The field is left out rather than null: results are stored packed, and most devices have no hash. */
+const withHashDevice = (device: HardwareHashDevice | null) =>
+  device === null ? {} : { hardwareHashDevice: device };
 
 /**
  * How a device without a written result reads in a batch of this status: pending, or failed when refused

@@ -1,5 +1,10 @@
-import type { DeviceError, DeviceWording } from '../../domain/devices';
-import { deviceError, validateSubmission } from '../../domain/devices';
+import type { DeviceError, DeviceWording, HardwareHashDevice } from '../../domain/devices';
+import {
+  deviceError,
+  hardwareHashDeviceOf,
+  readHardwareHashDevice,
+  validateSubmission,
+} from '../../domain/devices';
 import type { PartnerPrincipal } from '../../domain/identity/principal';
 import { assertMayUseDeviceApi } from '../../domain/partners/partnerRules';
 import { partnerOf } from '../partnerOf';
@@ -12,6 +17,8 @@ export interface DeviceCheck {
   readonly index: number;
   readonly status: 'valid' | 'invalid';
   readonly error: DeviceError | null;
+  /** What the device's hardware hash says it is, when it has one that can be read. */
+  readonly hardwareHashDevice: HardwareHashDevice | null;
 }
 
 /**
@@ -37,11 +44,16 @@ export async function validateDeviceBatch(
     deps.registry.findMany(keys),
   ]);
   const checks = results.map((result, index): DeviceCheck => {
-    if (result.status === 'invalid') return { index, status: 'invalid', error: result.error };
+    if (result.status === 'invalid') {
+      const hardwareHashDevice = readHardwareHashDevice(devices[index]);
+      return { index, status: 'invalid', error: result.error, hardwareHashDevice };
+    }
+    const hash = result.device.hardwareHash;
+    const hardwareHashDevice = hash === undefined ? null : hardwareHashDeviceOf(hash);
     const owner = result.device.keys.map((k) => owners.get(k)).find((o) => o !== undefined);
-    if (!owner) return { index, status: 'valid', error: null };
+    if (!owner) return { index, status: 'valid', error: null, hardwareHashDevice };
     const code = owner.tenantId === tenantId ? 'ZtdDeviceAlreadyAssigned' : 'ZtdDeviceAssignedToOtherTenant';
-    return { index, status: 'invalid', error: deviceError(code) };
+    return { index, status: 'invalid', error: deviceError(code), hardwareHashDevice };
   });
   return { consent, devices: checks };
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DeviceBatch } from '../../domain/batches/deviceBatch';
+import type { HardwareHashDevice } from '../../domain/devices';
 import { gone, invalid } from '../../domain/domainError';
 import type { PartnerUser } from '../../domain/identity/principal';
 import type { ConsentStatus } from '../batches/consentStatus';
@@ -24,6 +25,12 @@ export interface RowProblem {
   readonly errorDescription: string;
 }
 
+/** A row whose hardware hash could be read, with what the hash says the device is. */
+export interface HashedRow extends HardwareHashDevice {
+  readonly line: number;
+  readonly ready: boolean;
+}
+
 export type CheckedUpload =
   | {
       readonly ok: true;
@@ -34,6 +41,7 @@ export type CheckedUpload =
       readonly valid: number;
       readonly consent: ConsentStatus;
       readonly problems: readonly RowProblem[];
+      readonly hashedRows: readonly HashedRow[];
     }
   | { readonly ok: false; readonly error: { code: string; message: string; line?: number } };
 
@@ -56,6 +64,17 @@ export async function checkUpload(
             errorCode: check.error.errorCode,
             errorNumber: check.error.errorNumber,
             errorDescription: check.error.errorDescription,
+          },
+        ]
+      : [],
+  );
+  const hashedRows = checked.devices.flatMap((check): HashedRow[] =>
+    check.hardwareHashDevice
+      ? [
+          {
+            line: read.devices[check.index]?.line ?? 0,
+            ready: check.error === null,
+            ...check.hardwareHashDevice,
           },
         ]
       : [],
@@ -84,6 +103,7 @@ export async function checkUpload(
     valid: devices.length - problems.length,
     consent: checked.consent,
     problems,
+    hashedRows,
   };
 }
 

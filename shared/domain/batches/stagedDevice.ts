@@ -1,4 +1,4 @@
-import type { DeviceError } from '../devices';
+import type { DeviceError, HardwareHashDevice } from '../devices';
 import { DEVICE_FIELD_LIMITS, DEVICE_INPUT_FIELDS, HARDWARE_HASH_MAX_BASE64_LENGTH } from '../devices';
 
 /**
@@ -46,6 +46,11 @@ export interface DeviceOutcome {
   readonly errorCode: string | null;
   readonly errorNumber: number | null;
   readonly errorDescription: string | null;
+  /**
+   * What the device's hardware hash says it is, when it was sent with one that can be read; absent
+   * otherwise (and in results stored before this field existed).
+   */
+  readonly hardwareHashDevice?: HardwareHashDevice;
   /**
    * When the device was deregistered after this batch registered it (its status stays the batch's
    * result, `registered`); absent otherwise.

@@ -46,6 +46,12 @@ export {
   type HardwareHashInfo,
   type HardwareHashResult,
 } from './hardwareHash';
+export {
+  HARDWARE_HASH_DEVICE_SHOWN_CHARACTERS,
+  hardwareHashDeviceOf,
+  readHardwareHashDevice,
+  type HardwareHashDevice,
+} from './hardwareHashDevice';
 export { markSubmissionDuplicates } from './submissionDuplicates';
 export { validateSubmission } from './submissionValidation';
 export { JSON_DEVICE_WORDING, type DeviceWording } from './deviceWording';

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { readDeviceCsv } from '../../../shared/adapters/csv/deviceCsvReader';
@@ -212,6 +213,96 @@ describe('partner portal in a browser', () => {
     } finally {
       await providerContext.close();
     }
+  });
+
+  it('when files exactly as Get-WindowsAutopilotInfo writes them are uploaded (three columns, or with Group Tag and Assigned User), then every row registers and the check and batch pages show make and model read from the hashes', async () => {
+    const tenant = await resellerCustomer();
+    const [pkidHp, pkidLenovo] = newPkids(2);
+    const hex = (bytes: number) => randomBytes(bytes).toString('hex');
+    const pairs = (bytes: number) => hex(bytes).replace(/(..)(?!$)/g, '$1 ');
+    const hp = {
+      serialNumber: `5CG${hex(4).toUpperCase()}`,
+      manufacturer: 'HP',
+      model: 'HP EliteBook 840 G8 Notebook PC',
+      productKey: pkidHp,
+    };
+    const lenovo = {
+      serialNumber: `PF${hex(3).toUpperCase()}`,
+      manufacturer: 'LENOVO',
+      model: '20XW004GUS',
+      productKey: pkidLenovo,
+    };
+    const vms = [0, 1].map(() => ({
+      serialNumber: `VMware-${pairs(8)}-${pairs(8)}`,
+      manufacturer: 'VMware, Inc.',
+      model: 'VMware7,1',
+      kind: 'vm' as const,
+    }));
+
+    // Get-WindowsAutopilotInfo -OutputFile: Windows PowerShell's Out-File (UTF-16 LE with a BOM, CRLF),
+    // quotes stripped, the product ID left empty, and only these three columns unless asked for more.
+    const threeColumns = utf16leWithBom(
+      crlf(
+        'Device Serial Number,Windows Product ID,Hardware Hash',
+        ...[hp, vms[0]!].map((d) => `${d.serialNumber},,${buildHardwareHash(d)}`),
+      ),
+    );
+    await checkFile(tenant.tenantId, 'AutopilotHWID.csv', threeColumns);
+    await page.getByText('UTF-16LE').first().waitFor();
+    expect([await stat('total'), await stat('valid'), await stat('invalid')]).toEqual(['2', '2', '0']);
+    const hashedRows = async () =>
+      Promise.all(
+        (await page.locator('#hashed-devices tbody tr').all()).map((row) =>
+          row.locator('td').allInnerTexts(),
+        ),
+      );
+    expect(await hashedRows()).toEqual([
+      ['2', hp.serialNumber, 'HP', 'HP EliteBook 840 G8 Notebook PC', 'Ready'],
+      ['3', vms[0]!.serialNumber, 'VMware, Inc.', 'VMware7,1', 'Ready'],
+    ]);
+    await saveScreenshot(page, 'portal-upload-autopilot-hashes-checked');
+    await confirmAndWatch(2);
+    await page.getByRole('heading', { name: 'Status: Finished' }).waitFor();
+    const deviceCells = page.locator('#devices tbody tr[data-status="registered"] td:nth-child(2)');
+    expect(await deviceCells.allInnerTexts()).toEqual([
+      expect.stringContaining('HP HP EliteBook 840 G8 Notebook PC'),
+      expect.stringContaining('VMware, Inc. VMware7,1'),
+    ]);
+    await saveScreenshot(page, 'portal-batch-autopilot-hashes');
+
+    // -GroupTag and -AssignedUser add their two columns.
+    const fiveColumns = utf16leWithBom(
+      crlf(
+        INTUNE_HEADER,
+        ...[lenovo, vms[1]!].map(
+          (d) => `${d.serialNumber},,${buildHardwareHash(d)},Kiosk,anna@${tenant.domain}`,
+        ),
+      ),
+    );
+    await checkFile(tenant.tenantId, 'AutopilotHWID-tagged.csv', fiveColumns);
+    expect([await stat('total'), await stat('valid')]).toEqual(['2', '2']);
+    expect((await hashedRows()).map((cells) => cells.slice(1, 4))).toEqual([
+      [lenovo.serialNumber, 'LENOVO', '20XW004GUS'],
+      [vms[1]!.serialNumber, 'VMware, Inc.', 'VMware7,1'],
+    ]);
+    await confirmAndWatch(2);
+    await page.getByRole('heading', { name: 'Status: Finished' }).waitFor();
+    expect(await deviceCells.allInnerTexts()).toEqual([
+      expect.stringContaining('LENOVO 20XW004GUS'),
+      expect.stringContaining('VMware, Inc. VMware7,1'),
+    ]);
+
+    // Registered for real, under the identifiers inside the hashes: the tuple and the product key.
+    const checks = await deviceChecks(tenant.tenantId, [
+      { serialNumber: hp.serialNumber, oemManufacturerName: 'HP', modelName: hp.model },
+      { productKey: pkidLenovo },
+      { serialNumber: vms[1]!.serialNumber, oemManufacturerName: 'VMware, Inc.', modelName: 'VMware7,1' },
+    ]);
+    expect(checks.map((c) => c.errorCode)).toEqual([
+      'ZtdDeviceAlreadyAssigned',
+      'ZtdDeviceAlreadyAssigned',
+      'ZtdDeviceAlreadyAssigned',
+    ]);
   });
 
   it('when a file has bad rows, then each is shown with its line and reason and nothing is registered', async () => {

@@ -10,7 +10,7 @@ import type {
 } from '../../../shared/domain/batches/deviceBatch';
 import { BATCH_STATUSES } from '../../../shared/domain/batches/deviceBatch';
 import type { DeviceOutcome, StagedDevice } from '../../../shared/domain/batches/stagedDevice';
-import { deviceError } from '../../../shared/domain/devices';
+import { HARDWARE_HASH_DEVICE_SHOWN_CHARACTERS, deviceError } from '../../../shared/domain/devices';
 import { hashDevice, pkidDevice } from '../../support/inMemoryBatchPorts';
 import { ownTables, rowsOf } from '../consent/tableFixture';
 
@@ -228,7 +228,7 @@ describe('batch tables (Azurite)', () => {
       expect(await outcomes.readChunk(r, 2)).toEqual(chunk);
     });
 
-    it('when every field of 50 refused devices is at its limit and made of escaped characters, then the block is still written', async () => {
+    it('when every field of 50 refused devices, what their hashes say included, is at its limit and made of escaped characters, then the block is still written and reads back whole', async () => {
       const r = ref('outcomes-5');
       const worst = (length: number) => '\u0001"'.repeat(length).slice(0, length);
       const chunk = Array.from({ length: 50 }, (_, index): DeviceOutcome => {
@@ -245,6 +245,11 @@ describe('batch tables (Azurite)', () => {
           errorCode: error.errorCode,
           errorNumber: error.errorNumber,
           errorDescription: error.errorDescription,
+          hardwareHashDevice: {
+            serialNumber: worst(HARDWARE_HASH_DEVICE_SHOWN_CHARACTERS),
+            manufacturer: worst(HARDWARE_HASH_DEVICE_SHOWN_CHARACTERS),
+            model: worst(HARDWARE_HASH_DEVICE_SHOWN_CHARACTERS),
+          },
         };
       });
       await outcomes.writeChunk(r, 0, chunk);
