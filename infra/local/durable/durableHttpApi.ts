@@ -8,6 +8,11 @@ import type { RuntimeStatus } from './instanceStore';
  * `rpcBaseUrl` (DurableClient.js): start, status (one, filtered, all), raise event, terminate,
  * purge. Served on its own loopback port under `/durabletask/`, and under the webhook path
  * `/runtime/webhooks/durabletask/` that management URLs use. Every input is parsed; bad input is 400.
+ *
+ * Status codes and bodies are the extension's (HttpApiHandler.cs): 404 and 410 without a body, errors
+ * as `{ Message, ExceptionMessage, ExceptionType, StackTrace }` (HttpRequestMessageExtensions
+ * .CreateErrorResponse), a start over a pending or running instance a 500 carrying DTFx's
+ * OrchestrationAlreadyExistsException, a failed instance's status a 200.
  */
 export interface StatusBody {
   readonly name: string;
@@ -35,7 +40,7 @@ export interface InstanceFilter {
 
 export type StartResult =
   | { readonly kind: 'started'; readonly instanceId: string }
-  | { readonly kind: 'unknownOrchestrator' }
+  | { readonly kind: 'unknownOrchestrator'; readonly known: readonly string[] }
   | { readonly kind: 'alreadyRunning'; readonly status: RuntimeStatus };
 
 export type InstanceCommandResult = 'accepted' | 'notFound' | 'gone';
@@ -90,6 +95,7 @@ const statusQuerySchema = z.object({
   showHistory: flag,
   showHistoryOutput: flag,
   showInput: flag,
+  returnInternalServerErrorOnFailure: flag,
   taskHub: z.string().optional(),
   connection: z.string().optional(),
   code: z.string().optional(),
@@ -109,16 +115,62 @@ const startQuerySchema = statusQuerySchema.extend({ version: z.string().optional
 
 class BadRequest extends Error {}
 
+/** The extension's error body (HttpRequestMessageExtensions.CreateErrorResponse). */
+export interface ExtensionErrorBody {
+  readonly Message: string;
+  readonly ExceptionMessage?: string;
+  readonly ExceptionType?: string;
+  readonly StackTrace?: string | null;
+}
+
+const errorBody = (message: string, exceptionMessage: string, exceptionType: string): ExtensionErrorBody => ({
+  Message: message,
+  ExceptionMessage: exceptionMessage,
+  ExceptionType: exceptionType,
+  // The local runtime has no .NET stack to show.
+  StackTrace: null,
+});
+
+/** What HttpApiHandler answers where the extension and this runtime meet the same case. */
+export const extensionAnswers = {
+  argument: (detail: string) =>
+    errorBody('One or more of the arguments submitted is incorrect', detail, 'System.ArgumentException'),
+  unknownOrchestrator: (name: string, known: readonly string[]) =>
+    errorBody(
+      'One or more of the arguments submitted is incorrect',
+      `The function '${name}' doesn't exist, is disabled, or is not an orchestrator function. Additional info: ` +
+        (known.length > 0
+          ? `The following are the known orchestrator functions: '${known.join("', '")}'.`
+          : 'No orchestrator functions are currently registered!'),
+      'System.ArgumentException',
+    ),
+  alreadyExists: (status: RuntimeStatus) =>
+    errorBody(
+      'Something went wrong while processing your request',
+      `An Orchestration instance with the status ${status} already exists.`,
+      'DurableTask.Core.Exceptions.OrchestrationAlreadyExistsException',
+    ),
+  invalidJson: (detail: string) =>
+    errorBody('Invalid JSON content', detail, 'Newtonsoft.Json.JsonReaderException'),
+  jsonOnly: { Message: 'Only application/json request content is supported' } as ExtensionErrorBody,
+  internal: (detail: string) =>
+    errorBody('Something went wrong while processing your request', detail, 'System.Exception'),
+  purgeNeedsFrom: "Please provide value for 'createdTimeFrom' parameter.",
+};
+
+class InvalidJson extends Error {}
+
 export async function startDurableHttpApi(
   operations: DurableOperations,
   log?: (line: string) => void,
 ): Promise<RunningDurableHttpApi> {
   const server = http.createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      if (error instanceof BadRequest) return send(res, 400, { message: error.message });
+      if (error instanceof BadRequest) return send(res, 400, extensionAnswers.argument(error.message));
+      if (error instanceof InvalidJson) return send(res, 400, extensionAnswers.invalidJson(error.message));
       log?.(`durable API: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       if (!res.headersSent)
-        send(res, 500, { message: 'The local durable runtime failed to handle the request.' });
+        send(res, 500, extensionAnswers.internal(error instanceof Error ? error.message : String(error)));
       else res.destroy();
     });
   });
@@ -127,7 +179,7 @@ export async function startDurableHttpApi(
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = (req.method ?? 'GET').toUpperCase();
     const prefix = PREFIXES.find((p) => url.pathname.startsWith(p) || `${url.pathname}/` === p);
-    if (!prefix) return send(res, 404, { message: `Nothing is served at ${url.pathname}.` });
+    if (!prefix) return send(res, 404);
     const segments = url.pathname
       .slice(prefix.length)
       .split('/')
@@ -143,23 +195,17 @@ export async function startDurableHttpApi(
       const name = parse(nameSchema, a, 'orchestrator name');
       const instanceId = b === undefined ? undefined : parse(instanceIdSchema, b, 'instance id');
       const result = await operations.startNew(name, instanceId, jsonBody(body));
-      if (result.kind === 'unknownOrchestrator') {
-        return send(res, 400, {
-          message: `The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.`,
-        });
-      }
-      if (result.kind === 'alreadyRunning') {
-        return send(res, 409, {
-          message: `An orchestration instance with the status ${result.status} already exists.`,
-        });
-      }
+      if (result.kind === 'unknownOrchestrator')
+        return send(res, 400, extensionAnswers.unknownOrchestrator(name, result.known));
+      if (result.kind === 'alreadyRunning')
+        return send(res, 500, extensionAnswers.alreadyExists(result.status));
       const payload = operations.managementPayload(result.instanceId);
       return send(res, 202, payload, { Location: payload.statusQueryGetUri ?? '' });
     }
     if (root !== 'instances') {
       if (root === 'entities')
-        return send(res, 501, { message: 'Durable entities are not emulated locally.' });
-      return send(res, 404, { message: `Nothing is served at ${url.pathname}.` });
+        return send(res, 501, { Message: 'Durable entities are not emulated locally.' });
+      return send(res, 404);
     }
     if (a === undefined) {
       const filter = parse(filterQuerySchema, query, 'query');
@@ -171,10 +217,11 @@ export async function startDurableHttpApi(
       };
       if (method === 'GET') return send(res, 200, await operations.listStatus(instanceFilter, options));
       if (method === 'DELETE') {
+        if (!filter.createdTimeFrom) return send(res, 400, extensionAnswers.purgeNeedsFrom);
         const deleted = await operations.purgeBy(instanceFilter);
-        return send(res, deleted > 0 ? 200 : 404, { instancesDeleted: deleted });
+        return deleted > 0 ? send(res, 200, { instancesDeleted: deleted }) : send(res, 404);
       }
-      return notAllowed(res);
+      return send(res, 404);
     }
     const instanceId = parse(instanceIdSchema, a, 'instance id');
     if (b === undefined) {
@@ -183,37 +230,50 @@ export async function startDurableHttpApi(
           instanceId,
           statusOptions(parse(statusQuerySchema, query, 'query')),
         );
-        if (!status) return send(res, 404, { message: `No instance with ID '${instanceId}' found.` });
-        const code =
-          status.runtimeStatus === 'Completed'
-            ? 200
-            : ['Failed', 'Terminated'].includes(status.runtimeStatus)
-              ? 400
-              : 202;
-        return send(res, code, status);
+        if (!status) return send(res, 404);
+        if (status.runtimeStatus === 'Pending' || status.runtimeStatus === 'Running') {
+          // As the extension: 202 with Location (the request's own address) and Retry-After 5.
+          return send(res, 202, status, { Location: `${origin()}${req.url ?? ''}`, 'Retry-After': '5' });
+        }
+        const failedAs500 =
+          status.runtimeStatus === 'Failed' && query.returnInternalServerErrorOnFailure === 'true';
+        return send(res, failedAs500 ? 500 : 200, status);
       }
       if (method === 'DELETE') {
         const purged = await operations.purge(instanceId);
-        return purged
-          ? send(res, 200, { instancesDeleted: 1 })
-          : send(res, 404, { message: `No instance with ID '${instanceId}' found.` });
+        return purged ? send(res, 200, { instancesDeleted: 1 }) : send(res, 404);
       }
-      return notAllowed(res);
+      return send(res, 404);
     }
-    if (method !== 'POST') return notAllowed(res);
+    if (method !== 'POST') return send(res, 404);
     if (b === 'raiseEvent' && c !== undefined && segments.length === 4) {
       parse(statusQuerySchema, query, 'query');
       const eventName = parse(nameSchema, c, 'event name');
-      return sendCommand(res, instanceId, await operations.raiseEvent(instanceId, eventName, jsonBody(body)));
+      // The extension checks the instance before the body: 404 / 410 first, then the content type.
+      const known = await operations.getStatus(instanceId, {
+        showHistory: false,
+        showHistoryOutput: false,
+        showInput: false,
+      });
+      if (!known) return send(res, 404);
+      if (['Completed', 'Failed', 'Terminated'].includes(known.runtimeStatus)) return send(res, 410);
+      const mediaType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+      if (mediaType !== 'application/json') return send(res, 400, extensionAnswers.jsonOnly);
+      return sendCommand(res, await operations.raiseEvent(instanceId, eventName, jsonBody(body)));
     }
     if (b === 'terminate' && segments.length === 3) {
       const { reason } = parse(terminateQuerySchema, query, 'query');
-      return sendCommand(res, instanceId, await operations.terminate(instanceId, reason ?? ''));
+      return sendCommand(res, await operations.terminate(instanceId, reason ?? ''));
     }
     if (['suspend', 'resume', 'rewind'].includes(b) && segments.length === 3) {
-      return send(res, 501, { message: `${b} is not supported by the local durable runtime.` });
+      return send(res, 501, { Message: `${b} is not supported by the local durable runtime.` });
     }
-    return send(res, 404, { message: `Nothing is served at ${url.pathname}.` });
+    return send(res, 404);
+  }
+
+  function origin(): string {
+    const { port } = server.address() as AddressInfo;
+    return `http://127.0.0.1:${port}`;
   }
 
   function checkTaskHub(taskHub: string | undefined): void {
@@ -260,8 +320,8 @@ function jsonBody(body: string): string | undefined {
   if (body.trim() === '') return undefined;
   try {
     JSON.parse(body);
-  } catch {
-    throw new BadRequest('The request body must be JSON.');
+  } catch (error) {
+    throw new InvalidJson(error instanceof Error ? error.message : 'The request body is not JSON.');
   }
   return body;
 }
@@ -286,22 +346,23 @@ async function readBody(req: http.IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function sendCommand(res: http.ServerResponse, instanceId: string, result: InstanceCommandResult): void {
-  if (result === 'accepted') return send(res, 202, {});
-  if (result === 'gone') return send(res, 410, { message: `Instance '${instanceId}' has already finished.` });
-  return send(res, 404, { message: `No instance with ID '${instanceId}' found.` });
+/** Raise event and terminate: 202, 404 or 410, each without a body, as HttpApiHandler answers them. */
+function sendCommand(res: http.ServerResponse, result: InstanceCommandResult): void {
+  send(res, result === 'accepted' ? 202 : result === 'gone' ? 410 : 404);
 }
 
-function notAllowed(res: http.ServerResponse): void {
-  send(res, 405, { message: 'Method not allowed.' });
-}
-
+/** A response; without `body`, an empty one (the extension's CreateResponse(statusCode)). */
 function send(
   res: http.ServerResponse,
   status: number,
-  body: unknown,
+  body?: unknown,
   headers: Record<string, string> = {},
 ): void {
+  if (body === undefined) {
+    res.writeHead(status, headers);
+    res.end();
+    return;
+  }
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
   res.end(JSON.stringify(body));
 }

@@ -179,7 +179,8 @@ class DurableRuntime implements DurableOperations {
     instanceId: string | undefined,
     inputJson: string | undefined,
   ): Promise<StartResult> {
-    if (!this.#orchestrators.has(name)) return { kind: 'unknownOrchestrator' };
+    if (!this.#orchestrators.has(name))
+      return { kind: 'unknownOrchestrator', known: [...this.#orchestrators.keys()] };
     const id = instanceId ?? randomUUID().replace(/-/g, '');
     const existing = await this.#instances.get(id);
     // As the extension: a finished instance may be started again, a pending or running one not.

@@ -13,22 +13,29 @@ import {
 export function durableBatchWorkflow(client: DurableClient): BatchWorkflow {
   const raise = async (ref: BatchRef, event: string) => {
     try {
+      // A finished instance answers 410, which the client takes as done.
       await client.raiseEvent(batchInstanceId(ref), event, { at: new Date().toISOString() });
     } catch (error) {
-      // A batch that already finished (or never started) has nobody left to tell.
-      if (!isGoneOrMissing(error)) throw error;
+      // No instance yet (a queued batch whose orchestration has not been started): it reads consent
+      // itself when it starts, which is after the consent it would be told about was stored.
+      if (durableClientFailure(error) !== 'noInstance') throw error;
     }
   };
   return {
     async ensureStarted(ref, input) {
       const instanceId = batchInstanceId(ref);
       const status = await client.getStatus(instanceId).catch((error: unknown) => {
-        if (isGoneOrMissing(error)) return undefined;
+        if (durableClientFailure(error) === 'noInstance') return undefined;
         throw error;
       });
       if (status?.runtimeStatus) return;
       const orchestrationInput: BatchOrchestrationInput = { ...pickRef(ref), ...input };
-      await client.startNew(DEVICE_BATCH_ORCHESTRATION, { instanceId, input: orchestrationInput });
+      try {
+        await client.startNew(DEVICE_BATCH_ORCHESTRATION, { instanceId, input: orchestrationInput });
+      } catch (error) {
+        // Started meanwhile by a concurrent submission of the same batch: that start is this one.
+        if (durableClientFailure(error) !== 'alreadyExists') throw error;
+      }
     },
     consentGiven: (ref) => raise(ref, CONSENT_GIVEN_EVENT),
     consentRevoked: (ref) => raise(ref, CONSENT_REVOKED_EVENT),
@@ -41,8 +48,23 @@ const pickRef = (ref: BatchRef): BatchRef => ({
   batchId: ref.batchId,
 });
 
-function isGoneOrMissing(error: unknown): boolean {
+/**
+ * What a durable client failure means. The client (durable-functions DurableClient.js) reports the
+ * extension's answers only in messages: a raise event or terminate answered 404 rejects with
+ * "No instance with ID '…' found.", a status answered 404 with "…replied with HTTP 404 response…",
+ * and a start over a pending or running instance (HttpApiHandler's 500 carrying DTFx's
+ * OrchestrationAlreadyExistsException) with "…unexpected status code: 500. Details: {…"ExceptionMessage":
+ * "An Orchestration instance with the status Running already exists."…}".
+ */
+export function durableClientFailure(error: unknown): 'noInstance' | 'alreadyExists' | 'other' {
   const text = error instanceof Error ? error.message : '';
-  // The durable client reports HTTP outcomes only in its messages; 404 and 410 are the two it names.
-  return /\b(404|410)\b|not found|already completed/i.test(text);
+  if (/^No instance with ID '.*' found\.$/s.test(text) || /replied with HTTP 404 response/.test(text))
+    return 'noInstance';
+  if (
+    /unexpected status code: 500\b.*An Orchestration instance with the status \w+ already exists\./s.test(
+      text,
+    )
+  )
+    return 'alreadyExists';
+  return 'other';
 }

@@ -1,6 +1,6 @@
 import { INDEX_TABLES, indexTableName } from '../../../shared/adapters/tables/deviceRegistryTable';
 import { dropTables } from '../consent/tableFixture';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import * as df from 'durable-functions';
 import { odata } from '@azure/data-tables';
 import type { LocalDurableRuntime } from '../../../infra/local/durable/localDurableRuntime';
@@ -222,6 +222,15 @@ describe('device batch orchestration on the local durable runtime', () => {
     });
     expect(failedPage.items).toHaveLength(failed);
     expect(failedPage.continuationToken).toBeNull();
+  });
+
+  it('when consent is raised for a batch whose orchestration was never started, then the local engine answers like the extension (404, "No instance with ID") and nothing fails', async () => {
+    const runtime = await start();
+    const ref: BatchRef = { tenantId: randomUUID(), partnerId: direct.id, batchId: `never-${randomUUID()}` };
+    await expect(clientFor(runtime).raiseEvent(batchInstanceId(ref), 'x', {})).rejects.toThrow(
+      `No instance with ID '${batchInstanceId(ref)}' found.`,
+    );
+    await expect(depsFor(runtime).workflow.consentGiven(ref)).resolves.toBeUndefined();
   });
 
   it('when consent is already active, then the batch runs at once and finishes with every device registered', async () => {

@@ -184,7 +184,7 @@ describe('local durable runtime: replay', () => {
       body: '{not json',
     });
     expect(badBody.status).toBe(400);
-    expect(((await badBody.json()) as { message: string }).message).toMatch(/JSON/);
+    expect(((await badBody.json()) as { Message: string }).Message).toBe('Invalid JSON content');
     const badStatus = await fetch(`${base}instances/?runtimeStatus=Sleeping`);
     expect(badStatus.status).toBe(400);
     const badFlag = await fetch(`${base}instances/x?showHistory=yes`);
