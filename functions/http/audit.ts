@@ -14,8 +14,9 @@ export async function getAudit(
   svc: Services,
   principal: Principal,
 ): Promise<HttpResponseInit> {
-  const { limit } = AuditQuerySchema.parse(Object.fromEntries(request.query.entries()));
-  return json(200, { items: await listAudit(svc.deps, principal, limit) });
+  const query = AuditQuerySchema.parse(Object.fromEntries(request.query.entries()));
+  const page = await listAudit(svc.deps, principal, query);
+  return json(200, { items: page.items, continuationToken: page.continuationToken });
 }
 
 export const auditRoutes: readonly HttpRoute[] = [

@@ -4,7 +4,7 @@ import { invocationDeps } from '../../shared/adapters/durable/invocationDeps';
 import { consentEligibility } from '../../shared/application/consent/consentEligibility';
 import { acceptInvitation } from '../../shared/application/consent/acceptInvitation';
 import { openInvitationLink } from '../../shared/application/consent/openInvitationLink';
-import { actorOf, recordAudit } from '../../shared/application/audit/recordAudit';
+import { recordConsentRefusal } from '../../shared/application/consent/recordConsentRefusal';
 import type { Services } from '../../shared/compositionRoot';
 import { json } from '../../shared/adapters/http/apiHandler';
 import type { Caller } from '../../shared/adapters/http/authentication';
@@ -44,16 +44,7 @@ export async function showConsentPage(
   const { principal } = caller;
   const eligibility = consentEligibility(principal, invitation);
   if (!eligibility.eligible) {
-    await recordAudit(
-      svc.deps,
-      'ConsentRefused',
-      actorOf(principal),
-      {
-        partnerId: partner.id,
-        tenantId: principal.kind === 'customer-user' ? principal.tenantId : null,
-      },
-      { invitationId: invitation.id, code: eligibility.code, viewedOnly: true },
-    );
+    await recordConsentRefusal(svc.deps, principal, invitation, eligibility.code, 'viewed');
   }
   const providerNames = await Promise.all(
     implicitlyAuthorizedProviders(partner).map(async (id) => (await svc.deps.partners.get(id))?.name ?? id),

@@ -284,3 +284,79 @@ describe('invitation emails per partner', () => {
     expect(other.status).toBe(201);
   });
 });
+
+describe('consent-link refusals and the audit trail', () => {
+  it('when someone who cannot accept opens a link again and again and tries to accept it, then the trail records each kind of refusal once, and the older facts stay readable', async () => {
+    const tenant = await api.newTenant();
+    const partner = await api.partnerToken('contoso-direct');
+    const invitation = await api.request<{ id: string; url: string }>('POST', '/api/v1/invitations', {
+      token: partner,
+      json: { kind: 'reseller-relationship' },
+    });
+    expect(invitation.status).toBe(201);
+    const { cookie } = await portalSignIn(api, tenant.helpdesk, new URL(invitation.body.url).pathname);
+    const helpdesk = await api.userToken(tenant.helpdesk);
+
+    for (let i = 0; i < 10; i++)
+      expect((await api.request('GET', invitation.body.url, { headers: { cookie } })).status).toBe(403);
+    for (let i = 0; i < 3; i++) {
+      const accept = await api.request('POST', invitation.body.url, {
+        token: helpdesk,
+        form: { consent: 'yes' },
+        headers: { accept: 'application/json' },
+      });
+      expect(accept.status).toBe(403);
+    }
+
+    const trail = await api.request<{ items: Json[] }>('GET', '/api/v1/audit?limit=1000', { token: partner });
+    const ofThisLink = trail.body.items.filter((e) => e.details.invitationId === invitation.body.id);
+    expect(ofThisLink.map((e) => [e.type, e.details.viewedOnly ?? false])).toEqual([
+      ['ConsentRefused', false],
+      ['ConsentRefused', true],
+      ['InvitationCreated', false],
+    ]);
+  });
+
+  it('when the audit trail is read a page at a time, then the pages hold the same events, in the same order, as one long read', async () => {
+    const token = await api.partnerToken('contoso-direct');
+    for (let i = 0; i < 5; i++) {
+      const created = await api.request('POST', '/api/v1/invitations', {
+        token,
+        json: { kind: 'reseller-relationship' },
+      });
+      expect(created.status).toBe(201);
+    }
+    const whole = await api.request<{ items: Json[]; continuationToken: string | null }>(
+      'GET',
+      '/api/v1/audit?limit=1000',
+      { token },
+    );
+    expect(whole.body.items.length).toBeGreaterThanOrEqual(5);
+    expect(whole.body.continuationToken).toBeNull();
+
+    const paged: string[] = [];
+    let next: string | null = null;
+    do {
+      const query: string = next ? `&continuationToken=${encodeURIComponent(next)}` : '';
+      const page = await api.request<{ items: Json[]; continuationToken: string | null }>(
+        'GET',
+        `/api/v1/audit?limit=2${query}`,
+        { token },
+      );
+      expect(page.status).toBe(200);
+      paged.push(...page.body.items.map((e) => e.id as string));
+      next = page.body.continuationToken;
+    } while (next);
+
+    expect(paged).toEqual(whole.body.items.map((e) => e.id as string));
+  });
+
+  it('when the audit trail is asked for with a continuation token it never gave, then 400 InvalidContinuationToken', async () => {
+    const res = await api.request('GET', '/api/v1/audit?continuationToken=forged', {
+      token: await api.partnerToken('contoso-direct'),
+    });
+
+    expect(res.status).toBe(400);
+    expect((res.body as Json).code).toBe('InvalidContinuationToken');
+  });
+});

@@ -1,5 +1,5 @@
 import type { Dependencies } from '../../shared/application/dependencies';
-import type { AuditLog, AuditScope } from '../../shared/application/ports/auditLog';
+import type { AuditLog, AuditPage, AuditScope } from '../../shared/application/ports/auditLog';
 import type { Clock } from '../../shared/application/ports/clock';
 import type { ConsentEvents } from '../../shared/application/ports/consentEvents';
 import type { InvitationRepository } from '../../shared/application/ports/invitationRepository';
@@ -147,14 +147,31 @@ export class InMemoryAuditLog implements AuditLog {
     return Promise.resolve();
   }
 
-  list(scope: AuditScope, limit: number): Promise<AuditEvent[]> {
+  readonly #once = new Map<string, AuditEvent>();
+
+  appendOnce(event: AuditEvent, onceKey: string): Promise<void> {
+    const recorded = this.#once.get(onceKey) ?? event;
+    this.#once.set(onceKey, recorded);
+    return this.append(recorded);
+  }
+
+  async list(scope: AuditScope, limit: number): Promise<AuditEvent[]> {
+    return (await this.page(scope, limit)).items;
+  }
+
+  /** The continuation token is the last listed event's id. */
+  page(scope: AuditScope, limit: number, continuationToken?: string): Promise<AuditPage> {
     const matches = this.events.filter((e) =>
       'partnerId' in scope ? e.partnerId === scope.partnerId : e.tenantId === scope.tenantId,
     );
     const newestFirst = matches
       .map((e, i) => ({ e, i }))
-      .sort((a, b) => b.e.at.localeCompare(a.e.at) || b.i - a.i);
-    return Promise.resolve(newestFirst.slice(0, limit).map(({ e }) => copy(e)));
+      .sort((a, b) => b.e.at.localeCompare(a.e.at) || b.i - a.i)
+      .map(({ e }) => e);
+    const from = continuationToken ? newestFirst.findIndex((e) => e.id === continuationToken) + 1 : 0;
+    const items = newestFirst.slice(from, from + limit).map(copy);
+    const more = from + limit < newestFirst.length;
+    return Promise.resolve({ items, continuationToken: more ? (items[items.length - 1]?.id ?? null) : null });
   }
 
   ofType(type: AuditEvent['type']): AuditEvent[] {

@@ -1,17 +1,17 @@
-import type { AuditEvent } from '../../domain/audit/auditEvent';
 import type { Principal } from '../../domain/identity/principal';
 import { assertGlobalAdministrator } from '../../domain/identity/principal';
 import type { Dependencies } from '../dependencies';
+import type { AuditPage } from '../ports/auditLog';
 
 /** A partner sees the trail of what concerns it; a customer's Global Administrator that of its tenant. */
 export async function listAudit(
   deps: Dependencies,
   principal: Principal,
-  limit: number,
-): Promise<AuditEvent[]> {
+  query: { readonly limit: number; readonly continuationToken?: string | undefined },
+): Promise<AuditPage> {
   if (principal.kind === 'customer-user') {
     assertGlobalAdministrator(principal);
-    return deps.audit.list({ tenantId: principal.tenantId }, limit);
+    return deps.audit.page({ tenantId: principal.tenantId }, query.limit, query.continuationToken);
   }
-  return deps.audit.list({ partnerId: principal.partnerId }, limit);
+  return deps.audit.page({ partnerId: principal.partnerId }, query.limit, query.continuationToken);
 }

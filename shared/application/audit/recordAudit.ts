@@ -23,6 +23,8 @@ export async function recordAudit(
   actor: AuditActor,
   scope: { partnerId?: string | null; tenantId?: string | null },
   details: Record<string, unknown> = {},
+  /** Record the fact once for this key, however often it recurs (see AuditLog.appendOnce). */
+  onceKey?: string,
 ): Promise<void> {
   const event: AuditEvent = {
     id: deps.newId(),
@@ -33,7 +35,8 @@ export async function recordAudit(
     actor,
     details,
   };
-  await deps.audit.append(event);
+  if (onceKey === undefined) await deps.audit.append(event);
+  else await deps.audit.appendOnce(event, onceKey);
   deps.telemetry?.event(type, telemetryProperties(event));
 }
 

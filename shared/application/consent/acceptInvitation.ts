@@ -1,3 +1,4 @@
+import { recordConsentRefusal } from './recordConsentRefusal';
 import { forbidden, invalid } from '../../domain/domainError';
 import type { CustomerUser, Principal } from '../../domain/identity/principal';
 import { addDuration, parseDelegationDuration } from '../../domain/invitations/delegationDuration';
@@ -36,16 +37,7 @@ export async function acceptInvitation(
   const { invitation, partner } = await openInvitationLink(deps, token);
   const eligibility = consentEligibility(principal, invitation);
   if (!eligibility.eligible) {
-    await recordAudit(
-      deps,
-      'ConsentRefused',
-      actorOf(principal),
-      {
-        partnerId: partner.id,
-        tenantId: principal.kind === 'customer-user' ? principal.tenantId : null,
-      },
-      { invitationId: invitation.id, code: eligibility.code },
-    );
+    await recordConsentRefusal(deps, principal, invitation, eligibility.code, 'accept');
     throw forbidden(eligibility.code, eligibility.reason);
   }
   const user = principal as CustomerUser;

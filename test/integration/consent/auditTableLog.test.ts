@@ -110,4 +110,72 @@ describe('AuditTableLog (Azurite)', () => {
 
     expect(listed.map((e) => e.at)).toEqual(['2025-03-05T00:00:00.000Z', '2025-03-04T00:00:00.000Z']);
   });
+
+  it('when a trail is read a page at a time, then the pages hold every event once, newest first, and the last page says so', async () => {
+    const events = [1, 2, 3, 4, 5, 6, 7].map((day) =>
+      event({ partnerId: 'paged-partner', tenantId: null, at: `2025-04-0${day}T00:00:00.000Z` }),
+    );
+    for (const e of events) await log.append(e);
+
+    const seen: string[] = [];
+    const tokens: (string | null)[] = [];
+    let token: string | undefined;
+    do {
+      const page = await log.page({ partnerId: 'paged-partner' }, 3, token);
+      seen.push(...page.items.map((e) => e.at.slice(0, 10)));
+      tokens.push(page.continuationToken);
+      token = page.continuationToken ?? undefined;
+    } while (token);
+
+    expect(seen).toEqual([
+      '2025-04-07',
+      '2025-04-06',
+      '2025-04-05',
+      '2025-04-04',
+      '2025-04-03',
+      '2025-04-02',
+      '2025-04-01',
+    ]);
+    expect(tokens.map((t) => t !== null)).toEqual([true, true, false]);
+  });
+
+  it('when exactly a page of events exists, then that page is the last', async () => {
+    for (const day of [1, 2])
+      await log.append(event({ partnerId: 'exact-partner', at: `2025-05-0${day}T00:00:00.000Z` }));
+
+    expect((await log.page({ partnerId: 'exact-partner' }, 2)).continuationToken).toBeNull();
+  });
+
+  it.each([
+    'not a token',
+    'Zm9v',
+    Buffer.from("0000000000000_x' or PartitionKey ne '").toString('base64url'),
+  ])(
+    'when the continuation token is %j (not one the log returned), then 400 InvalidContinuationToken',
+    async (token) => {
+      await expect(log.page({ partnerId: 'paged-partner' }, 3, token)).rejects.toMatchObject({
+        kind: 'invalid',
+        code: 'InvalidContinuationToken',
+      });
+    },
+  );
+
+  it('when the same fact is appended once-only many times, some at once, then the trail holds it once', async () => {
+    const attempts = Array.from({ length: 12 }, (_, i) =>
+      event({
+        partnerId: 'once-only-partner',
+        tenantId: '11111111-0000-4000-8000-000000000009',
+        at: `2025-06-01T00:00:${String(i).padStart(2, '0')}.000Z`,
+      }),
+    );
+
+    await Promise.all(attempts.slice(0, 6).map((e) => log.appendOnce(e, 'refusal|link-1|user-1')));
+    for (const e of attempts.slice(6)) await log.appendOnce(e, 'refusal|link-1|user-1');
+    await log.appendOnce(event({ partnerId: 'once-only-partner', tenantId: null }), 'refusal|link-1|user-2');
+
+    expect(await rowsOf(own.tables, own.names.audit, 'partner|once-only-partner')).toHaveLength(2);
+    expect(
+      await rowsOf(own.tables, own.names.audit, 'tenant|11111111-0000-4000-8000-000000000009'),
+    ).toHaveLength(1);
+  });
 });

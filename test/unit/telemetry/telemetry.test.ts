@@ -257,7 +257,12 @@ describe('telemetry', () => {
       }
     }
     const deps = (audit: Pick<AuditLog, 'append'>, telemetry: Telemetry) => ({
-      audit: { ...audit, list: () => Promise.resolve([]) },
+      audit: {
+        ...audit,
+        appendOnce: (e: AuditEvent) => audit.append(e),
+        list: () => Promise.resolve([]),
+        page: () => Promise.resolve({ items: [], continuationToken: null }),
+      },
       clock: { now: () => new Date('2026-01-02T03:04:05Z') },
       newId: () => 'audit-1',
       telemetry,
