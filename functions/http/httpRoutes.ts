@@ -9,6 +9,7 @@ import { entraSignInRoutes } from './entraSignIn';
 import { healthRoutes } from './health';
 import { invitationRoutes } from './invitations';
 import { openApiRoute } from './openApi';
+import { partnerCenterRoutes } from './partnerCenter';
 import { portalBatchRoutes } from './portalBatches';
 import { portalCustomerRoutes } from './portalCustomers';
 import { portalStaticRoutes } from './portalStatic';
@@ -38,6 +39,7 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
   ...portalUploadRoutes,
   ...portalBatchRoutes,
   ...portalStaticRoutes,
+  ...partnerCenterRoutes,
 ];
 
 registerRoutes(HTTP_ROUTES);

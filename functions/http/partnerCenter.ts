@@ -1,4 +1,5 @@
 import type { HttpResponseInit, InvocationContext } from '@azure/functions';
+import { z } from 'zod';
 import {
   addDevices,
   createBatch,
@@ -13,12 +14,20 @@ import { relationshipRequestUrl } from '../../shared/application/partnerCenter/r
 import type { Services } from '../../shared/compositionRoot';
 import { invocationDeps } from '../../shared/adapters/durable/invocationDeps';
 import type { PcCall } from '../../shared/adapters/http/partnerCenterHandler';
-import { parsePcJson, pcJson } from '../../shared/adapters/http/partnerCenterHandler';
+import type { HttpRoute } from '../../shared/adapters/http/httpRoute';
+import { parsePcJson, partnerCenterHandler, pcJson } from '../../shared/adapters/http/partnerCenterHandler';
+import { guidParam, jsonBody, ok } from '../../shared/contract/openApiParts';
 import {
   PcAddDevicesSchema,
   PcBatchCreationSchema,
   PcBatchParams,
+  PcBatchUploadDetailsSchema,
+  PcDeviceBatchCollectionSchema,
+  PcDeviceCollectionSchema,
+  PcDeviceInputSchema,
   PcDeviceParams,
+  PcErrorSchema,
+  PcRelationshipRequestSchema,
   PcTenantParams,
   PcTrackingParams,
   devicesLink,
@@ -152,3 +161,171 @@ export async function getPcRelationshipRequest(call: PcCall<PartnerPrincipal>): 
   const url = await relationshipRequestUrl(call.svc.deps, call.principal);
   return pcJson(200, { url, attributes: { objectType: 'RelationshipRequest' } });
 }
+
+const PC_TAG = 'Partner Center–compatible';
+const pcError = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: PcErrorSchema.meta({ id: 'PartnerCenterError' }) } },
+});
+const pcRefusals = {
+  400: pcError('The request is not valid; `code` says what, `data` lists the fields'),
+  401: pcError('Missing or invalid bearer token'),
+  403: pcError('This caller may not do this (indirect resellers: ResellerMustUsePortal)'),
+};
+const pcHeaders = z.object({
+  'MS-RequestId': z
+    .string()
+    .optional()
+    .describe('A GUID per call; a POST retried with the same one (same request) answers as the first time'),
+  'MS-CorrelationId': z.string().optional().describe('Echoed back'),
+});
+const batchNameParam = z.string().describe('The batch name (free text, URL-encoded)');
+const tenantParams = z.object({ tenantId: guidParam });
+const batchParams = z.object({ tenantId: guidParam, batchName: batchNameParam });
+const acceptedUpload = {
+  description: 'Accepted: the upload runs; Location is where its status is read',
+  headers: z.object({
+    Location: z.string().describe('/customers/{id}/batchJobStatus/{trackingId} (relative to <root>/v1)'),
+  }),
+};
+const PcDevice = PcDeviceInputSchema.meta({ id: 'PartnerCenterDevice' });
+
+/** Partner Center's device calls at the host's root, as its .NET SDK and PowerShell module call them. */
+export const partnerCenterRoutes: readonly HttpRoute[] = [
+  {
+    name: 'pcCreateDeviceBatch',
+    method: 'POST',
+    route: 'v1/customers/{tenantId}/deviceBatches',
+    durableClient: true,
+    handler: partnerCenterHandler('partnerClient', postPcDeviceBatch),
+    openApi: {
+      tags: [PC_TAG],
+      summary:
+        'Create a named device batch with its first devices (Partner Center: upload a list of devices)',
+      request: {
+        params: tenantParams,
+        headers: pcHeaders,
+        body: jsonBody(
+          z.object({ BatchId: batchNameParam, Devices: z.array(PcDevice).min(1).max(100_000) }).meta({
+            id: 'PartnerCenterDeviceBatchCreationRequest',
+            description: 'Property names match without case; unknown fields are ignored',
+          }),
+        ),
+      },
+      responses: {
+        202: acceptedUpload,
+        ...pcRefusals,
+        409: pcError('A batch of that name exists with other devices (DeviceBatchAlreadyExists)'),
+        413: pcError('Body over 64 MiB'),
+      },
+    },
+  },
+  {
+    name: 'pcListDeviceBatches',
+    method: 'GET',
+    route: 'v1/customers/{tenantId}/deviceBatches',
+    handler: partnerCenterHandler('partner', getPcDeviceBatches),
+    openApi: {
+      tags: [PC_TAG],
+      summary: "The partner's device batches for the customer",
+      request: { params: tenantParams, headers: pcHeaders },
+      responses: {
+        200: ok('Batches', PcDeviceBatchCollectionSchema.meta({ id: 'PartnerCenterDeviceBatchCollection' })),
+        ...pcRefusals,
+      },
+    },
+  },
+  {
+    name: 'pcAddDevices',
+    method: 'POST',
+    route: 'v1/customers/{tenantId}/deviceBatches/{batchName}/devices',
+    durableClient: true,
+    handler: partnerCenterHandler('partnerClient', postPcDevices),
+    openApi: {
+      tags: [PC_TAG],
+      summary: 'Add devices to a batch: a new upload with its own tracking ID',
+      request: {
+        params: batchParams,
+        headers: pcHeaders,
+        body: jsonBody(z.array(PcDevice).min(1).max(100_000)),
+      },
+      responses: {
+        202: acceptedUpload,
+        ...pcRefusals,
+        404: pcError('No batch of that name of yours (DeviceBatchNotFound)'),
+        413: pcError('Body over 64 MiB'),
+      },
+    },
+  },
+  {
+    name: 'pcListDevices',
+    method: 'GET',
+    route: 'v1/customers/{tenantId}/deviceBatches/{batchName}/devices',
+    handler: partnerCenterHandler('partner', getPcDevices),
+    openApi: {
+      tags: [PC_TAG],
+      summary: "A batch's registered devices, 100 a page",
+      request: {
+        params: batchParams,
+        headers: pcHeaders.extend({
+          'MS-ContinuationToken': z.string().optional().describe("The previous page's continuationToken"),
+        }),
+      },
+      responses: {
+        200: ok('A page of devices', PcDeviceCollectionSchema.meta({ id: 'PartnerCenterDeviceCollection' })),
+        ...pcRefusals,
+        404: pcError('No batch of that name of yours'),
+      },
+    },
+  },
+  {
+    name: 'pcDeleteDevice',
+    method: 'DELETE',
+    route: 'v1/customers/{tenantId}/deviceBatches/{batchName}/devices/{deviceId}',
+    handler: partnerCenterHandler('partner', deletePcDevice),
+    openApi: {
+      tags: [PC_TAG],
+      summary: 'Delete a device from its batch: deregisters it, freeing it for any tenant',
+      request: {
+        params: batchParams.extend({ deviceId: z.string() }),
+        headers: pcHeaders,
+      },
+      responses: {
+        204: { description: 'Deregistered' },
+        ...pcRefusals,
+        404: pcError('No such device in that batch of yours'),
+      },
+    },
+  },
+  {
+    name: 'pcGetBatchJobStatus',
+    method: 'GET',
+    route: 'v1/customers/{tenantId}/batchJobStatus/{trackingId}',
+    handler: partnerCenterHandler('partner', getPcBatchJobStatus),
+    openApi: {
+      tags: [PC_TAG],
+      summary: "An upload's status and each of its devices'",
+      request: { params: z.object({ tenantId: guidParam, trackingId: guidParam }), headers: pcHeaders },
+      responses: {
+        200: ok('The upload', PcBatchUploadDetailsSchema.meta({ id: 'PartnerCenterBatchUploadDetails' })),
+        ...pcRefusals,
+        404: pcError('No upload with that tracking ID of yours'),
+      },
+    },
+  },
+  {
+    name: 'pcGetRelationshipRequest',
+    method: 'GET',
+    route: 'v1/customers/relationshiprequests',
+    handler: partnerCenterHandler('partner', getPcRelationshipRequest),
+    openApi: {
+      tags: [PC_TAG],
+      summary: "The partner's reseller-relationship link for customers to accept (no delegated admin roles)",
+      request: { headers: pcHeaders },
+      responses: {
+        200: ok('The link', PcRelationshipRequestSchema.meta({ id: 'PartnerCenterRelationshipRequest' })),
+        ...pcRefusals,
+      },
+    },
+  },
+];

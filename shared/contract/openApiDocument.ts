@@ -19,6 +19,17 @@ export function openApiPath(route: string): string {
   return `/${route.replace(/\{\*?([A-Za-z0-9_]+)\??(?::[^}]*)?\}/g, '{$1}')}`;
 }
 
+const API_TAG = 'Partner consent API';
+/** The two families of routes, each a tag of the document. */
+const TAGS = [
+  { name: API_TAG, description: "This service's own API, pages and portal, under /api" },
+  {
+    name: 'Partner Center–compatible',
+    description:
+      "Partner Center's device-batch calls at the host's root (/v1/...), for its .NET SDK, PowerShell module and REST clients: change the root URL and token only",
+  },
+];
+
 function buildRegistry(routes: readonly DocumentedRoute[]): OpenAPIRegistry {
   const registry = new OpenAPIRegistry();
   const bearer = registry.registerComponent('securitySchemes', 'bearer', {
@@ -33,7 +44,8 @@ function buildRegistry(routes: readonly DocumentedRoute[]): OpenAPIRegistry {
     description: "The browser's signed-in session (the partner portal's, a customer admin's)",
   });
   const security = {
-    none: undefined,
+    // Said explicitly: an operation that takes no credentials (health, the consent page before sign-in).
+    none: [],
     bearer: [{ [bearer.name]: [] }],
     sessionOrBearer: [{ [session.name]: [] }, { [bearer.name]: [] }],
   };
@@ -43,8 +55,10 @@ function buildRegistry(routes: readonly DocumentedRoute[]): OpenAPIRegistry {
       method: r.method.toLowerCase() as 'get' | 'post' | 'delete',
       path: openApiPath(r.route),
       operationId: r.name,
+      // A route of the Partner Center family names its tag; every other is this service's own API.
+      tags: [API_TAG],
       ...r.openApi,
-      ...(scheme ? { security: scheme } : {}),
+      security: scheme,
     });
   }
   return registry;
@@ -63,6 +77,7 @@ export function openApiDocument(routes: readonly DocumentedRoute[]): object {
         description: "Partners get a customer's consent, then register the customer's Windows devices.",
       },
       servers: [{ url: '/' }],
+      tags: TAGS,
     });
     documents.set(routes, document);
   }

@@ -50,6 +50,19 @@ export function toDeviceEntry(device: unknown): unknown {
   return entry;
 }
 
+/** A device as Partner Center's clients send it (for the OpenAPI document; the handlers read any casing). */
+export const PcDeviceInputSchema = z
+  .object({
+    SerialNumber: z.string().nullable().optional(),
+    ProductKey: z.string().nullable().optional(),
+    HardwareHash: z.string().nullable().optional(),
+    OemManufacturerName: z.string().nullable().optional(),
+    ModelName: z.string().nullable().optional(),
+  })
+  .describe(
+    'Property names match without case; null means absent; Id, Policies, CreatedBy, UploadedDate, AllowedOperations, Attributes and unknown fields are ignored',
+  );
+
 export const PC_BATCH_NAME_MAX = 256;
 
 /**

@@ -74,7 +74,7 @@ const batchesOf = (tenantId: string) => `/v1/customers/${tenantId}/deviceBatches
 const devicesOf = (tenantId: string, name: string) =>
   `${batchesOf(tenantId)}/${encodeURIComponent(name)}/devices`;
 
-async function accepted(sent: Sent, tenantId: string): Promise<string> {
+function accepted(sent: Sent, tenantId: string): string {
   if (sent.status !== 202) throw new Error(`expected 202: ${sent.status} ${sent.text}`);
   return trackingIdOf(sent.headers.get('location'), tenantId);
 }
@@ -110,7 +110,7 @@ describe('Partner Center–compatible device batches', () => {
     const tenant = await consentedTenant();
     const taken = newTuple();
     // Another tenant holds `taken` first (PowerShell's body).
-    const first = await accepted(
+    const first = accepted(
       await pc('POST', batchesOf(other.tenantId), { body: powerShellBatchCreation('first one', [taken]) }),
       other.tenantId,
     );
@@ -126,7 +126,7 @@ describe('Partner Center–compatible device batches', () => {
       requestId,
       headers: { 'ms-correlationid': 'b6f0a3f1-3f44-4d8e-9a0f-0d1f5c2e7a11' },
     });
-    const trackingId = await accepted(created, tenant.tenantId);
+    const trackingId = accepted(created, tenant.tenantId);
     expect(created.headers.get('ms-correlationid')).toBe('b6f0a3f1-3f44-4d8e-9a0f-0d1f5c2e7a11');
     expect(created.headers.get('ms-requestid')).toBe(requestId);
     expect(created.text).toBe('');
@@ -158,7 +158,7 @@ describe('Partner Center–compatible device batches', () => {
     );
     expect(found).toMatchObject({ id: name, devicesCount: 2 });
     const more = pkidDevices(150);
-    const added = await accepted(
+    const added = accepted(
       await pc('POST', devicesOf(tenant.tenantId, name.toUpperCase()), { body: powerShellDeviceList(more) }),
       tenant.tenantId,
     );
@@ -200,7 +200,7 @@ describe('Partner Center–compatible device batches', () => {
       ).json,
     );
     expect([...remaining.items, ...rest.items].map((d) => d.id)).not.toContain(gone.id);
-    const elsewhere = await accepted(
+    const elsewhere = accepted(
       await pc('POST', batchesOf(other.tenantId), { body: dotnetSdkBatchCreation('second', [free1!]) }),
       other.tenantId,
     );
@@ -227,7 +227,7 @@ describe('Partner Center–compatible device batches', () => {
 
   it('when the customer has not consented yet, then the upload reads queued with the reason beside it', async () => {
     const tenant = await api.newTenant();
-    const trackingId = await accepted(
+    const trackingId = accepted(
       await pc('POST', batchesOf(tenant.tenantId), { body: dotnetSdkBatchCreation('waits', pkidDevices(2)) }),
       tenant.tenantId,
     );
@@ -247,7 +247,7 @@ describe('Partner Center–compatible device batches', () => {
   it('when the same name is created again with other devices, or a name or tracking ID is unknown, then the refusals are Partner Center errors', async () => {
     const tenant = await consentedTenant();
     const name = `dup ${randomUUID().slice(0, 6)}`;
-    await accepted(
+    accepted(
       await pc('POST', batchesOf(tenant.tenantId), { body: dotnetSdkBatchCreation(name, pkidDevices(1)) }),
       tenant.tenantId,
     );
@@ -276,6 +276,42 @@ describe('Partner Center–compatible device batches', () => {
     const unauthenticated = await fetch(`${host.baseUrl}${batchesOf(tenant.tenantId)}`);
     expect(unauthenticated.status).toBe(401);
     readError(await unauthenticated.json());
+  });
+
+  it('when devices are added again with the same MS-RequestId, then the answer is the first one and one upload is made; the same ID on other devices is a new upload', async () => {
+    const tenant = await consentedTenant();
+    const name = `retry ${randomUUID().slice(0, 6)}`;
+    accepted(
+      await pc('POST', batchesOf(tenant.tenantId), { body: dotnetSdkBatchCreation(name, pkidDevices(1)) }),
+      tenant.tenantId,
+    );
+    const devices = pkidDevices(3);
+    const requestId = randomUUID();
+    const first = await pc('POST', devicesOf(tenant.tenantId, name), {
+      body: dotnetSdkDeviceList(devices),
+      requestId,
+    });
+    const again = await pc('POST', devicesOf(tenant.tenantId, name), {
+      body: dotnetSdkDeviceList(devices),
+      requestId,
+    });
+    expect([again.status, again.headers.get('location'), again.text]).toEqual([
+      first.status,
+      first.headers.get('location'),
+      first.text,
+    ]);
+    const other = await pc('POST', devicesOf(tenant.tenantId, name), {
+      body: dotnetSdkDeviceList(pkidDevices(1)),
+      requestId,
+    });
+    const otherId = accepted(other, tenant.tenantId);
+    expect(otherId).not.toBe(accepted(first, tenant.tenantId));
+    const upload = await waitForUpload(tenant.tenantId, accepted(first, tenant.tenantId));
+    // Had the retry run, these devices would read 806 (already registered in this tenant) in a second upload.
+    expect(upload.devicesStatus.map((d) => d.status)).toEqual(['finished', 'finished', 'finished']);
+    await waitForUpload(tenant.tenantId, otherId);
+    const batches = readDeviceBatches((await pc('GET', batchesOf(tenant.tenantId))).json);
+    expect(batches.find((b) => b.id === name)?.devicesCount).toBe(5);
   });
 
   it('when a partner asks for its relationship request link, then it gets one DAP-free link that customers can accept', async () => {

@@ -47,7 +47,7 @@ export function partnerCenterHandler<K extends PcCallerKind>(
   kind: K,
   fn: (call: PcCall<PcCallers[K]>) => Promise<HttpResponseInit>,
 ) {
-  return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
+  const wrapped = async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
     const requestId = headerValue(request, 'ms-requestid');
     const echo: Record<string, string> = {
       'ms-correlationid': headerValue(request, 'ms-correlationid') ?? randomUUID(),
@@ -57,6 +57,8 @@ export function partnerCenterHandler<K extends PcCallerKind>(
     const answer = await answerOf(request, context, kind, fn, requestId);
     return { ...answer, headers: { ...(answer.headers as Record<string, string>), ...echo } };
   };
+  // Every Partner Center call takes the API's Bearer token (the route table's OpenAPI security says so).
+  return Object.assign(wrapped, { security: 'bearer' as const });
 }
 
 async function answerOf<K extends PcCallerKind>(
