@@ -74,6 +74,14 @@ const EXPECTED: Record<string, Expected> = {
   getDeviceBatch: http('GET', 'api/v1/customers/{tenantId}/deviceBatches/{batchId}'),
   listDeviceBatchDevices: http('GET', 'api/v1/customers/{tenantId}/deviceBatches/{batchId}/devices'),
   deregisterDevice: http('DELETE', 'api/v1/customers/{tenantId}/devices/{deviceId}'),
+  // Partner Center–compatible device batches, at the host's root (its SDK builds /v1/... from the root).
+  pcCreateDeviceBatch: http('POST', 'v1/customers/{tenantId}/deviceBatches', true),
+  pcListDeviceBatches: http('GET', 'v1/customers/{tenantId}/deviceBatches'),
+  pcAddDevices: http('POST', 'v1/customers/{tenantId}/deviceBatches/{batchName}/devices', true),
+  pcListDevices: http('GET', 'v1/customers/{tenantId}/deviceBatches/{batchName}/devices'),
+  pcDeleteDevice: http('DELETE', 'v1/customers/{tenantId}/deviceBatches/{batchName}/devices/{deviceId}'),
+  pcGetBatchJobStatus: http('GET', 'v1/customers/{tenantId}/batchJobStatus/{trackingId}'),
+  pcGetRelationshipRequest: http('GET', 'v1/customers/relationshiprequests'),
   // Consent link: the page, and accepting (which signals the batches waiting for consent).
   consentPage: http('GET', 'api/consent/{token}'),
   acceptConsent: http('POST', 'api/consent/{token}', true),
