@@ -1,3 +1,4 @@
+import * as df from 'durable-functions';
 import type { LocalDurableRuntime } from '../../../infra/local/durable/localDurableRuntime';
 import {
   SampleOrchestration,
@@ -34,7 +35,12 @@ describe('local durable HTTP API answers like HttpApiHandler', () => {
   it('when an instance is started over a running one, then 500 with the OrchestrationAlreadyExistsException', async () => {
     const id = `running-${Date.now()}`;
     expect((await post(`orchestrators/${SampleOrchestration.waitForEvent}/${id}`, '')).status).toBe(202);
-    await statusOf(clientFor(runtime), id, (s) => s.runtimeStatus === 'Running', 'running');
+    await statusOf(
+      clientFor(runtime),
+      id,
+      (s) => s.runtimeStatus === df.OrchestrationRuntimeStatus.Running,
+      'running',
+    );
 
     const again = await post(`orchestrators/${SampleOrchestration.waitForEvent}/${id}`, '');
     expect(again.status).toBe(500);
@@ -97,7 +103,7 @@ describe('local durable HTTP API answers like HttpApiHandler', () => {
   it("when a running instance's status is asked, then 202 with Location and Retry-After 5", async () => {
     const client = clientFor(runtime);
     const id = await client.startNew(SampleOrchestration.waitForEvent);
-    await statusOf(client, id, (s) => s.runtimeStatus === 'Running', 'running');
+    await statusOf(client, id, (s) => s.runtimeStatus === df.OrchestrationRuntimeStatus.Running, 'running');
     const response = await fetch(`${base}instances/${id}`);
     expect(response.status).toBe(202);
     expect(response.headers.get('retry-after')).toBe('5');
