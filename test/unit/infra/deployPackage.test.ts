@@ -108,15 +108,12 @@ describe('the Azure deploy package', () => {
   const unpacked = path.join(work, 'unpacked');
   let zip: Uint8Array;
   let entries: string[];
-  const manifest = JSON.parse(
-    readFileSync(path.join(ROOT, 'dist/functions/functions.manifest.json'), 'utf8'),
-  ) as {
-    name: string;
-  }[];
+  let manifest: { name: string }[];
 
   beforeAll(() => {
     // The hook's packaging step, into a folder of this test's own instead of azure.yaml's `dist`.
     packageApp(staged, ROOT);
+    manifest = JSON.parse(readFileSync(path.join(staged, 'dist/functions/functions.manifest.json'), 'utf8'));
     const files = filesAzdZips(staged, remoteBuildAsAzdResolvesIt());
     zip = zipSync(files, { level: 6 });
     entries = Object.keys(files);
