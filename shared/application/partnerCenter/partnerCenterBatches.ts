@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DeviceBatch } from '../../domain/batches/deviceBatch';
 import type { DeviceOutcome } from '../../domain/batches/stagedDevice';
-import { conflict, invalid, notFound } from '../../domain/domainError';
+import { DomainError, conflict, invalid, notFound } from '../../domain/domainError';
 import type { PartnerClient, PartnerPrincipal } from '../../domain/identity/principal';
 import { assertMayUseDeviceApi } from '../../domain/partners/partnerRules';
 import type { BatchDependencies } from '../batches/batchDependencies';
@@ -225,7 +225,8 @@ export async function uploadStatus(
   let batch: DeviceBatch;
   try {
     batch = await getDeviceBatch(deps, principal, tenantId, uploadBatchId(trackingId));
-  } catch {
+  } catch (error) {
+    if (!(error instanceof DomainError && error.kind === 'notFound')) throw error;
     throw notFound(
       'BatchTrackingIdNotFound',
       `No upload with tracking ID ${trackingId} of yours exists for customer ${tenantId}.`,
