@@ -76,7 +76,7 @@ async function inviteAndAccept(on: Page, tenant: { domain: string; admin: string
   ]);
   const created = on.locator('tr.highlight');
   // The copy button is the script's enhancement of the read-only link field.
-  await created.getByRole('button', { name: 'Copy the invitation link' }).waitFor();
+  await created.getByRole('button', { name: /^Copy link of the invitation created / }).waitFor();
   const url = await created.getByLabel('Invitation link', { exact: true }).inputValue();
   expect(url).toMatch(/\/api\/consent\/northwind-reseller\./);
   const accepted = await api.request('POST', url, {

@@ -7,12 +7,22 @@
     var button = document.createElement('button');
     button.type = 'button';
     button.className = 'secondary';
-    button.textContent = 'Copy link';
-    button.setAttribute('aria-label', input.getAttribute('data-copy-label') || 'Copy link');
+    // The accessible name is the visible text and then which link (hidden): it holds what is seen, so a
+    // voice-control user can say "Copy link", and a screen reader tells the rows' buttons apart.
+    var visible = document.createElement('span');
+    visible.textContent = 'Copy link';
+    button.appendChild(visible);
+    var context = input.getAttribute('data-copy-context');
+    if (context) {
+      var hidden = document.createElement('span');
+      hidden.className = 'visually-hidden';
+      hidden.textContent = context;
+      button.appendChild(hidden);
+    }
     var status = document.getElementById(input.getAttribute('data-copy-status') || '');
     button.addEventListener('click', function () {
       var done = function () {
-        button.textContent = 'Copied';
+        visible.textContent = 'Copied';
         if (status) status.textContent = 'Link copied to the clipboard.';
       };
       if (navigator.clipboard && window.isSecureContext) {
