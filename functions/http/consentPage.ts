@@ -1,10 +1,9 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { z } from 'zod';
 import { invocationDeps } from '../../shared/adapters/durable/invocationDeps';
-import { consentEligibility } from '../../shared/application/consent/consentEligibility';
+import { partnerNames, viewConsentPage } from '../../shared/application/consent/consentPageView';
 import { acceptInvitation } from '../../shared/application/consent/acceptInvitation';
 import { openInvitationLink } from '../../shared/application/consent/openInvitationLink';
-import { recordConsentRefusal } from '../../shared/application/consent/recordConsentRefusal';
 import type { Services } from '../../shared/compositionRoot';
 import { json } from '../../shared/adapters/http/apiHandler';
 import type { Caller } from '../../shared/adapters/http/authentication';
@@ -26,7 +25,6 @@ import { AcceptFormSchema, ConsentTokenParams } from '../../shared/contract/cons
 import { toCustomer } from '../../shared/contract/customerContract';
 import { page, problem, refusals } from '../../shared/contract/openApiParts';
 import { GLOBAL_ADMINISTRATOR_ROLE } from '../../shared/domain/invitations/adminRoles';
-import { implicitlyAuthorizedProviders } from '../../shared/domain/partners/partnerRules';
 
 /** GET <link>: the consent page, after signing in, in the language the browser asks for (or ?lang=). */
 export async function showConsentPage(
@@ -35,24 +33,17 @@ export async function showConsentPage(
   svc: Services,
 ): Promise<HttpResponseInit> {
   const { token } = ConsentTokenParams.parse(request.params);
-  const { invitation, partner } = await openInvitationLink(svc.deps, token);
+  const opened = await openInvitationLink(svc.deps, token);
+  const { invitation, partner } = opened;
   const caller = await authenticateOptional(request, svc);
   const language = pageLocale(request);
   const { locale } = language;
   if (!caller) return redirect(signInUrl(svc, new URL(request.url).pathname), language.cookies);
 
   const { principal } = caller;
-  const eligibility = consentEligibility(principal, invitation);
-  if (!eligibility.eligible) {
-    await recordConsentRefusal(svc.deps, principal, invitation, eligibility.code, 'viewed');
-  }
-  const providerNames = await Promise.all(
-    implicitlyAuthorizedProviders(partner).map(async (id) => (await svc.deps.partners.get(id))?.name ?? id),
-  );
-  const tenantDomain =
-    principal.kind === 'customer-user'
-      ? ((await svc.deps.tenants.domainOf(principal.tenantId)) ?? principal.upn.split('@')[1])
-      : translate(locale, 'consent.yourOrganisation');
+  const view = await viewConsentPage(svc.deps, principal, opened);
+  const { eligibility, providerNames } = view;
+  const tenantDomain = view.tenantDomain ?? translate(locale, 'consent.yourOrganisation');
   const refusal = eligibility.eligible
     ? undefined
     : refusalText(locale, eligibility.code, eligibility.reason);
@@ -115,8 +106,9 @@ export async function acceptConsent(
       providers: result.providers.map((p) => ({ partnerId: p.partnerId, ...toCustomer(p, now) })),
     });
   }
-  const providerNames = await Promise.all(
-    result.providers.map(async (p) => (await svc.deps.partners.get(p.partnerId))?.name ?? p.partnerId),
+  const providerNames = await partnerNames(
+    svc.deps,
+    result.providers.map((p) => p.partnerId),
   );
   const grant = result.relationship.delegatedAdmin;
   // No switcher here: its links would lead back to the form, not to this answer to a POST.
