@@ -60,6 +60,7 @@ export async function postValidate(
   const result = await validateDeviceBatch(svc.batchDeps, principal, tenantId, body.devices);
   return json(200, {
     consent: { status: result.consent },
+    ownershipChecked: result.ownershipChecked,
     devices: result.devices.map((d) => ({
       index: d.index,
       status: d.status,

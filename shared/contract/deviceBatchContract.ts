@@ -60,6 +60,11 @@ export const HardwareHashDeviceSchema = z
 
 export const ValidateResponseSchema = z.object({
   consent: z.object({ status: z.enum(['active', 'none', 'revoked']) }),
+  ownershipChecked: z
+    .boolean()
+    .describe(
+      'Whether each device was also checked against the devices already registered (806, 808). Only with active consent for the tenant: otherwise only its form was checked.',
+    ),
   devices: z.array(
     z.object({
       index: z.number().int(),

@@ -8,6 +8,7 @@ import {
   newBatchId,
   newPkids,
   pkidDevices,
+  revokeConsent,
   submitAccepted,
   submitBatch,
   waitForBatch,
@@ -119,5 +120,60 @@ describe('deregistration tells a refused caller nothing about the device', () =>
       },
     );
     expect(stillHeld.body.devices[0].errorNumber).toBe(806);
+  });
+});
+
+describe('validate without consent', () => {
+  it('when a partner without active consent for a tenant validates devices another tenant holds, then it learns only their form and is told ownership was not checked', async () => {
+    const holder = await api.newTenant();
+    const target = await api.newTenant();
+    await giveConsent(api, tokens[CONTOSO]!, holder.admin);
+    const [held, free] = newPkids(2);
+    const batchId = newBatchId('held');
+    await submitAccepted(api, tokens[CONTOSO]!, holder.tenantId, {
+      batchId,
+      devices: [{ productKey: held! }],
+    });
+    await waitForBatch(api, tokens[CONTOSO]!, holder.tenantId, batchId, isFinal, FINISH_MS);
+
+    const check = async (tenantId: string, partnerId: string) => {
+      const res = await api.request<Json>('POST', `/api/v1/customers/${tenantId}/deviceBatches/validate`, {
+        token: tokens[partnerId] ?? (tokens[partnerId] = await api.partnerToken(partnerId)),
+        json: { devices: [{ productKey: held }, { productKey: free }, { productKey: 'ABC' }] },
+      });
+      expect(res.status).toBe(200);
+      return {
+        consent: res.body.consent.status,
+        ownershipChecked: res.body.ownershipChecked,
+        devices: (res.body.devices as Json[]).map((d) => d.errorNumber ?? d.status),
+      };
+    };
+    // No relationship with the target, or with either tenant at all: the same answer as for a free device.
+    for (const [tenantId, partnerId] of [
+      [target.tenantId, CONTOSO],
+      [holder.tenantId, 'adatum-oem'],
+      [target.tenantId, 'adatum-oem'],
+    ] as const) {
+      expect(await check(tenantId, partnerId)).toEqual({
+        consent: 'none',
+        ownershipChecked: false,
+        devices: ['valid', 'valid', 801],
+      });
+    }
+    // Revoked consent is no consent.
+    await giveConsent(api, tokens[CONTOSO]!, target.admin);
+    expect((await check(target.tenantId, CONTOSO)).devices).toEqual([808, 'valid', 801]);
+    await revokeConsent(api, CONTOSO, target.admin);
+    expect(await check(target.tenantId, CONTOSO)).toEqual({
+      consent: 'revoked',
+      ownershipChecked: false,
+      devices: ['valid', 'valid', 801],
+    });
+    // With consent, ownership is checked as before.
+    expect(await check(holder.tenantId, CONTOSO)).toEqual({
+      consent: 'active',
+      ownershipChecked: true,
+      devices: [806, 'valid', 801],
+    });
   });
 });

@@ -22,10 +22,16 @@ export interface DeviceCheck {
 }
 
 /**
- * Tells a partner, before it submits, whether consent is in place and how each device would fare,
- * including devices already registered here or elsewhere. Writes nothing. Indirect resellers validate
- * through the portal only, as they submit. `wording` says the refusals in the terms of the devices'
- * source (a CSV file's lines and columns in the portal); codes and numbers do not depend on it.
+ * Tells a partner, before it submits, whether consent is in place and how each device would fare.
+ * Writes nothing. Indirect resellers validate through the portal only, as they submit. `wording` says
+ * the refusals in the terms of the devices' source (a CSV file's lines and columns in the portal);
+ * codes and numbers do not depend on it.
+ *
+ * Whether a device is already registered (806 here, 808 elsewhere) is checked only with this partner's
+ * active consent for the tenant (its own relationship; an indirect provider's comes through its
+ * reseller): without it, any partner could learn which tenant holds a serial or product key. Without
+ * it each device's form is checked and `ownershipChecked` is false; registration checks ownership
+ * anyway, once consent is given.
  */
 export async function validateDeviceBatch(
   deps: Pick<BatchDependencies, 'partners' | 'relationships' | 'registry'>,
@@ -34,15 +40,14 @@ export async function validateDeviceBatch(
   devices: readonly unknown[],
   channel: SubmissionChannel = 'api',
   wording?: DeviceWording,
-): Promise<{ consent: ConsentStatus; devices: DeviceCheck[] }> {
+): Promise<{ consent: ConsentStatus; ownershipChecked: boolean; devices: DeviceCheck[] }> {
   const partner = await partnerOf(deps, principal);
   if (channel === 'api') assertMayUseDeviceApi(partner);
   const results = validateSubmission(devices, wording);
-  const keys = results.flatMap((r) => (r.status === 'valid' ? r.device.keys : []));
-  const [consent, owners] = await Promise.all([
-    consentStatus(deps, partner.id, tenantId),
-    deps.registry.findMany(keys),
-  ]);
+  const consent = await consentStatus(deps, partner.id, tenantId);
+  const ownershipChecked = consent === 'active';
+  const keys = ownershipChecked ? results.flatMap((r) => (r.status === 'valid' ? r.device.keys : [])) : [];
+  const owners = await deps.registry.findMany(keys);
   const checks = results.map((result, index): DeviceCheck => {
     if (result.status === 'invalid') {
       const hardwareHashDevice = readHardwareHashDevice(devices[index]);
@@ -55,5 +60,5 @@ export async function validateDeviceBatch(
     const code = owner.tenantId === tenantId ? 'ZtdDeviceAlreadyAssigned' : 'ZtdDeviceAssignedToOtherTenant';
     return { index, status: 'invalid', error: deviceError(code), hardwareHashDevice };
   });
-  return { consent, devices: checks };
+  return { consent, ownershipChecked, devices: checks };
 }

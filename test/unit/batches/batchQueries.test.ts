@@ -221,8 +221,9 @@ describe('listBatchDevices', () => {
 });
 
 describe('validateDeviceBatch', () => {
-  it('when a partner checks devices, then it learns consent and how each device would fare, and nothing is written', async () => {
+  it('when a partner with active consent checks devices, then it learns consent and how each device would fare, and nothing is written', async () => {
     const world = inMemoryBatchWorld();
+    await giveConsent(world, PARTNERS.direct.id);
     world.registry.seed(ownerOf(pkidDevice(2), { tenantId: TENANT_ID }));
     world.registry.seed(ownerOf(tupleDevice(3)));
     const before = world.registry.entries();
@@ -235,7 +236,7 @@ describe('validateDeviceBatch', () => {
       pkidDevice(1),
       {},
     ]);
-    expect(result.consent).toBe('none');
+    expect([result.consent, result.ownershipChecked]).toEqual(['active', true]);
     expect(
       result.devices.map((d) => [
         d.index,
@@ -256,6 +257,26 @@ describe('validateDeviceBatch', () => {
     expect(world.batches.size).toBe(0);
     expect(world.staging.writeCalls).toBe(0);
     expect(world.workflow.calls).toEqual([]);
+  });
+
+  it('when the partner has no active consent for the tenant, then only the form of each device is checked and the answer says ownership was not', async () => {
+    const world = inMemoryBatchWorld();
+    world.registry.seed(ownerOf(pkidDevice(2), { tenantId: TENANT_ID }));
+    world.registry.seed(ownerOf(tupleDevice(3)));
+    const findMany = jest.spyOn(world.registry, 'findMany');
+    const devices = [pkidDevice(1), pkidDevice(2), tupleDevice(3), { productKey: '12' }, pkidDevice(1)];
+    for (const consent of ['none', 'revoked', 'another partner only'] as const) {
+      if (consent === 'revoked') await giveConsent(world, PARTNERS.direct.id, { status: 'revoked' });
+      if (consent === 'another partner only') await giveConsent(world, PARTNERS.oem.id);
+      const result = await validateDeviceBatch(world.batchDeps, principal, TENANT_ID, devices);
+      expect([consent, result.ownershipChecked]).toEqual([consent, false]);
+      expect([
+        consent,
+        result.devices.map((d) => d.error?.errorNumber ?? d.error?.errorCode ?? d.status),
+      ]).toEqual([consent, ['valid', 'valid', 'valid', 801, 'ZtdDeviceDuplicated']]);
+    }
+    // Not a key was looked up: what is registered where is not read at all.
+    expect(findMany.mock.calls.flatMap(([keys]) => keys)).toEqual([]);
   });
 
   it('when consent is active or revoked, then the check says so', async () => {
