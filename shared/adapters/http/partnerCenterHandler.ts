@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import type { PartnerCenterStore } from '../../application/partnerCenter/partnerCenterStore';
 import type { PcError } from '../../contract/partnerCenterContract';
 import type { Services } from '../../compositionRoot';
 import { services } from '../../compositionRoot';
@@ -96,19 +97,55 @@ async function answerOf<K extends PcCallerKind>(
     return partnerCenterError(error, context);
   }
   if (requestId === undefined) return run(body);
+  try {
+    return await replayOrRun(
+      svc.partnerCenter,
+      {
+        partnerId: principal.partnerId,
+        requestId,
+        method: request.method,
+        path: new URL(request.url).pathname,
+        body,
+      },
+      () => run(body),
+    );
+  } catch (error) {
+    return partnerCenterError(error, context);
+  }
+}
+
+export interface KeyedRequest {
+  readonly partnerId: string;
+  readonly requestId: string;
+  readonly method: string;
+  readonly path: string;
+  readonly body: Buffer;
+}
+
+/**
+ * The first answer to this request ID again when the request is the same one (method, path and body);
+ * otherwise runs it, keeping its answer unless it is a 5xx (which a retry should try again) or the ID
+ * already holds another request's answer.
+ */
+export async function replayOrRun(
+  store: Pick<PartnerCenterStore, 'getAnswer' | 'putAnswer'>,
+  keyed: KeyedRequest,
+  run: () => Promise<HttpResponseInit>,
+): Promise<HttpResponseInit> {
   const requestHash = createHash('sha256')
-    .update(`${request.method.toUpperCase()} ${new URL(request.url).pathname}\n`)
-    .update(body)
+    .update(`${keyed.method.toUpperCase()} ${keyed.path}\n`)
+    .update(keyed.body)
     .digest('hex');
-  const stored = await svc.partnerCenter.getAnswer(principal.partnerId, requestId);
+  const stored = await store.getAnswer(keyed.partnerId, keyed.requestId);
   if (stored?.requestHash === requestHash) {
     return { status: stored.status, headers: { ...stored.headers }, body: stored.body };
   }
-  const answer = await run(body);
-  if (answer.status !== undefined && answer.status < 500 && stored === undefined) {
-    await svc.partnerCenter.putAnswer(principal.partnerId, requestId, {
+  const answer = await run();
+  const status = answer.status ?? 200;
+  if (status < 500 && stored === undefined) {
+    await store.putAnswer(keyed.partnerId, keyed.requestId, {
       requestHash,
-      status: answer.status,
+      status,
       headers: { ...(answer.headers as Record<string, string> | undefined) },
       body: typeof answer.body === 'string' ? answer.body : '',
     });
