@@ -8,8 +8,8 @@ import { isNotFound } from './tableErrors';
 
 /**
  * Submitted devices, packed: one row per part of a chunk, each row holding JSON lines split over string
- * properties (see packedText.ts). A 4,000-device chunk of product keys is one row; a chunk of real-size
- * hardware hashes (about 5.5 KB each) about fifty.
+ * properties (see packedText.ts). A 4,000-device chunk of product keys is one row; a chunk of real
+ * hardware hashes (4,000 base64 characters each) about forty.
  *
  * One partition per submission: the batch and the SHA-256 of the body (the batch row's fingerprint).
  * Another body sent under the same batchId at the same time writes its own partition, so whichever
