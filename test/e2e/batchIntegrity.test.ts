@@ -15,6 +15,7 @@ import {
 } from '../support/batchHelpers';
 import type { LocalHostProcess } from '../support/localHostProcess';
 import { startLocalHostProcess } from '../support/localHostProcess';
+import { portalSignIn } from '../support/portalSession';
 
 /**
  * Nothing is lost, mixed or left uncounted, over HTTP against the local host: races between
@@ -175,5 +176,81 @@ describe('validate without consent', () => {
       ownershipChecked: true,
       devices: [806, 'valid', 801],
     });
+  });
+});
+
+describe("an indirect provider and its resellers' batches", () => {
+  const RESELLER = 'northwind-reseller';
+  const PROVIDER = 'fabrikam-distribution';
+  const csrfOf = (html: string) => /name='csrf' value='([^']+)'/.exec(html)?.[1] ?? '';
+
+  /** The reseller's agent uploads a CSV for the tenant and confirms it; the batch page's path. */
+  async function resellerUpload(tenantId: string, csv: string): Promise<string> {
+    const { cookie } = await portalSignIn(api, `agent@${RESELLER}.example`, '/api/portal/upload');
+    const page = await api.request('GET', '/api/portal/upload', { headers: { cookie } });
+    const form = new FormData();
+    form.set('csrf', csrfOf(page.text));
+    form.set('tenantId', tenantId);
+    form.set('file', new Blob([csv], { type: 'text/csv' }), 'devices.csv');
+    const checked = await fetch(`${host.baseUrl}/api/portal/upload`, {
+      method: 'POST',
+      headers: { cookie },
+      body: form,
+      redirect: 'manual',
+    });
+    const html = await checked.text();
+    expect(checked.status).toBe(200);
+    const confirmUrl = /action='(\/api\/portal\/upload\/[0-9a-f]+\/confirm)'/.exec(html)?.[1] ?? '';
+    const confirmed = await api.request('POST', confirmUrl, {
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ csrf: csrfOf(html) }).toString(),
+    });
+    expect(confirmed.status).toBe(303);
+    return confirmed.headers.get('location')!;
+  }
+
+  it("when the customer revokes the provider, then the provider no longer reads its reseller's batch page or failed rows, and the reseller still does", async () => {
+    const tenant = await api.newTenant();
+    tokens[RESELLER] ??= await api.partnerToken(RESELLER);
+    await giveConsent(api, tokens[RESELLER], tenant.admin);
+    const [pkid] = newPkids(1);
+    const batchPage = await resellerUpload(
+      tenant.tenantId,
+      `Device Serial Number,Windows Product ID,Hardware Hash\r\n,${pkid},\r\n,NOT-A-KEY,\r\n`,
+    );
+    const provider = (await portalSignIn(api, `agent@${PROVIDER}.example`, '/api/portal/customers')).cookie;
+    const reseller = (await portalSignIn(api, `agent@${RESELLER}.example`, '/api/portal/customers')).cookie;
+    const read = async (cookie: string) =>
+      Promise.all(
+        [batchPage, `${batchPage}/failed.csv`, `${batchPage}/status`].map(async (path) => {
+          const res = await api.request('GET', path, { headers: { cookie } });
+          return { status: res.status, text: res.text };
+        }),
+      );
+
+    const before = await read(provider);
+    expect(before.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(before[0]!.text).toContain(pkid);
+    expect(before[1]!.text).toContain('NOT-A-KEY');
+    const listing = await api.request('GET', `/api/portal/customers/${tenant.tenantId}`, {
+      headers: { cookie: provider },
+    });
+    expect(listing.text).toContain(batchPage);
+
+    await revokeConsent(api, PROVIDER, tenant.admin);
+
+    const after = await read(provider);
+    expect(after.map((r) => r.status)).toEqual([404, 404, 404]);
+    for (const r of after) {
+      expect(r.text).not.toContain(pkid);
+      expect(r.text).not.toContain('NOT-A-KEY');
+    }
+    const listed = await api.request('GET', `/api/portal/customers/${tenant.tenantId}`, {
+      headers: { cookie: provider },
+    });
+    expect(listed.text).not.toContain(batchPage);
+    const waiting = await api.request('GET', '/api/portal/customers', { headers: { cookie: provider } });
+    expect(waiting.text).not.toContain(batchPage);
+    expect((await read(reseller)).map((r) => r.status)).toEqual([200, 200, 200]);
   });
 });

@@ -4,6 +4,7 @@ import type { PartnerUser, Principal } from '../../domain/identity/principal';
 import type { Partner } from '../../domain/partners/partner';
 import { implicitlyAuthorizedProviders, servesResellers } from '../../domain/partners/partnerRules';
 import type { BatchDependencies } from '../batches/batchDependencies';
+import { consentStatus } from '../batches/consentStatus';
 import { partnerOf } from '../partnerOf';
 
 /** The partner portal is for a partner's people; API clients use the API, customers their own pages. */
@@ -23,11 +24,14 @@ export interface VisibleBatch {
   readonly own: boolean;
 }
 
-type AccessDeps = Pick<BatchDependencies, 'partners' | 'batches'>;
+type AccessDeps = Pick<BatchDependencies, 'partners' | 'batches' | 'relationships'>;
 
 /**
  * The batches a partner sees for one customer: its own, and for an indirect provider those of its
- * resellers (the seeds: the provider sees what its resellers register), newest first.
+ * resellers (the seeds: the provider sees what its resellers register) while its own authorisation for
+ * that customer is active (once the customer revokes it, or the reseller that brought it, the
+ * resellers' batches, with their serials, keys and hashes, are no longer the provider's to read),
+ * newest first.
  */
 export async function listVisibleBatches(
   deps: AccessDeps,
@@ -60,19 +64,35 @@ async function visibleBatchesOf(
 ): Promise<VisibleBatch[]> {
   const partner = await partnerOf(deps, principal);
   const owners = [partner, ...(await resellersOf(deps, partner))];
+  const authorised = new Map<string, Promise<boolean>>();
+  const mayRead = (tenantId: string) => {
+    if (!authorised.has(tenantId)) authorised.set(tenantId, providerMayRead(deps, partner, tenantId));
+    return authorised.get(tenantId)!;
+  };
   const lists = await Promise.all(
-    owners.map(async (owner) =>
-      (await batchesOf(owner)).map((batch): VisibleBatch => ({
-        batch,
-        owner: { id: owner.id, name: owner.name },
-        own: owner.id === partner.id,
-      })),
-    ),
+    owners.map(async (owner) => {
+      const own = owner.id === partner.id;
+      const batches = await batchesOf(owner);
+      const readable = own
+        ? batches.map(() => true)
+        : await Promise.all(batches.map((b) => mayRead(b.tenantId)));
+      return batches
+        .filter((_, i) => readable[i])
+        .map((batch): VisibleBatch => ({ batch, owner: { id: owner.id, name: owner.name }, own }));
+    }),
   );
   return lists.flat().sort((a, b) => b.batch.createdAt.localeCompare(a.batch.createdAt));
 }
 
-/** One batch the partner may see (its own or its reseller's); any other is not found. */
+/** Whether a provider may read its resellers' batches for the tenant: its own authorisation is active. */
+async function providerMayRead(deps: AccessDeps, provider: Partner, tenantId: string): Promise<boolean> {
+  return (await consentStatus(deps, provider.id, tenantId)) === 'active';
+}
+
+/**
+ * One batch the partner may see (its own, or its reseller's while its own authorisation for the tenant
+ * is active); any other is not found.
+ */
 export async function getVisibleBatch(
   deps: AccessDeps,
   principal: PartnerUser,
@@ -81,7 +101,10 @@ export async function getVisibleBatch(
   const partner = await partnerOf(deps, principal);
   const owner = ref.partnerId === partner.id ? partner : await deps.partners.get(ref.partnerId);
   const visible =
-    owner && (owner.id === partner.id || implicitlyAuthorizedProviders(owner).includes(partner.id));
+    owner &&
+    (owner.id === partner.id ||
+      (implicitlyAuthorizedProviders(owner).includes(partner.id) &&
+        (await providerMayRead(deps, partner, ref.tenantId))));
   const found = visible ? await deps.batches.get(ref) : undefined;
   if (!owner || !found) {
     throw notFound(
@@ -97,11 +120,9 @@ export interface BatchForPage extends VisibleBatch {
   readonly customerDomain: string;
 }
 
-type PageDeps = AccessDeps & Pick<BatchDependencies, 'relationships'>;
-
 /** The batch page's batch: one the partner may see (as getVisibleBatch), with its customer's name. */
 export async function getVisibleBatchForPage(
-  deps: PageDeps,
+  deps: AccessDeps,
   principal: PartnerUser,
   ref: BatchRef,
 ): Promise<BatchForPage> {
