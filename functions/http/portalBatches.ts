@@ -16,7 +16,8 @@ import type { PortalBatchProgress } from '../../shared/contract/portalContract';
 import { PortalBatchProgressSchema } from '../../shared/contract/portalContract';
 import type { DeviceBatch } from '../../shared/domain/batches/deviceBatch';
 import { TERMINAL_STATUSES } from '../../shared/domain/batches/deviceBatch';
-import type { DeviceOutcome } from '../../shared/domain/batches/stagedDevice';
+import type { DeviceOutcome } from '../../shared/domain/batches/deviceOutcome';
+import { DeviceOutcomeStatusSchema } from '../../shared/domain/batches/deviceOutcome';
 import type { DeviceInput } from '../../shared/domain/devices';
 import { DEVICE_ERROR_CODES, normalizeIdentifier } from '../../shared/domain/devices';
 import type { PartnerUser } from '../../shared/domain/identity/principal';
@@ -62,7 +63,7 @@ export async function showPortalBatch(
         errorDescription: outcome.errorDescription,
       })),
       filtered: Boolean(query.status ?? query.errorCode),
-      statuses: ['registered', 'failed', 'pending'].map((value) => ({
+      statuses: DeviceOutcomeStatusSchema.options.map((value) => ({
         value,
         selected: value === query.status,
       })),

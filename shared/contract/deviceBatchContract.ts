@@ -1,8 +1,18 @@
 import { z } from 'zod';
 import type { DeviceBatch } from '../domain/batches/deviceBatch';
-import type { DeviceOutcome } from '../domain/batches/stagedDevice';
+import type { DeviceOutcome } from '../domain/batches/deviceOutcome';
+import {
+  DeviceErrorFieldsSchema,
+  DeviceOutcomeSchema as DomainDeviceOutcomeSchema,
+  DeviceOutcomeStatusSchema,
+} from '../domain/batches/deviceOutcome';
 import { DeviceBatchStatusSchema, batchProgress } from '../domain/batches/deviceBatch';
-import { BATCH_ID_PATTERN, deviceBatchBodySchema, deviceInputSchema } from '../domain/devices';
+import {
+  BATCH_ID_PATTERN,
+  HardwareHashDeviceSchema as DomainHardwareHashDeviceSchema,
+  deviceBatchBodySchema,
+  deviceInputSchema,
+} from '../domain/devices';
 import { Guid } from './common';
 
 /**
@@ -25,7 +35,7 @@ export const BatchParams = z.object({
 });
 export const DeviceParams = z.object({ tenantId: Guid, deviceId: z.string().min(1).max(200) });
 export const DeviceListQuerySchema = z.strictObject({
-  status: z.enum(['registered', 'failed', 'pending']).optional(),
+  status: DeviceOutcomeStatusSchema.optional(),
   continuationToken: z.string().max(200).optional(),
   pageSize: z.coerce.number().int().min(1).max(1000).default(1000),
 });
@@ -45,22 +55,12 @@ export const BatchStatusSchema = z.object({
   consentDeadline: z.iso.datetime(),
 });
 
-const DeviceErrorFields = {
-  errorCode: z.string().nullable(),
-  errorNumber: z.number().int().nullable(),
-  errorDescription: z.string().nullable(),
-};
+const DeviceErrorFields = DeviceErrorFieldsSchema.shape;
 
-export const HardwareHashDeviceSchema = z
-  .object({
-    serialNumber: z.string().nullable(),
-    manufacturer: z.string().nullable(),
-    model: z.string().nullable(),
-  })
-  .describe(
-    "What the device's hardware hash says it is (its SMBIOS serial number, manufacturer and model, each " +
-      'cut to 64 characters); null when the device was sent without a hash or its hash cannot be read.',
-  );
+export const HardwareHashDeviceSchema = DomainHardwareHashDeviceSchema.describe(
+  "What the device's hardware hash says it is (its SMBIOS serial number, manufacturer and model, each " +
+    'cut to 64 characters); null when the device was sent without a hash or its hash cannot be read.',
+);
 
 export const ValidateResponseSchema = z.object({
   consent: z.object({ status: z.enum(['active', 'none', 'revoked']) }),
@@ -79,16 +79,8 @@ export const ValidateResponseSchema = z.object({
   ),
 });
 
-export const DeviceOutcomeSchema = z.object({
-  index: z.number().int(),
-  deviceId: z.string().nullable(),
-  serialNumber: z.string().nullable(),
-  productKey: z.string().nullable(),
-  manufacturer: z.string().nullable(),
-  model: z.string().nullable(),
-  groupTag: z.string().nullable(),
-  status: z.enum(['registered', 'failed', 'pending']),
-  ...DeviceErrorFields,
+/** The domain's outcome (deviceOutcome.ts), its absent fields null on the wire. */
+export const DeviceOutcomeSchema = DomainDeviceOutcomeSchema.extend({
   hardwareHashDevice: HardwareHashDeviceSchema.nullable(),
   deregisteredAt: z
     .string()

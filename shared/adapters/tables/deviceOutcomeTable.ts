@@ -2,7 +2,8 @@ import { odata } from '@azure/data-tables';
 import type { TableClient, TableEntity, TransactionAction } from '@azure/data-tables';
 import type { DeviceOutcomeStore } from '../../application/ports/batchRepository';
 import type { BatchRef } from '../../domain/batches/deviceBatch';
-import type { DeviceOutcome } from '../../domain/batches/stagedDevice';
+import type { DeviceOutcome } from '../../domain/batches/deviceOutcome';
+import { STORED_OUTCOME_FIELDS } from '../../domain/batches/deviceOutcome';
 import { fromPackedProperties, toPackedProperties } from './packedText';
 import { isConflict } from './tableErrors';
 
@@ -111,22 +112,9 @@ export class DeviceOutcomeTable implements DeviceOutcomeStore {
   }
 }
 
-/** The result's fields only: a deregistration is kept in a row of its own, never in a block. */
-function stored(o: DeviceOutcome): DeviceOutcome {
-  return {
-    index: o.index,
-    deviceId: o.deviceId,
-    serialNumber: o.serialNumber,
-    productKey: o.productKey,
-    manufacturer: o.manufacturer,
-    model: o.model,
-    groupTag: o.groupTag,
-    status: o.status,
-    errorCode: o.errorCode,
-    errorNumber: o.errorNumber,
-    errorDescription: o.errorDescription,
-    hardwareHashDevice: o.hardwareHashDevice,
-  };
+/** The result's fields only (the schema's, see deviceOutcome.ts): a deregistration is kept in a row of its own. */
+function stored(o: DeviceOutcome): Partial<DeviceOutcome> {
+  return Object.fromEntries(STORED_OUTCOME_FIELDS.map((field) => [field, o[field]]));
 }
 
 /** Rows in index order, cut into transactions within Azure's entity count and size limits. */

@@ -5,6 +5,7 @@ import { CustomerLanguageSchema } from '../../domain/invitations/customerLanguag
 import { PartnerIdSchema } from '../../domain/partners/partner';
 import { DEFAULT_MAX_CSV_BYTES } from '../csv/deviceCsvReader';
 import { InvitationKindSchema } from '../../domain/partners/partnerCapabilities';
+import { DeviceOutcomeStatusSchema } from '../../domain/batches/deviceOutcome';
 
 /**
  * The partner portal's form posts, parsed like every other input; a bad field is a 400 naming it. Their
@@ -64,7 +65,7 @@ const emptyAsAbsent = (v: unknown) => (v === '' ? undefined : v);
 
 /** The batch page's filters and paging (a GET form, so a filtered view can be bookmarked). */
 export const PortalDeviceQuerySchema = z.object({
-  status: z.preprocess(emptyAsAbsent, z.enum(['registered', 'failed', 'pending']).optional()),
+  status: z.preprocess(emptyAsAbsent, DeviceOutcomeStatusSchema.optional()),
   errorCode: z.preprocess(emptyAsAbsent, z.enum(DEVICE_ERROR_CODES).optional()),
   from: z.coerce.number().int().min(0).default(0),
 });

@@ -1,4 +1,4 @@
-import type { DeviceError, HardwareHashDevice } from '../devices';
+import type { DeviceError } from '../devices';
 import { DEVICE_FIELD_LIMITS, DEVICE_INPUT_FIELDS, HARDWARE_HASH_MAX_BASE64_LENGTH } from '../devices';
 
 /**
@@ -33,27 +33,5 @@ export function refusedEntry(entry: unknown): Record<string, string> {
   return kept;
 }
 
-/** What registration decided for one device, as the partner reads it. */
-export interface DeviceOutcome {
-  readonly index: number;
-  readonly deviceId: string | null;
-  readonly serialNumber: string | null;
-  readonly productKey: string | null;
-  readonly manufacturer: string | null;
-  readonly model: string | null;
-  readonly groupTag: string | null;
-  readonly status: 'registered' | 'failed' | 'pending';
-  readonly errorCode: string | null;
-  readonly errorNumber: number | null;
-  readonly errorDescription: string | null;
-  /**
-   * What the device's hardware hash says it is, when it was sent with one that can be read; absent
-   * otherwise (and in results stored before this field existed).
-   */
-  readonly hardwareHashDevice?: HardwareHashDevice;
-  /**
-   * When the device was deregistered after this batch registered it (its status stays the batch's
-   * result, `registered`); absent otherwise.
-   */
-  readonly deregisteredAt?: string;
-}
+/** Defined with its schema in deviceOutcome.ts; kept importable from here, where it used to live. */
+export type { DeviceOutcome } from './deviceOutcome';

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { decodeHardwareHash, type HardwareHashInfo } from './hardwareHash';
 
 /**
@@ -8,11 +9,12 @@ import { decodeHardwareHash, type HardwareHashInfo } from './hardwareHash';
  * Each value is cut to SHOWN_CHARACTERS: real SMBIOS strings are far shorter, and results are stored 50
  * to a row whatever a hash holds (see deviceOutcomeTable.ts).
  */
-export interface HardwareHashDevice {
-  readonly serialNumber: string | null;
-  readonly manufacturer: string | null;
-  readonly model: string | null;
-}
+export const HardwareHashDeviceSchema = z.object({
+  serialNumber: z.string().nullable(),
+  manufacturer: z.string().nullable(),
+  model: z.string().nullable(),
+});
+export type HardwareHashDevice = Readonly<z.infer<typeof HardwareHashDeviceSchema>>;
 
 export const HARDWARE_HASH_DEVICE_SHOWN_CHARACTERS = 64;
 

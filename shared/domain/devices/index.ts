@@ -48,6 +48,7 @@ export {
 } from './hardwareHash';
 export {
   HARDWARE_HASH_DEVICE_SHOWN_CHARACTERS,
+  HardwareHashDeviceSchema,
   hardwareHashDeviceOf,
   readHardwareHashDevice,
   type HardwareHashDevice,

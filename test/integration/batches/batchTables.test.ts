@@ -9,6 +9,7 @@ import type {
   SubmissionRef,
 } from '../../../shared/domain/batches/deviceBatch';
 import { BATCH_STATUSES } from '../../../shared/domain/batches/deviceBatch';
+import { STORED_OUTCOME_FIELDS } from '../../../shared/domain/batches/deviceOutcome';
 import type { DeviceOutcome, StagedDevice } from '../../../shared/domain/batches/stagedDevice';
 import { HARDWARE_HASH_DEVICE_SHOWN_CHARACTERS, deviceError } from '../../../shared/domain/devices';
 import { hashDevice, pkidDevice } from '../../support/inMemoryBatchPorts';
@@ -173,6 +174,28 @@ describe('batch tables (Azurite)', () => {
       const read = await outcomes.readChunk(r, 0);
       expect(read).toHaveLength(1000);
       expect(read[7]).toMatchObject({ status: 'failed', errorNumber: 806 });
+    });
+
+    it('when an outcome has every stored field of the schema set, then it reads back whole (storage drops none)', async () => {
+      const r = ref('outcomes-every-field');
+      // Typed with every field required: a field added to the outcome's schema must be added here.
+      const full: Required<Omit<DeviceOutcome, 'deregisteredAt'>> = {
+        index: 0,
+        deviceId: 'hash:abc',
+        serialNumber: 'SN-0',
+        productKey: '1234567890123',
+        manufacturer: 'Contoso',
+        model: 'Laptop 5',
+        groupTag: 'Sales',
+        status: 'failed',
+        errorCode: 'ZtdDeviceAssignedToOtherTenant',
+        errorNumber: 808,
+        errorDescription: 'The device is assigned to another tenant.',
+        hardwareHashDevice: { serialNumber: 'SN-0', manufacturer: 'Contoso', model: 'Laptop 5' },
+      };
+      expect(Object.keys(full).sort()).toEqual([...STORED_OUTCOME_FIELDS].sort());
+      await outcomes.writeChunk(r, 0, [full]);
+      expect(await outcomes.readChunk(r, 0)).toEqual([full]);
     });
 
     it('when a device is marked deregistered, then a row records when and the chunk reads with it, its outcome otherwise as written', async () => {

@@ -2,6 +2,7 @@ import type { BindingMetadata } from '../../../infra/local/functionsCore/registr
 import { functionRegistry } from '../../../infra/local/functionsCore/registry';
 import { HTTP_ROUTES } from '../../../functions/http/httpRoutes';
 import { openApiDocument, openApiPath } from '../../../shared/contract/openApiDocument';
+import { DeviceOutcomeSchema } from '../../../shared/domain/batches/deviceOutcome';
 import '../../../functions/index';
 
 /**
@@ -90,4 +91,31 @@ describe('routes and the OpenAPI document', () => {
       expect(security.flatMap((s) => Object.keys(s))).toEqual(schemes);
     },
   );
+
+  it('when a device outcome field is defined in the domain, then the device list in the OpenAPI document describes it', () => {
+    const list = operation(
+      'api/v1/customers/{tenantId}/deviceBatches/{batchId}/devices',
+      'GET',
+    ) as unknown as {
+      responses: Record<string, { content: Record<string, { schema: SchemaObject }> }>;
+    };
+    const page = list.responses['200']?.content['application/json']?.schema;
+    const item = resolve(resolve(page?.properties?.items)?.items);
+    const documented = Object.keys(item?.properties ?? {});
+    expect(Object.keys(DeviceOutcomeSchema.shape).filter((field) => !documented.includes(field))).toEqual([]);
+  });
 });
+
+interface SchemaObject {
+  $ref?: string;
+  properties?: Record<string, SchemaObject>;
+  items?: SchemaObject;
+}
+
+/** A schema, or the component a `$ref` names. */
+function resolve(schema: SchemaObject | undefined): SchemaObject | undefined {
+  if (!schema?.$ref) return schema;
+  const name = schema.$ref.replace('#/components/schemas/', '');
+  return (document as unknown as { components: { schemas: Record<string, SchemaObject> } }).components
+    .schemas[name];
+}
