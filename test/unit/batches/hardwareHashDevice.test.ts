@@ -23,6 +23,8 @@ const hashOf = (device: typeof HP, kind?: 'vm') =>
 describe('partners see what a hardware hash says the device is', () => {
   it('when devices are validated, then each check carries the serial, manufacturer and model read from its hash, also for a refused one, and null without a hash', async () => {
     const world = inMemoryBatchWorld();
+    // Ownership is checked only for a partner with consent (validate is no ownership oracle).
+    await giveConsent(world, PARTNERS.direct.id);
     // The Lenovo is already registered elsewhere; the VM's hash is put beside another serial number.
     world.registry.seed(ownerOf({ hardwareHash: hashOf(LENOVO) }));
 
