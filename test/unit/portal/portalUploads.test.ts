@@ -227,8 +227,9 @@ describe('portal: who sees which batch', () => {
     return confirmUpload(world.portal, reseller, checked.upload.uploadId);
   }
 
-  it("when the reseller's provider lists the customer's batches, then it sees the reseller's batch beside its own", async () => {
+  it("when the reseller's provider, authorised for the customer, lists the customer's batches, then it sees the reseller's batch beside its own", async () => {
     const world = portalWorld();
+    await giveConsent(world, PARTNERS.provider.id);
     const batch = await resellerBatch(world);
 
     const seen = await listVisibleBatches(world.batchDeps, agentOf(PARTNERS.provider), TENANT_ID);
@@ -240,8 +241,27 @@ describe('portal: who sees which batch', () => {
     expect(one.batch.batchId).toBe(batch.batchId);
   });
 
-  it('when a reseller sends batches before any consent, to two tenants, then its list of all batches holds both, its provider sees them, and no one else does', async () => {
+  it("when the customer revokes the provider, or never authorised it, then the provider sees none of its reseller's batches and reading one is not found", async () => {
     const world = portalWorld();
+    const batch = await resellerBatch(world);
+    for (const consent of ['none', 'revoked'] as const) {
+      if (consent === 'revoked') await giveConsent(world, PARTNERS.provider.id, { status: 'revoked' });
+      const error = await refusal(getVisibleBatch(world.batchDeps, agentOf(PARTNERS.provider), batch));
+      expect([consent, error.code]).toEqual([consent, 'BatchNotFound']);
+      expect(await listVisibleBatches(world.batchDeps, agentOf(PARTNERS.provider), TENANT_ID)).toEqual([]);
+      expect(await listVisibleBatchesOutside(world.batchDeps, agentOf(PARTNERS.provider), new Set())).toEqual(
+        [],
+      );
+    }
+    // The reseller still reads its own batch.
+    expect((await getVisibleBatch(world.batchDeps, reseller, batch)).own).toBe(true);
+  });
+
+  it('when a reseller sends batches before its consent, to two tenants, then its list of all batches holds both, its provider sees them where it is authorised, and no one else does', async () => {
+    const world = portalWorld();
+    // The provider is authorised (through another of its resellers, say) for both tenants.
+    await giveConsent(world, PARTNERS.provider.id);
+    await giveConsent(world, PARTNERS.provider.id, { tenantId: OTHER_TENANT });
     const first = await resellerBatch(world);
     const checked = await checkUpload(world.portal, reseller, {
       tenantId: OTHER_TENANT,
@@ -285,14 +305,17 @@ describe('portal: who sees which batch', () => {
 
   it("when the batch page's batch is read, then it carries the customer's domain from the viewer's relationship, or the tenant ID without one", async () => {
     const world = portalWorld();
-    await giveConsent(world, PARTNERS.reseller.id);
     const batch = await resellerBatch(world);
+    const before = await getVisibleBatchForPage(world.batchDeps, reseller, batch);
+    expect([before.customerDomain, before.own]).toEqual([TENANT_ID, true]);
 
+    await giveConsent(world, PARTNERS.reseller.id);
+    await giveConsent(world, PARTNERS.provider.id);
     const forReseller = await getVisibleBatchForPage(world.batchDeps, reseller, batch);
     const forProvider = await getVisibleBatchForPage(world.batchDeps, agentOf(PARTNERS.provider), batch);
 
     expect([forReseller.customerDomain, forReseller.own]).toEqual([TENANT_DOMAIN, true]);
-    expect([forProvider.customerDomain, forProvider.own]).toEqual([TENANT_ID, false]);
+    expect([forProvider.customerDomain, forProvider.own]).toEqual([TENANT_DOMAIN, false]);
   });
 
   it("when a partner's API client uses the portal, then it is refused with PartnerPortalUserRequired", () => {
