@@ -3,7 +3,7 @@ import type * as CompositionRoot from '../../shared/compositionRoot';
 import type { RunningAzurite } from './azurite';
 import type * as DemoData from './demoData';
 import { startAzurite } from './azurite';
-import { installFunctionsCore } from './functionsCore/installFunctionsCore';
+import { installFunctionsCore, localWorker } from './functionsCore/installFunctionsCore';
 import { functionRegistry } from './functionsCore/registry';
 import type { ExtraInputProvider, RunningHttpHost } from './httpHost';
 import { startHttpHost } from './httpHost';
@@ -68,6 +68,10 @@ export async function startLocalHost(options: LocalHostOptions): Promise<Running
     const { services } = require('../../shared/compositionRoot') as typeof CompositionRoot;
     const { seedDemoData } = require('./demoData') as typeof DemoData;
     /* eslint-enable @typescript-eslint/no-require-imports */
+    // As the worker once the host has read the function metadata: registration is closed from here on.
+    localWorker.lockRegistrations();
+    await localWorker.runAppStartHooks();
+    stops.push(() => localWorker.runAppTerminateHooks());
 
     const svc = await services();
     const seeded = options.seed === false ? undefined : await seedDemoData(svc);

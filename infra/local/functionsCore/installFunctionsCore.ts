@@ -1,5 +1,6 @@
 import Module from 'node:module';
 import type { FunctionCallback, FunctionMetadata } from './registry';
+import { Disposable, LocalWorker, type ProgrammingModelLike } from './localWorker';
 import { functionRegistry } from './registry';
 
 /**
@@ -9,25 +10,22 @@ import { functionRegistry } from './registry';
  */
 const CORE_MODULE = '@azure/functions-core';
 
+/** The worker of this process: the stand-in's state, as the Node.js worker has one app per process. */
+export const localWorker = new LocalWorker(functionRegistry);
+
 export const coreApi = {
   version: 'local',
   hostVersion: '4.0.0-local',
-  registerFunction(metadata: FunctionMetadata, callback: FunctionCallback) {
-    functionRegistry.add(metadata, callback);
-    return { dispose: () => undefined };
-  },
-  setProgrammingModel(_model: unknown) {
-    // The local host calls handlers itself; the programming model's RPC conversions are not needed.
-  },
-  getProgrammingModel() {
-    return undefined;
-  },
-  registerHook() {
-    return { dispose: () => undefined };
-  },
+  registerFunction: (metadata: FunctionMetadata, callback: FunctionCallback) =>
+    localWorker.registerFunction(metadata, callback),
+  setProgrammingModel: (model: ProgrammingModelLike) => localWorker.setProgrammingModel(model),
+  getProgrammingModel: () => localWorker.getProgrammingModel(),
+  registerHook: (name: string, callback: (context: Record<string, unknown>) => unknown) =>
+    localWorker.registerHook(name, callback),
   log(level: string, category: string, message: string) {
     if (level === 'error' || level === 'critical') console.error(`[${category}] ${message}`);
   },
+  Disposable,
 };
 
 type Loader = (request: string, parent: unknown, isMain: boolean) => unknown;

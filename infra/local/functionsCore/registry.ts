@@ -30,13 +30,17 @@ export class FunctionRegistry {
 
   add(metadata: FunctionMetadata, handler: FunctionCallback): void {
     if (this.#byName.has(metadata.name)) {
-      throw new Error(`Function "${metadata.name}" is registered twice.`);
+      throw new Error(`A function with id "${metadata.name}" has already been registered.`);
     }
     const trigger = Object.values(metadata.bindings).find(
       (b) => b.direction === 'in' && /Trigger$/i.test(b.type),
     );
     if (!trigger) throw new Error(`Function "${metadata.name}" has no trigger binding.`);
     this.#byName.set(metadata.name, { name: metadata.name, metadata, handler, trigger });
+  }
+
+  remove(name: string): void {
+    this.#byName.delete(name);
   }
 
   get(name: string): Registration | undefined {
