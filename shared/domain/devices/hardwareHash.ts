@@ -39,8 +39,8 @@ const CHECKSUM_S = 83;
 const CHECKSUM_RECORD_LENGTH = 36;
 /** Said with every refusal that a partner fixes by taking the hash again from its source. */
 const COPY_AGAIN =
-  'Copy the hash again, whole and unchanged, from the file Get-WindowsAutopilotInfo wrote (a spreadsheet ' +
-  'that opened and saved the file may have changed it)';
+  'Copy the hash again, whole and unchanged, from where it was captured (such as the CSV file ' +
+  'Get-WindowsAutopilotInfo wrote: a spreadsheet that opened and saved that file may have changed it)';
 
 export const HASH_RECORD_TYPES = {
   serialNumber: 14,

@@ -94,8 +94,9 @@ describe('decodeHardwareHash: the checksum and what follows it', () => {
 
     expect(reasonOf(decodeHardwareHash(hash.slice(0, 1000)))).toBe(
       `The hardware hash is cut short: it decodes to 750 bytes, but its records end at byte ${end} and a ` +
-        '36-byte checksum follows them. Copy the hash again, whole and unchanged, from the file ' +
-        'Get-WindowsAutopilotInfo wrote (a spreadsheet that opened and saved the file may have changed it).',
+        '36-byte checksum follows them. Copy the hash again, whole and unchanged, from where it was captured ' +
+        '(such as the CSV file Get-WindowsAutopilotInfo wrote: a spreadsheet that opened and saved that file ' +
+        'may have changed it).',
     );
   });
 

@@ -20,6 +20,7 @@ import {
   pkid,
   refusal,
 } from '../../support/inMemoryBatchPorts';
+import { buildHardwareHash } from '../../support/hardwareHashes';
 import { PARTNERS, TENANT_DOMAIN, TENANT_ID, partnerClient } from '../../support/inMemoryPorts';
 
 /** The portal's check-then-confirm upload and who sees which batch, on the in-memory ports. */
@@ -136,6 +137,38 @@ describe('portal upload: check, then confirm', () => {
       },
     ]);
     expect(checked.problems.map((p) => p.errorDescription).join(' ')).not.toMatch(/JSON|index/);
+  });
+
+  it("when a Get-WindowsAutopilotInfo file (UTF-16 LE, three columns) is checked, then each hash row comes with the device its hash holds, and a row with another device's hash is refused as the wrong hash for the row", async () => {
+    const world = portalWorld();
+    await giveConsent(world, PARTNERS.reseller.id);
+    const hp = { serialNumber: '5CG1234XYZ', manufacturer: 'HP', model: 'HP EliteBook 840 G8 Notebook PC' };
+    const vm = { serialNumber: 'VMware-56 4d 8d 1c', manufacturer: 'VMware, Inc.', model: 'VMware7,1' };
+    const rows = [
+      'Device Serial Number,Windows Product ID,Hardware Hash',
+      `${hp.serialNumber},,${buildHardwareHash(hp)}`,
+      `SOMEONE-ELSE,,${buildHardwareHash({ ...vm, kind: 'vm' })}`,
+    ];
+    const utf16 = Buffer.concat([
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from(rows.map((r) => `${r}\r\n`).join(''), 'utf16le'),
+    ]);
+
+    const checked = await checkedFile(world, utf16);
+
+    expect(checked.hashedRows).toEqual([
+      { line: 2, ready: true, ...hp },
+      { line: 3, ready: false, ...vm },
+    ]);
+    expect(checked.problems.map((p) => [p.line, p.errorCode, p.errorDescription])).toEqual([
+      [
+        3,
+        'InvalidZtdHardwareHash',
+        expect.stringMatching(
+          /^This is the hardware hash of the device with serial number "VMware-56 4d 8d 1c" \("VMware, Inc\. VMware7,1"\), not of Device Serial Number "SOMEONE-ELSE": it is the wrong hash for this row\./,
+        ),
+      ],
+    ]);
   });
 
   it('when the file cannot be read, then the refusal names the line and nothing is staged', async () => {
