@@ -254,3 +254,78 @@ describe("an indirect provider and its resellers' batches", () => {
     expect((await read(reseller)).map((r) => r.status)).toEqual([200, 200, 200]);
   });
 });
+
+describe('client input that used to answer 500', () => {
+  it('when a batch body nests arrays 200,000 deep, then 400 JsonNestedTooDeeply and nothing is created; validate answers the same', async () => {
+    const tenant = await api.newTenant();
+    const batchId = newBatchId('deep');
+    const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
+    for (const [path, body] of [
+      [`/api/v1/customers/${tenant.tenantId}/deviceBatches`, `{"batchId":"${batchId}","devices":[${deep}]}`],
+      [`/api/v1/customers/${tenant.tenantId}/deviceBatches/validate`, `{"devices":[${deep}]}`],
+    ] as const) {
+      const res = await api.request<Json>('POST', path, {
+        token: tokens[CONTOSO],
+        body,
+        headers: { 'content-type': 'application/json' },
+      });
+      expect([path, res.status, res.body.code]).toEqual([path, 400, 'JsonNestedTooDeeply']);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+    }
+    const get = await api.request('GET', `/api/v1/customers/${tenant.tenantId}/deviceBatches/${batchId}`, {
+      token: tokens[CONTOSO],
+    });
+    expect(get.status).toBe(404);
+    // A body of ordinary depth is still read.
+    const ordinary = await submitBatch(api, tokens[CONTOSO]!, tenant.tenantId, {
+      batchId,
+      devices: [{ productKey: newPkids(1)[0] }, [[['not a device']]]],
+    });
+    expect(ordinary.status).toBe(202);
+  });
+
+  it('when a portal upload is not the multipart body its content type names, then 400 MalformedForm', async () => {
+    const { cookie } = await portalSignIn(api, 'agent@contoso-direct.example', '/api/portal/upload');
+    for (const [type, body] of [
+      ['multipart/form-data; boundary=----x', 'this is not multipart at all'],
+      [
+        'multipart/form-data',
+        '------x\r\nContent-Disposition: form-data; name="csrf"\r\n\r\nabc\r\n------x--\r\n',
+      ],
+      [
+        'multipart/form-data; boundary=----x',
+        '------x\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\ncut here',
+      ],
+    ] as const) {
+      const res = await api.request<Json>('POST', '/api/portal/upload', {
+        headers: { cookie, 'content-type': type },
+        body,
+      });
+      expect([type, res.status]).toEqual([type, 400]);
+      expect(res.text).toContain('MalformedForm');
+    }
+  });
+
+  it.each([
+    ['a raw slash', 'pkid:1234/5678'],
+    ['an encoded slash', 'pkid%3A1234%2F5678'],
+    ['a doubly encoded slash', 'pkid%3A1234%252F5678'],
+    ['an encoded backslash', 'pkid%3A1234%5C5678'],
+    ['a hash sign', 'pkid%3A1234%235678'],
+    ['a question mark', 'pkid%3A1234%3F5678'],
+    ['a control character', 'pkid%3A1234%015678'],
+  ])('when the deviceId to deregister holds %s, then a 4xx problem, never 500', async (_label, deviceId) => {
+    const tenant = await api.newTenant();
+    await giveConsent(api, tokens[CONTOSO]!, tenant.admin);
+    const res = await api.request<Json>(
+      'DELETE',
+      `/api/v1/customers/${tenant.tenantId}/devices/${deviceId}`,
+      {
+        token: tokens[CONTOSO],
+      },
+    );
+    expect([deviceId, res.status >= 400 && res.status < 500]).toEqual([deviceId, true]);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(typeof res.body.code).toBe('string');
+  });
+});

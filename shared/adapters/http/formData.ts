@@ -1,5 +1,5 @@
 import type { HttpRequest } from '@azure/functions';
-import { DomainError } from '../../domain/domainError';
+import { DomainError, invalid } from '../../domain/domainError';
 import { readLimited } from './requestBody';
 
 /**
@@ -19,7 +19,15 @@ export async function readFormData(request: HttpRequest, maxBytes: number): Prom
   }
   const body = await readLimited(request, maxBytes);
   // The multipart boundary is in the content type, which is all the parser needs besides the bytes.
-  return new Response(body, { headers: { 'content-type': type } }).formData();
+  try {
+    return await new Response(body, { headers: { 'content-type': type } }).formData();
+  } catch {
+    // The parser refuses a body that is not the form its type says (no boundary, a cut or foreign body).
+    throw invalid(
+      'MalformedForm',
+      'The form could not be read: its body is not the multipart/form-data or URL-encoded form its content type names. Send it again from the page.',
+    );
+  }
 }
 
 /** A form's text fields as a plain object; a repeated field becomes an array. */

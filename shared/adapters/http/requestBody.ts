@@ -35,6 +35,12 @@ export async function readJson<S extends z.ZodType>(
     );
   }
   const body = await readLimited(request, maxBytes);
+  if (nestingDepth(body) > MAX_JSON_DEPTH) {
+    throw invalid(
+      'JsonNestedTooDeeply',
+      `The request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep; no operation takes that.`,
+    );
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(body.toString('utf8'));
@@ -42,6 +48,33 @@ export async function readJson<S extends z.ZodType>(
     throw invalid('MalformedJson', 'The request body is not well-formed JSON.');
   }
   return schema.parse(parsed);
+}
+
+/**
+ * How deep a body may nest. Every operation's JSON is a few levels deep (a batch: body, devices, device);
+ * a body nested thousands of levels would overflow the stack of whatever walks it later (JSON.stringify
+ * of a fingerprint, zod, structuredClone), a 500 from client input.
+ */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * The deepest nesting of `[` and `{` in JSON text, outside strings: one pass, no recursion, before the
+ * text is parsed. Malformed text gives some number; JSON.parse refuses it afterwards.
+ */
+export function nestingDepth(text: Uint8Array): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (inString) {
+      if (c === 0x5c /* \ */) i++;
+      else if (c === 0x22 /* " */) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b /* [ */ || c === 0x7b /* { */) deepest = Math.max(deepest, ++depth);
+    else if (c === 0x5d /* ] */ || c === 0x7d /* } */) depth--;
+  }
+  return deepest;
 }
 
 /** Reads an HTML form post (application/x-www-form-urlencoded) into a plain object. */

@@ -1,5 +1,6 @@
 import { TERMINAL_STATUSES } from '../../domain/batches/deviceBatch';
-import { conflict, notFound } from '../../domain/domainError';
+import { conflict, invalid, notFound } from '../../domain/domainError';
+import { isDeviceKey } from '../../domain/devices';
 import type { Principal } from '../../domain/identity/principal';
 import { assertGlobalAdministrator } from '../../domain/identity/principal';
 import { actorOf, recordAudit } from '../audit/recordAudit';
@@ -26,6 +27,15 @@ export async function deregisterDevice(
   tenantId: string,
   deviceId: string,
 ): Promise<void> {
+  if (!isDeviceKey(deviceId)) {
+    throw invalid(
+      'InvalidDeviceId',
+      "The deviceId is not one this API returned (see the batch's device list).",
+      {
+        field: 'deviceId',
+      },
+    );
+  }
   const missing = () =>
     notFound('DeviceNotFound', `No device ${deviceId} is registered in tenant ${tenantId} by you.`);
   if (principal.kind === 'customer-user') {
