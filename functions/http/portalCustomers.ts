@@ -11,16 +11,10 @@ import type { Services } from '../../shared/compositionRoot';
 import { anonymous } from '../../shared/adapters/http/apiHandler';
 import type { HttpRoute } from '../../shared/adapters/http/httpRoute';
 import { redirect } from '../../shared/adapters/http/pageHandler';
-import {
-  ButtonFormSchema,
-  DELEGATION_DURATIONS,
-  INVITATION_EMAIL_LANGUAGES,
-  InvitationFormSchema,
-} from '../../shared/adapters/web/portalForms';
-import type {
-  InvitationFormErrors,
-  InvitationFormState,
-} from '../../shared/adapters/web/portalInvitationForm';
+import { ButtonFormSchema, InvitationFormSchema } from '../../shared/adapters/web/portalForms';
+import type { CustomersPageShown } from '../../shared/adapters/web/portalCustomersView';
+import { customerPageModel, customersPageModel } from '../../shared/adapters/web/portalCustomersView';
+import type { InvitationFormErrors } from '../../shared/adapters/web/portalInvitationForm';
 import {
   EMPTY_INVITATION_FORM,
   invitationFormErrors,
@@ -36,23 +30,10 @@ import {
   readPortalForm,
   renderPortalPage,
 } from '../../shared/adapters/web/portalPage';
-import {
-  INVITATION_KIND_LABELS,
-  batchSummary,
-  relationshipLabel,
-} from '../../shared/adapters/web/portalViews';
 import { TenantIdParams, toCustomer } from '../../shared/contract/customerContract';
 import { InvitationIdParams } from '../../shared/contract/invitationContract';
 import { guidParam, page } from '../../shared/contract/openApiParts';
-import {
-  ADMIN_ROLES,
-  GLOBAL_ADMINISTRATOR_ROLE,
-  adminRoleName,
-} from '../../shared/domain/invitations/adminRoles';
 import { DomainError } from '../../shared/domain/domainError';
-import { invitationState } from '../../shared/domain/invitations/invitation';
-import { PARTNER_REFUSALS } from '../../shared/domain/partners/partnerCapabilities';
-import { invitationsOffered } from '../../shared/domain/partners/partnerRules';
 
 /** The partner portal's customers page: customers, invitations (create, copy, withdraw), and batches. */
 const DONE: Record<string, string> = {
@@ -81,78 +62,19 @@ export async function showPortalCustomers(
 async function customersPage(
   svc: Services,
   visitor: PortalVisitor,
-  shown: { message?: string | undefined; createdId?: string; form: InvitationFormState },
+  shown: CustomersPageShown,
 ): Promise<string> {
-  const { principal, partner } = visitor;
-  const { form } = shown;
-  const now = svc.deps.clock.now();
-  const customers = (await listCustomers(svc.deps, principal)).map((r) => {
-    const c = toCustomer(r, now);
-    return {
-      ...c,
-      relationshipLabel: relationshipLabel(c.relationship),
-      authorizationLabel: c.authorization === 'direct' ? 'Direct' : 'Indirect',
-      active: c.status === 'active',
-      delegatedRoles: c.delegatedAdmin?.roles.map((role) => role.name) ?? [],
-      delegatedUntil: c.delegatedAdmin?.expiresAt.slice(0, 10) ?? '',
-      acceptedOn: c.acceptedAt.slice(0, 10),
-    };
-  });
+  const { principal } = visitor;
+  const customers = await listCustomers(svc.deps, principal);
   // Batches sent before consent, to tenants with no relationship yet, have no customer page to show them.
   const customerTenants = new Set(customers.map((c) => c.tenantId));
-  const waitingBatches = (await listVisibleBatchesOutside(svc.batchDeps, principal, customerTenants)).map(
-    batchSummary,
-  );
-  const invitations = (await listInvitations(svc.deps, principal)).map(({ invitation, url, warnings }) => {
-    const state = invitationState(invitation, now);
-    return {
-      id: invitation.id,
-      kindLabel: INVITATION_KIND_LABELS[invitation.kind],
-      roles: invitation.delegatedAdmin?.roles.map(adminRoleName) ?? [],
-      customerEmail: invitation.customerEmail,
-      createdOn: invitation.createdAt.slice(0, 10),
-      expiresOn: invitation.expiresAt.slice(0, 10),
-      active: state === 'active',
-      stateLabel: { active: 'Active', expired: 'Expired', withdrawn: 'Withdrawn' }[state],
-      url,
-      warnings,
-      justCreated: invitation.id === shown.createdId,
-    };
-  });
-  // The rules' own answer: the invitations this partner may send, or the reason it may send none.
-  const offered = invitationsOffered(partner);
-  const inviteKinds = offered.kinds.map((value) => ({ value, label: INVITATION_KIND_LABELS[value] }));
-  const pickedRoles = new Set(form.roles.map((r) => r.toLowerCase()));
+  const waitingBatches = await listVisibleBatchesOutside(svc.batchDeps, principal, customerTenants);
+  const invitations = await listInvitations(svc.deps, principal);
   return renderPortalPage(
     'portalCustomers',
     visitor,
     { title: 'Customers', section: 'customers' },
-    {
-      customers,
-      waitingBatches,
-      invitations,
-      message: shown.message,
-      canInvite: inviteKinds.length > 0,
-      inviteKinds,
-      offersDelegatedAdmin: inviteKinds.some((k) => k.value === 'reseller-relationship'),
-      inviteRefusal: offered.refusal && { code: offered.refusal, message: PARTNER_REFUSALS[offered.refusal] },
-      roles: Object.entries(ADMIN_ROLES)
-        .map(([id, name]) => ({
-          id,
-          name,
-          mostPrivileged: id === GLOBAL_ADMINISTRATOR_ROLE,
-          checked: pickedRoles.has(id.toLowerCase()),
-        }))
-        .sort((a, b) => a.name.localeCompare(b.name)),
-      durations: DELEGATION_DURATIONS.map((d) => ({ ...d, selected: d.value === form.duration })),
-      languages: INVITATION_EMAIL_LANGUAGES.map((l) => ({
-        ...l,
-        selected: l.value === form.customerLanguage,
-      })),
-      form,
-      formRefused: Object.keys(form.errors).length > 0,
-      csrf: visitor.csrf,
-    },
+    customersPageModel(visitor, { customers, waitingBatches, invitations }, shown, svc.deps.clock.now()),
   );
 }
 
@@ -165,19 +87,12 @@ export async function showPortalCustomer(
 ): Promise<HttpResponseInit> {
   const { tenantId } = TenantIdParams.parse(request.params);
   const customer = toCustomer(await getCustomer(svc.deps, visitor.principal, tenantId), svc.deps.clock.now());
-  const batches = (await listVisibleBatches(svc.batchDeps, visitor.principal, tenantId)).map(batchSummary);
+  const batches = await listVisibleBatches(svc.batchDeps, visitor.principal, tenantId);
   const html = renderPortalPage(
     'portalCustomer',
     visitor,
     { title: customer.domain, section: 'customers' },
-    {
-      customer,
-      relationshipLabel: relationshipLabel(customer.relationship),
-      active: customer.status === 'active',
-      batches,
-      batchCaption: `Device batches for ${customer.domain}, newest first`,
-      anyFromResellers: batches.some((b) => !b.own),
-    },
+    customerPageModel(customer, batches),
   );
   return portalHtmlResponse(200, html);
 }
