@@ -1,10 +1,17 @@
+import { buildHardwareHash } from '../../support/hardwareHashes';
+
 /** Builds upload bytes the way the tools partners use write them. */
 export const PARTNER_CENTER_HEADER =
   'Device serial number,Windows product ID,Hardware hash,Manufacturer name,Device model';
 export const INTUNE_HEADER = 'Device Serial Number,Windows Product ID,Hardware Hash,Group Tag,Assigned User';
 
-/** A hash-like value with base64's `+`, `/` and `=`; the reader does not decode hashes. */
-export const HASH = 'T0EAAQIDBAUGBwgJCgsMDQ4P+/ab==';
+/** A real-layout hardware hash (4,000 base64 characters, as Get-WindowsAutopilotInfo writes it). */
+export const HASH = buildHardwareHash({
+  serialNumber: 'PF-12345',
+  manufacturer: 'LENOVO',
+  model: '20XW004GUS',
+  productKey: '3345678901234',
+});
 
 export function utf8(text: string): Buffer {
   return Buffer.from(text, 'utf8');

@@ -1,5 +1,6 @@
 import { readDeviceCsv } from '../../../shared/adapters/csv/deviceCsvReader';
-import { HASH, INTUNE_HEADER, PARTNER_CENTER_HEADER, utf16leWithBom, utf8WithBom } from './csvFiles';
+import { buildHardwareHash } from '../../support/hardwareHashes';
+import { INTUNE_HEADER, PARTNER_CENTER_HEADER, utf16leWithBom, utf8WithBom } from './csvFiles';
 
 const serial = (index: number) => `SN${String(index).padStart(6, '0')}`;
 const productKey = (index: number) => String(3_000_000_000_000 + index);
@@ -7,7 +8,7 @@ const productKey = (index: number) => String(3_000_000_000_000 + index);
 function partnerCenterFile(rows: number): Buffer {
   const lines = [PARTNER_CENTER_HEADER];
   for (let index = 0; index < rows; index++) {
-    lines.push(`${serial(index)},${productKey(index)},${HASH},"Contoso, Ltd.",Model ${index % 7}`);
+    lines.push(`${serial(index)},${productKey(index)},,"Contoso, Ltd.",Model ${index % 7}`);
   }
   return utf8WithBom(`${lines.join('\r\n')}\r\n`);
 }
@@ -24,7 +25,6 @@ describe('readDeviceCsv: a batch-sized file', () => {
         device: {
           serialNumber: serial(index),
           productKey: productKey(index),
-          hardwareHash: HASH,
           oemManufacturerName: 'Contoso, Ltd.',
           modelName: `Model ${index % 7}`,
         },
@@ -32,18 +32,25 @@ describe('readDeviceCsv: a batch-sized file', () => {
     }
   });
 
-  it('when a UTF-16 LE Intune file has 100,000 rows, then all are read', () => {
-    const lines = [INTUNE_HEADER];
-    for (let index = 0; index < 100_000; index++)
-      lines.push(`"${serial(index)}","","${HASH}","Group ${index}",""`);
+  it('when a UTF-16 LE file of real hashes is as large as 64 MiB allows (8,000 rows, as Get-WindowsAutopilotInfo writes them), then all are read', () => {
+    // A real hash is 4,000 characters, 8,000 bytes in UTF-16: 100,000 of them would be 800 MB.
+    const hashes = Array.from({ length: 8_000 }, (_, index) =>
+      buildHardwareHash({ serialNumber: serial(index), manufacturer: 'HP', model: 'HP EliteBook 840 G8' }),
+    );
+    const lines = [
+      INTUNE_HEADER,
+      ...hashes.map((hash, index) => `${serial(index)},,${hash},Group ${index},`),
+    ];
+    const file = utf16leWithBom(`${lines.join('\r\n')}\r\n`);
 
-    const result = readDeviceCsv(utf16leWithBom(`${lines.join('\r\n')}\r\n`));
+    const result = readDeviceCsv(file);
 
     if (!result.ok) throw new Error(result.error.message);
-    expect(result.devices).toHaveLength(100_000);
-    expect(result.devices[99_999]).toEqual({
-      line: 100_001,
-      device: { serialNumber: serial(99_999), hardwareHash: HASH, groupTag: 'Group 99999' },
+    expect(file.length).toBeGreaterThan(60 * 1024 * 1024);
+    expect(result.devices).toHaveLength(8_000);
+    expect(result.devices[7_999]).toEqual({
+      line: 8_001,
+      device: { serialNumber: serial(7_999), hardwareHash: hashes[7_999], groupTag: 'Group 7999' },
     });
   });
 
