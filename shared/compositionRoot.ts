@@ -11,14 +11,15 @@ import { appTelemetry } from './adapters/telemetry/appTelemetry';
 import { AuditTableLog } from './adapters/tables/auditTableLog';
 import { DevDirectoryTable } from './adapters/tables/devDirectoryTable';
 import { InvitationTableRepository } from './adapters/tables/invitationTableRepository';
-import { InvitationEmailQuotaTable } from './adapters/tables/invitationEmailQuotaTable';
 import { InvitationEmailOutboxTable } from './adapters/tables/invitationEmailOutboxTable';
+import { InvitationEmailQuotaTable } from './adapters/tables/invitationEmailQuotaTable';
 import { emailSenderFor } from './adapters/email/emailSenderFactory';
 import { invitationEmailRenderer } from './adapters/email/invitationEmailRenderer';
 import type { EmailDependencies } from './application/email/emailDependencies';
 import { deliveryBySweeper } from './application/ports/invitationEmailDelivery';
 import { PartnerTableDirectory } from './adapters/tables/partnerTableDirectory';
 import { RelationshipTableRepository } from './adapters/tables/relationshipTableRepository';
+import type { StorageCaller } from './adapters/tables/tableClientFactory';
 import { TableClientFactory, tableStorageTarget } from './adapters/tables/tableClientFactory';
 import type { TableNames } from './adapters/tables/tableNames';
 import { tableNames } from './adapters/tables/tableNames';
@@ -54,18 +55,26 @@ export interface Services {
   readonly entraSignIn: EntraSignIn | undefined;
   /** The partner portal's CSV files between "check" and "confirm". */
   readonly uploads: StagedUploadStore;
-  /** Delivering invitation emails (the outbox's activities and sweeper). */
-  readonly emailDeps: EmailDependencies;
   /** The Partner Center–compatible surface's own records (named batches, uploads, first answers). */
   readonly partnerCenter: PartnerCenterStore;
+  /**
+   * The same use cases' dependencies for activities and timers: their storage calls have the background
+   * budget (long tries, more retries; STORAGE_BUDGETS), the ones above the budget of an HTTP request.
+   */
+  readonly background: BackgroundServices;
+}
+
+export interface BackgroundServices {
+  readonly deps: Dependencies;
+  readonly batchDeps: BatchDependencies;
+  readonly uploads: StagedUploadStore;
+  /** Delivering invitation emails (the outbox's activities and sweeper). */
+  readonly emailDeps: EmailDependencies;
 }
 
 export async function buildServices(cfg: AppConfig): Promise<Services> {
   const tables = new TableClientFactory(await tableStorageTarget(cfg.storage, cfg.managedIdentityClientId));
   const names = tableNames(cfg.tablePrefix);
-  const table = (name: string) => () => tables.table(name);
-  const partners = new PartnerTableDirectory(table(names.partners));
-  const devDirectory = new DevDirectoryTable(table(names.devUsers), table(names.devTenants));
   const devIssuer =
     cfg.authMode === 'dev'
       ? await DevIssuer.create({
@@ -91,54 +100,81 @@ export async function buildServices(cfg: AppConfig): Promise<Services> {
           idTokens: verifier,
         })
       : undefined;
-  const deps: Dependencies = {
-    partners,
-    invitations: new InvitationTableRepository(table(names.invitations)),
-    emailOutbox: new InvitationEmailOutboxTable(table(names.invitations)),
-    emailQuota: new InvitationEmailQuotaTable(table(names.invitations), cfg.invitationEmailsPerHour),
-    // Requests with a durable client start delivery at once (invocationDeps); the sweeper does otherwise.
-    emailDelivery: deliveryBySweeper,
-    relationships: new RelationshipTableRepository(table(names.relationships)),
-    audit: new AuditTableLog(table(names.audit)),
-    tenants: cfg.authMode === 'dev' ? devDirectory : { domainOf: () => Promise.resolve(undefined) },
-    consentEvents: noConsentEvents,
-    clock: systemClock,
-    newId: randomUUID,
-    links: {
-      token: (partnerId, invitationId) => invitationToken(cfg.linkSigningKey, partnerId, invitationId),
-      url: (token) => `${cfg.publicBaseUrl}/api/consent/${token}`,
-    },
-    invitationTtlDays: cfg.invitationTtlDays,
-    telemetry: appTelemetry(cfg),
+  const telemetry = appTelemetry(cfg);
+  const sharedPartners = new PartnerTableDirectory(() => tables.table(names.partners, 'request'));
+
+  /** The use cases' dependencies whose storage calls have the budget of `caller`. */
+  const useCaseDeps = (caller: StorageCaller) => {
+    const table = (name: string) => () => tables.table(name, caller);
+    // One partner list for every caller (an enrolment is seen at once by all), read within each budget.
+    const partners = sharedPartners.through(table(names.partners));
+    const devDirectory = new DevDirectoryTable(table(names.devUsers), table(names.devTenants));
+    const deps: Dependencies = {
+      partners,
+      invitations: new InvitationTableRepository(table(names.invitations)),
+      emailOutbox: new InvitationEmailOutboxTable(table(names.invitations)),
+      emailQuota: new InvitationEmailQuotaTable(table(names.invitations), cfg.invitationEmailsPerHour),
+      // Requests with a durable client start delivery at once (invocationDeps); the sweeper does otherwise.
+      emailDelivery: deliveryBySweeper,
+      relationships: new RelationshipTableRepository(table(names.relationships)),
+      audit: new AuditTableLog(table(names.audit)),
+      tenants: cfg.authMode === 'dev' ? devDirectory : { domainOf: () => Promise.resolve(undefined) },
+      consentEvents: noConsentEvents,
+      clock: systemClock,
+      newId: randomUUID,
+      links: {
+        token: (partnerId, invitationId) => invitationToken(cfg.linkSigningKey, partnerId, invitationId),
+        url: (token) => `${cfg.publicBaseUrl}/api/consent/${token}`,
+      },
+      invitationTtlDays: cfg.invitationTtlDays,
+      telemetry,
+    };
+    const batchDeps: BatchDependencies = {
+      ...deps,
+      batches: new BatchTableRepository(table(names.deviceBatches)),
+      staging: new DeviceStagingTable(table(names.batchStaging)),
+      outcomes: new DeviceOutcomeTable(table(names.deviceOutcomes)),
+      registry: new DeviceRegistryTable(
+        (n) => table(indexTableName(names.deviceIndex, n))(),
+        cfg.deviceIndexTables,
+      ),
+      workflow: workflowNeedsDurableClient,
+      consentDeadline: cfg.consentDeadline,
+    };
+    return {
+      partners,
+      devDirectory,
+      deps,
+      batchDeps,
+      uploads: new StagedUploadTable(table(names.portalUploads)),
+    };
   };
-  const batchDeps: BatchDependencies = {
-    ...deps,
-    batches: new BatchTableRepository(table(names.deviceBatches)),
-    staging: new DeviceStagingTable(table(names.batchStaging)),
-    outcomes: new DeviceOutcomeTable(table(names.deviceOutcomes)),
-    registry: new DeviceRegistryTable((n) => table(indexTableName(names.deviceIndex, n))()),
-    workflow: workflowNeedsDurableClient,
-    consentDeadline: cfg.consentDeadline,
-  };
+  const request = useCaseDeps('request');
+  const background = useCaseDeps('background');
   return {
     config: cfg,
     tables,
     tableNames: names,
-    deps,
-    batchDeps,
-    partners,
+    deps: request.deps,
+    batchDeps: request.batchDeps,
+    partners: request.partners,
     verifier,
     devIssuer,
-    devDirectory,
+    devDirectory: request.devDirectory,
     sessions: new BrowserSessions(cfg.sessionSecret, cfg.publicBaseUrl.startsWith('https:')),
     entraSignIn,
-    uploads: new StagedUploadTable(table(names.portalUploads)),
-    partnerCenter: new PartnerCenterTable(table(names.partnerCenter)),
-    emailDeps: {
-      ...deps,
-      sender: await emailSenderFor(cfg.email, cfg.managedIdentityClientId),
-      renderer: invitationEmailRenderer,
-      claimSeconds: EMAIL_CLAIM_SECONDS,
+    uploads: request.uploads,
+    partnerCenter: new PartnerCenterTable(() => tables.table(names.partnerCenter, 'request')),
+    background: {
+      deps: background.deps,
+      batchDeps: background.batchDeps,
+      uploads: background.uploads,
+      emailDeps: {
+        ...background.deps,
+        sender: await emailSenderFor(cfg.email, cfg.managedIdentityClientId),
+        renderer: invitationEmailRenderer,
+        claimSeconds: EMAIL_CLAIM_SECONDS,
+      },
     },
   };
 }

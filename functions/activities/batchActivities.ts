@@ -22,27 +22,27 @@ import { services } from '../../shared/compositionRoot';
 /** The batch orchestration's activities: all of its I/O, each input parsed, each safe to run twice. */
 export async function checkBatchConsent(input: unknown, _context: InvocationContext): Promise<string> {
   const ref = BatchRefSchema.parse(input);
-  return consentStatus((await services()).deps, ref.partnerId, ref.tenantId);
+  return consentStatus((await services()).background.deps, ref.partnerId, ref.tenantId);
 }
 
 export async function registerDeviceChunk(input: unknown, _context: InvocationContext) {
   const { ref, chunkNo } = RegisterChunkInputSchema.parse(input);
-  return registerChunk((await services()).batchDeps, ref, chunkNo);
+  return registerChunk((await services()).background.batchDeps, ref, chunkNo);
 }
 
 export async function recordProgress(input: unknown, _context: InvocationContext): Promise<string> {
   const { ref, ...update } = RecordProgressInputSchema.parse(input);
-  return (await recordBatchProgress((await services()).batchDeps, ref, update)).status;
+  return (await recordBatchProgress((await services()).background.batchDeps, ref, update)).status;
 }
 
 export async function failDeviceChunk(input: unknown, _context: InvocationContext) {
   const { ref, chunkNo } = FailChunkInputSchema.parse(input);
-  return failChunk((await services()).batchDeps, ref, chunkNo);
+  return failChunk((await services()).background.batchDeps, ref, chunkNo);
 }
 
 export async function finishBatchWithLostChunks(input: unknown, _context: InvocationContext) {
   const { ref, ...update } = FinishWithLostChunksInputSchema.parse(input);
-  const batch = await finishWithLostChunks((await services()).batchDeps, ref, update);
+  const batch = await finishWithLostChunks((await services()).background.batchDeps, ref, update);
   return { registered: batch.registered, failed: batch.failed };
 }
 

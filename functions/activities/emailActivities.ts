@@ -14,7 +14,7 @@ export const deliverInvitationEmailActivity: ActivityHandler = async (
   context: InvocationContext,
 ) => {
   const ref = InvitationEmailRefSchema.parse(input);
-  const result = await deliverInvitationEmail((await services()).emailDeps, ref);
+  const result = await deliverInvitationEmail((await services()).background.emailDeps, ref);
   context.log(`invitation email ${ref.emailId} of ${ref.partnerId}: ${result.outcome}`);
   return result;
 };

@@ -2,18 +2,34 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/fu
 import { services } from '../../shared/compositionRoot';
 import { anonymous } from '../../shared/adapters/http/apiHandler';
 import type { HttpRoute } from '../../shared/adapters/http/httpRoute';
-import { problemResponse } from '../../shared/adapters/http/problem';
+import { RETRY_AFTER_SECONDS, problemResponse } from '../../shared/adapters/http/problem';
 import { problem } from '../../shared/contract/openApiParts';
 
-/** 200 once storage answers; the local host also waits for its durable runtime before serving. */
+/**
+ * 200 while storage answers, 503 (within a request's storage budget) while it does not. It reads
+ * storage itself each time: the partner list is cached and would say "ok" through an outage. The local
+ * host also waits for its durable runtime before serving.
+ */
 export async function health(_request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   try {
     const svc = await services();
-    await svc.partners.all();
-    return { status: 200, jsonBody: { status: 'ok', authMode: svc.config.authMode } };
+    await svc.tables.probe(svc.tableNames.partners);
+    return {
+      status: 200,
+      headers: { 'cache-control': 'no-store' },
+      jsonBody: { status: 'ok', authMode: svc.config.authMode },
+    };
   } catch (error) {
     const problem = problemResponse(error, context);
-    return { ...problem, status: 503 };
+    return {
+      ...problem,
+      status: 503,
+      headers: {
+        ...problem.headers,
+        'retry-after': String(RETRY_AFTER_SECONDS),
+        'cache-control': 'no-store',
+      },
+    };
   }
 }
 
@@ -25,7 +41,7 @@ export const healthRoutes: readonly HttpRoute[] = [
     handler: anonymous(health),
     openApi: {
       summary: 'Ready when storage and the orchestration runtime are',
-      responses: { 200: { description: 'Ready' }, 503: problem('Not ready') },
+      responses: { 200: { description: 'Ready' }, 503: problem('Not ready: storage does not answer') },
     },
   },
 ];

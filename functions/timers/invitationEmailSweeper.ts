@@ -15,7 +15,7 @@ export const INVITATION_EMAIL_SWEEP_SCHEDULE = '0 */1 * * * *';
 export async function sweepInvitationEmailsOnTimer(_timer: Timer, context: InvocationContext): Promise<void> {
   const svc = await services();
   const { started } = await sweepInvitationEmails({
-    ...svc.emailDeps,
+    ...svc.background.emailDeps,
     emailDelivery: durableInvitationEmailDelivery(df.getClient(context)),
   });
   if (started > 0) context.log(`invitation email sweeper: started ${started} delivery(ies)`);

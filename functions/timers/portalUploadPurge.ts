@@ -11,11 +11,11 @@ import { services } from '../../shared/compositionRoot';
 export const PORTAL_UPLOAD_PURGE_SCHEDULE = '0 0 * * * *';
 
 export async function purgeExpiredUploadsOnTimer(_timer: Timer, context: InvocationContext): Promise<void> {
-  const svc = await services();
+  const { background } = await services();
   const { removed } = await purgeExpiredUploads({
-    partners: svc.deps.partners,
-    clock: svc.deps.clock,
-    uploads: svc.uploads,
+    partners: background.deps.partners,
+    clock: background.deps.clock,
+    uploads: background.uploads,
   });
   if (removed > 0) context.log(`portal upload purge: removed ${removed} expired upload(s)`);
 }

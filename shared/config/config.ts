@@ -22,6 +22,7 @@ const ConfigSchema = z
     STORAGE_CONNECTION_STRING: z.string().min(1).optional(),
     AzureWebJobsStorage: z.string().min(1).optional(),
     STORAGE_TABLE_ENDPOINT: z.url().optional(),
+    DEVICE_INDEX_TABLES: z.coerce.number().int().min(1).max(64).default(8),
     TABLE_PREFIX: z
       .string()
       .regex(/^([A-Za-z][A-Za-z0-9]{0,30})?$/, 'letters and digits, starting with a letter')
@@ -115,12 +116,43 @@ function runsInAzure(env: {
   return host !== undefined && !['localhost', '127.0.0.1', '[::1]', '0.0.0.0'].includes(host);
 }
 
+/**
+ * A connection string asks for plain HTTP by its protocol or its table endpoint, or by being the
+ * emulator's shorthand (`UseDevelopmentStorage=true`, whose endpoints are http://127.0.0.1). The SDK
+ * refuses http unless told: a key or token sent in clear text is not something to fall into by accident.
+ */
+function namesPlainHttp(connectionString: string): boolean {
+  const parts = new Map(
+    connectionString
+      .split(';')
+      .map((part) => part.split('=', 2) as [string, string?])
+      .map(([key, value]) => [key.trim().toLowerCase(), (value ?? '').trim().toLowerCase()]),
+  );
+  return (
+    parts.get('usedevelopmentstorage') === 'true' ||
+    parts.get('defaultendpointsprotocol') === 'http' ||
+    (parts.get('tableendpoint') ?? '').startsWith('http:')
+  );
+}
+
 /** The name of every setting the app reads. */
 export const CONFIG_SETTINGS: readonly string[] = Object.keys(ConfigSchema.shape);
 
 export interface AppConfig {
   readonly authMode: 'dev' | 'entra';
-  readonly storage: { readonly connectionString?: string; readonly tableEndpoint?: string };
+  readonly storage: {
+    readonly connectionString?: string;
+    readonly tableEndpoint?: string;
+    /** The connection string itself names a plain-HTTP endpoint (the emulator's): the SDK may use it. */
+    readonly allowInsecureHttp: boolean;
+  };
+  /**
+   * How many tables the device index's 64 shards are spread over (shard mod this). Azure scales by
+   * partition whatever the table, so it makes no difference there; the emulator's cost per insert grows
+   * with its table (see README, Performance), so 8 by default everywhere: one layout for every store.
+   * Changing it moves keys between tables: only on a new store.
+   */
+  readonly deviceIndexTables: number;
   readonly tablePrefix: string;
   readonly publicBaseUrl: string;
   readonly tokenAudience: string;
@@ -168,13 +200,16 @@ export function parseConfig(env: NodeJS.ProcessEnv): AppConfig {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = result.data;
+  const connectionString =
+    e.STORAGE_CONNECTION_STRING ?? (e.STORAGE_TABLE_ENDPOINT ? undefined : e.AzureWebJobsStorage);
   return {
     authMode: e.AUTH_MODE,
     storage: {
-      connectionString:
-        e.STORAGE_CONNECTION_STRING ?? (e.STORAGE_TABLE_ENDPOINT ? undefined : e.AzureWebJobsStorage),
+      connectionString,
       tableEndpoint: e.STORAGE_TABLE_ENDPOINT,
+      allowInsecureHttp: connectionString !== undefined && namesPlainHttp(connectionString),
     },
+    deviceIndexTables: e.DEVICE_INDEX_TABLES,
     tablePrefix: e.TABLE_PREFIX,
     publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/$/, ''),
     tokenAudience: e.TOKEN_AUDIENCE,

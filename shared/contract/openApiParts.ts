@@ -33,6 +33,10 @@ export const refusals = {
   400: problem('The request is not valid; `code` and `field` say what to fix'),
   401: problem('Missing or invalid bearer token'),
   403: problem('This caller may not do this'),
+  503: {
+    ...problem('Storage did not answer in time (code `StorageUnavailable`): nothing to fix, try again'),
+    headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' as const } } },
+  },
 };
 
 /** Named once: both the partner API and the tenant admin API answer with a customer relationship. */

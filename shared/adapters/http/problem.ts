@@ -2,6 +2,7 @@ import type { HttpResponseInit, InvocationContext } from '@azure/functions';
 import { ZodError } from 'zod';
 import type { DomainErrorKind } from '../../domain/domainError';
 import { DomainError } from '../../domain/domainError';
+import { isStorageUnavailable } from '../tables/tableErrors';
 
 /**
  * The one mapping from errors to RFC 9457 problem details. Refusals keep their stable code and their
@@ -28,6 +29,12 @@ export interface Problem {
   readonly [extension: string]: unknown;
 }
 
+/**
+ * What a 503 asks the client to wait: about one request's storage budget (STORAGE_BUDGETS), so that an
+ * outage of a few seconds is over by the retry without clients hammering a storage that is recovering.
+ */
+export const RETRY_AFTER_SECONDS = 5;
+
 export function toProblem(error: unknown, context?: InvocationContext): Problem {
   if (error instanceof DomainError) {
     const { status, title } = STATUS[error.kind];
@@ -48,6 +55,18 @@ export function toProblem(error: unknown, context?: InvocationContext): Problem 
       detail: first ? `${first.field}: ${first.message}` : 'The request is not valid.',
       field: first?.field,
       errors,
+    };
+  }
+  if (isStorageUnavailable(error)) {
+    // Not a bug of ours: storage did not answer within the request's budget (or refused the connection).
+    context?.warn('Storage unavailable', error);
+    return {
+      type: 'about:blank',
+      title: 'Service Unavailable',
+      status: 503,
+      code: 'StorageUnavailable',
+      detail: 'The service cannot reach its storage right now. Try again shortly.',
+      retryAfterSeconds: RETRY_AFTER_SECONDS,
     };
   }
   context?.error('Unhandled error', error);

@@ -13,7 +13,7 @@ import { isConflict, isNotFound, isPreconditionFailed } from './tableErrors';
 
 /**
  * The global device index: RowKey = identity key, PartitionKey = one of 64 shards by a hash of the key,
- * the shards spread over INDEX_TABLES tables (shard mod INDEX_TABLES; see below).
+ * the shards spread over `indexTables` tables (shard mod indexTables: the DEVICE_INDEX_TABLES setting).
  * A keyed insert is the lock: whoever inserts a key first owns it. Every device takes its keys in
  * sorted order, one key per round; each round inserts the next key of every device still claiming in
  * transactions grouped by shard (so a chunk of 4,000 devices costs about 64 transactions of 60 keys per
@@ -22,13 +22,6 @@ import { isConflict, isNotFound, isPreconditionFailed } from './tableErrors';
  * both win, and, as every claimant takes keys in the same order, one of them does.
  */
 export const SHARDS = 64;
-/**
- * Azure Table storage scales by partition whatever the table, so one table would do there. The tables
- * are for Azurite (where partners try the product, and the benchmark runs): its cost per insert grows
- * with the number of rows in the table (LokiJS re-sorts the table's key indexes on every insert), so a
- * 100,000-row index in one table took 4,300 inserts/s where eight tables of 12,500 rows took 5,800.
- */
-export const INDEX_TABLES = 8;
 const TRANSACTION_SIZE = 100;
 const PARALLELISM = 16;
 
@@ -58,10 +51,12 @@ export interface IndexPlace {
   readonly shard: string;
 }
 
-export const placeOf = (key: string): IndexPlace => {
+/** The key's shard, and which of `indexTables` tables holds that shard. */
+export const placeOf = (key: string, indexTables: number): IndexPlace => {
   const n = createHash('sha256').update(key).digest()[0]! % SHARDS;
-  return { table: n % INDEX_TABLES, shard: `s${n.toString(16).padStart(2, '0')}` };
+  return { table: n % indexTables, shard: `s${n.toString(16).padStart(2, '0')}` };
 };
+const shardOf = (key: string): string => placeOf(key, 1).shard;
 
 /** The name of each index table, from the configured base name. */
 export const indexTableName = (baseName: string, table: number): string => `${baseName}${table}`;
@@ -75,9 +70,10 @@ interface Claiming {
 }
 
 export class DeviceRegistryTable implements DeviceRegistry {
-  /** `table(n)`: the client of index table n (0 to INDEX_TABLES - 1). */
+  /** `table(n)`: the client of index table n (0 to indexTables - 1). */
   constructor(
     private readonly table: (n: number) => Promise<TableClient>,
+    private readonly indexTables: number,
     private readonly rangeReads: RangeReadOptions = RANGE_READS,
   ) {}
 
@@ -126,7 +122,7 @@ export class DeviceRegistryTable implements DeviceRegistry {
         continue;
       }
       seen.add(key);
-      addTo(byShard, placeOf(key).shard, c);
+      addTo(byShard, shardOf(key), c);
     }
     const transactions = [...byShard.entries()].flatMap(([shard, group]) => {
       const out: { shard: string; group: Claiming[] }[] = [];
@@ -152,7 +148,7 @@ export class DeviceRegistryTable implements DeviceRegistry {
   }
 
   async find(key: string): Promise<DeviceOwner | undefined> {
-    const row = await getEntityOrUndefined<IndexRow>(await this.#clientOf(key), placeOf(key).shard, key);
+    const row = await getEntityOrUndefined<IndexRow>(await this.#clientOf(key), shardOf(key), key);
     return row && fromRow(row);
   }
 
@@ -164,7 +160,7 @@ export class DeviceRegistryTable implements DeviceRegistry {
   async findMany(keys: readonly string[]): Promise<Map<string, DeviceOwner>> {
     const wanted = new Set(keys);
     const byShard = new Map<string, string[]>();
-    for (const key of wanted) addTo(byShard, placeOf(key).shard, key);
+    for (const key of wanted) addTo(byShard, shardOf(key), key);
     const found = new Map<string, DeviceOwner>();
     await inParallel([...byShard.entries()], PARALLELISM, async ([shard, shardKeys]) => {
       const client = await this.#clientOf(shardKeys[0]!);
@@ -198,13 +194,13 @@ export class DeviceRegistryTable implements DeviceRegistry {
   }
 
   #clientOf(key: string): Promise<TableClient> {
-    return this.table(placeOf(key).table);
+    return this.table(placeOf(key, this.indexTables).table);
   }
 
   /** Inserts the key for `owner`; returns the other owner when someone else holds it. */
   async #insertOrOwner(key: string, owner: DeviceOwner): Promise<DeviceOwner | undefined> {
     const client = await this.#clientOf(key);
-    const { shard } = placeOf(key);
+    const shard = shardOf(key);
     for (;;) {
       try {
         await client.createEntity(toRow(shard, key, owner));
@@ -222,7 +218,7 @@ export class DeviceRegistryTable implements DeviceRegistry {
   /** Deletes the key only if `owner` holds it (ETag-guarded, so a new owner's row is never removed). */
   async #releaseKey(key: string, owner: DeviceOwner): Promise<void> {
     const client = await this.#clientOf(key);
-    const { shard } = placeOf(key);
+    const shard = shardOf(key);
     const existing = await getEntityOrUndefined<IndexRow>(client, shard, key);
     if (!existing || !sameOwner(fromRow(existing), owner)) return;
     try {

@@ -10,10 +10,21 @@ import { PartnerSchema } from '../../domain/partners/partner';
 const PARTITION = 'partner';
 const CACHE_MS = 30_000;
 
-export class PartnerTableDirectory implements PartnerDirectory {
-  #cache: { at: number; partners: Promise<Partner[]> } | undefined;
+/** The cached list; shared by the directory's views, so an upsert through one is seen by every one. */
+interface CacheSlot {
+  entry?: { at: number; partners: Promise<Partner[]> } | undefined;
+}
 
-  constructor(private readonly table: () => Promise<TableClient>) {}
+export class PartnerTableDirectory implements PartnerDirectory {
+  constructor(
+    private readonly table: () => Promise<TableClient>,
+    private readonly cache: CacheSlot = {},
+  ) {}
+
+  /** The same directory and cache, reading and writing through other clients (another caller's budget). */
+  through(table: () => Promise<TableClient>): PartnerTableDirectory {
+    return new PartnerTableDirectory(table, this.cache);
+  }
 
   async get(partnerId: string): Promise<Partner | undefined> {
     return (await this.all()).find((p) => p.id === partnerId);
@@ -24,12 +35,14 @@ export class PartnerTableDirectory implements PartnerDirectory {
   }
 
   all(): Promise<Partner[]> {
-    if (!this.#cache || Date.now() - this.#cache.at > CACHE_MS) {
-      const partners = this.#load();
-      partners.catch(() => (this.#cache = undefined));
-      this.#cache = { at: Date.now(), partners };
-    }
-    return this.#cache.partners;
+    const cached = this.cache.entry;
+    if (cached && Date.now() - cached.at <= CACHE_MS) return cached.partners;
+    const entry = { at: Date.now(), partners: this.#load() };
+    entry.partners.catch(() => {
+      if (this.cache.entry === entry) this.cache.entry = undefined;
+    });
+    this.cache.entry = entry;
+    return entry.partners;
   }
 
   async upsert(partner: Partner): Promise<void> {
@@ -39,7 +52,7 @@ export class PartnerTableDirectory implements PartnerDirectory {
       { partitionKey: PARTITION, rowKey: partner.id, partner: JSON.stringify(partner) },
       'Replace',
     );
-    this.#cache = undefined;
+    this.cache.entry = undefined;
   }
 
   async #load(): Promise<Partner[]> {

@@ -1,4 +1,4 @@
-import { INDEX_TABLES, indexTableName } from '../../../shared/adapters/tables/deviceRegistryTable';
+import { indexTableName } from '../../../shared/adapters/tables/deviceRegistryTable';
 import { dropTables } from '../consent/tableFixture';
 import { randomBytes, randomUUID } from 'node:crypto';
 import * as df from 'durable-functions';
@@ -76,9 +76,9 @@ async function start(registrations: Registration[] = functionRegistry.all()): Pr
 function depsFor(runtime: LocalDurableRuntime): BatchDependencies {
   const workflow = durableBatchWorkflow(clientFor(runtime));
   return {
-    ...svc.batchDeps,
+    ...svc.background.batchDeps,
     workflow,
-    consentEvents: batchConsentEvents(svc.batchDeps.batches, workflow),
+    consentEvents: batchConsentEvents(svc.background.batchDeps.batches, workflow),
   };
 }
 
@@ -91,7 +91,7 @@ function withChunkActivity(
     .map((r) => (r.name === REGISTER_CHUNK_ACTIVITY ? { ...r, handler: wrap(r.handler) } : r));
 }
 
-const batchOf = async (ref: BatchRef) => (await svc.batchDeps.batches.get(ref))?.value;
+const batchOf = async (ref: BatchRef) => (await svc.background.batchDeps.batches.get(ref))?.value;
 
 function batchReaches(ref: BatchRef, accept: (b: DeviceBatch) => boolean, what: string) {
   return eventually(
@@ -106,14 +106,15 @@ const inStatus = (ref: BatchRef, status: BatchStatus) =>
 
 async function everyOutcome(ref: BatchRef, chunkCount: number): Promise<DeviceOutcome[]> {
   const all: DeviceOutcome[] = [];
-  for (let c = 0; c < chunkCount; c++) all.push(...(await svc.batchDeps.outcomes.readChunk(ref, c)));
+  for (let c = 0; c < chunkCount; c++)
+    all.push(...(await svc.background.batchDeps.outcomes.readChunk(ref, c)));
   return all;
 }
 
 /** Rows of the global device index that this batch owns. */
 async function indexRowsOf(ref: BatchRef): Promise<{ rowKey: string; idx: number }[]> {
   const rows: { rowKey: string; idx: number }[] = [];
-  for (let n = 0; n < INDEX_TABLES; n++) {
+  for (let n = 0; n < svc.config.deviceIndexTables; n++) {
     const client = await svc.tables.table(indexTableName(svc.tableNames.deviceIndex, n));
     for await (const row of client.listEntities<{ idx: number }>({
       queryOptions: {
@@ -327,7 +328,7 @@ describe('device batch orchestration on the local durable runtime', () => {
       failed: CHUNK_SIZE,
     });
 
-    const failedChunk = await svc.batchDeps.outcomes.readChunk(batch, 1);
+    const failedChunk = await svc.background.batchDeps.outcomes.readChunk(batch, 1);
     expect(failedChunk.map((o) => o.index)).toEqual(
       Array.from({ length: CHUNK_SIZE }, (_, i) => CHUNK_SIZE + i),
     );
@@ -350,8 +351,8 @@ describe('device batch orchestration on the local durable runtime', () => {
     expect(rows.filter((r) => r.idx >= CHUNK_SIZE && r.idx < 2 * CHUNK_SIZE)).toEqual([]);
     expect(rows).toHaveLength(registered);
     const others = [
-      ...(await svc.batchDeps.outcomes.readChunk(batch, 0)),
-      ...(await svc.batchDeps.outcomes.readChunk(batch, 2)),
+      ...(await svc.background.batchDeps.outcomes.readChunk(batch, 0)),
+      ...(await svc.background.batchDeps.outcomes.readChunk(batch, 2)),
     ];
     expect(others).toHaveLength(registered);
     expect(others.every((o) => o.status === 'registered')).toBe(true);

@@ -9,7 +9,9 @@ import {
 } from '../../../shared/adapters/tables/deviceRegistryTable';
 import { ownTables } from '../consent/tableFixture';
 
-const shardOf = (key: string) => placeOf(key).shard;
+/** Not the default 8: the count is a setting, and the registry works with any. */
+const INDEX_TABLES = 3;
+const shardOf = (key: string) => placeOf(key, INDEX_TABLES).shard;
 
 jest.setTimeout(120_000);
 
@@ -53,7 +55,7 @@ const claim = (tenantId: string, keys: readonly string[], index = 0, batchId = '
 describe('DeviceRegistryTable (Azurite)', () => {
   const own = ownTables();
   const indexTable = (n: number) => own.tables.table(indexTableName(own.names.deviceIndex, n));
-  const registry = new DeviceRegistryTable(indexTable);
+  const registry = new DeviceRegistryTable(indexTable, INDEX_TABLES);
 
   afterAll(() => own.dropAll());
 
@@ -62,7 +64,7 @@ describe('DeviceRegistryTable (Azurite)', () => {
     await Promise.all(
       keys.map(async (key) => {
         try {
-          const client = await indexTable(placeOf(key).table);
+          const client = await indexTable(placeOf(key, INDEX_TABLES).table);
           found.set(key, await client.getEntity<IndexRow>(shardOf(key), key));
         } catch (error) {
           if ((error as { statusCode?: number }).statusCode !== 404) throw error;
@@ -135,7 +137,7 @@ describe('DeviceRegistryTable (Azurite)', () => {
     const partial = newKeys();
     const device = claim('tenant-a', [partial.tuple, partial.hash], 3);
     const first = [...device.keys].sort()[0]!;
-    const client = await indexTable(placeOf(first).table);
+    const client = await indexTable(placeOf(first, INDEX_TABLES).table);
     await client.createEntity({
       partitionKey: shardOf(first),
       rowKey: first,
@@ -262,7 +264,7 @@ describe('DeviceRegistryTable (Azurite)', () => {
   });
 
   it('when a bulk look-up meets a shard dense with other rows, then the rest of it is read key by key with the same answer', async () => {
-    const dense = new DeviceRegistryTable(indexTable, {
+    const dense = new DeviceRegistryTable(indexTable, INDEX_TABLES, {
       rangeKeys: 3,
       maxRowsPerKey: 1,
     });

@@ -1,4 +1,4 @@
-import { INDEX_TABLES, indexTableName } from '../../../shared/adapters/tables/deviceRegistryTable';
+import { odata } from '@azure/data-tables';
 import { randomBytes } from 'node:crypto';
 import { TableClientFactory } from '../../../shared/adapters/tables/tableClientFactory';
 import type { TableNames } from '../../../shared/adapters/tables/tableNames';
@@ -26,7 +26,7 @@ export function ownTables(prefix = uniquePrefix()): {
   readonly table: (name: string) => () => ReturnType<TableClientFactory['table']>;
   readonly dropAll: () => Promise<void>;
 } {
-  const tables = new TableClientFactory({ connectionString: testConnection() });
+  const tables = new TableClientFactory({ connectionString: testConnection(), allowInsecureHttp: true });
   const names = tableNames(prefix);
   return {
     prefix,
@@ -37,9 +37,15 @@ export function ownTables(prefix = uniquePrefix()): {
   };
 }
 
+/** Drops the named tables and every index table (however many DEVICE_INDEX_TABLES made). */
 export async function dropTables(tables: TableClientFactory, names: TableNames): Promise<void> {
   const service = tables.service();
-  const indexTables = Array.from({ length: INDEX_TABLES }, (_, n) => indexTableName(names.deviceIndex, n));
+  const indexTables: string[] = [];
+  const prefix = names.deviceIndex;
+  for await (const table of service.listTables({
+    queryOptions: { filter: odata`TableName gt ${prefix} and TableName lt ${`${prefix}~`}` },
+  }))
+    if (table.name) indexTables.push(table.name);
   await Promise.all(
     [...Object.values(names), ...indexTables].map((name: string) => service.deleteTable(name)),
   );

@@ -26,7 +26,7 @@ export function tableFactory(): TableClientFactory {
   const connectionString = process.env.TEST_STORAGE_CONNECTION;
   if (!connectionString)
     throw new Error('TEST_STORAGE_CONNECTION is not set (integration globalSetup starts Azurite).');
-  return new TableClientFactory({ connectionString });
+  return new TableClientFactory({ connectionString, allowInsecureHttp: true });
 }
 
 export function startRuntime(

@@ -387,7 +387,11 @@ describeWithBicep('infra/azure, compiled (what the compiler cannot tell)', () =>
       expect(configErrorOf(env)).toBeUndefined();
       const cfg = parseConfig(env);
       expect(cfg.authMode).toBe('entra');
-      expect(cfg.storage).toEqual({ connectionString: undefined, tableEndpoint: env.STORAGE_TABLE_ENDPOINT });
+      expect(cfg.storage).toEqual({
+        connectionString: undefined,
+        tableEndpoint: env.STORAGE_TABLE_ENDPOINT,
+        allowInsecureHttp: false,
+      });
       expect(cfg.publicBaseUrl).toMatch(/^https:\/\//);
       expect(cfg.entra.clientId).toBeTruthy();
     });
