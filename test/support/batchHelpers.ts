@@ -141,7 +141,16 @@ export async function waitForBatch(
   const deadline = Date.now() + timeoutMs;
   let last: BatchStatus | undefined;
   for (;;) {
-    last = await getBatch(api, token, tenantId, batchId);
+    const res = await api.request<BatchStatus>('GET', batchPath(tenantId, batchId), { token });
+    // A poller does what a 503's Retry-After asks: storage (Azurite busy with the batch's own writes,
+    // on a loaded machine) did not answer within the request's budget; the next poll asks again.
+    if (res.status === 503 && res.headers.has('retry-after')) {
+      if (Date.now() > deadline) throw new Error(`Batch ${batchId}: storage unavailable until the deadline`);
+      await sleep(intervalMs);
+      continue;
+    }
+    if (res.status !== 200) throw new Error(`get batch: ${res.status} ${res.text}`);
+    last = res.body;
     if (predicate(last)) return last;
     if (Date.now() > deadline) {
       throw new Error(
