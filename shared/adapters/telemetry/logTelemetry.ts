@@ -4,8 +4,8 @@ import { currentInvocation } from './invocationScope';
 /**
  * Each event as one JSON line through the invocation's own logger, so that in Azure it lands in
  * Application Insights' `traces` with the invocation's operation ID and can be queried by its fields
- * (`parse_json(message)`). Outside an invocation (the local host runs no host hooks) nothing is written:
- * the audit trail holds the same facts.
+ * (`parse_json(message)`). Outside an invocation (code run by no function, such as seeding or a script)
+ * nothing is written: the audit trail holds the same facts.
  */
 export class LogTelemetry implements Telemetry {
   event(name: string, properties: Readonly<Record<string, string>>): void {
