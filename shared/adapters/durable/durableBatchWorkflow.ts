@@ -9,26 +9,53 @@ import {
   DEVICE_BATCH_ORCHESTRATION,
 } from './batchOrchestrationContract';
 
+/**
+ * The instance ID batches had before IDs were made unambiguous (see batchInstanceId). Batches submitted
+ * before that change still run under it; they are found only after checking that the instance's input
+ * names this very batch, since two batches could share it. Remove once no such batch is open.
+ */
+export const legacyBatchInstanceId = (ref: BatchRef): string =>
+  `batch-${ref.tenantId}-${ref.partnerId}-${ref.batchId}`;
+
 /** The batch workflow through the standard durable client, whichever engine serves it. */
 export function durableBatchWorkflow(client: DurableClient): BatchWorkflow {
-  const raise = async (ref: BatchRef, event: string) => {
+  const statusOrNothing = (instanceId: string) =>
+    client.getStatus(instanceId).catch((error: unknown) => {
+      if (durableClientFailure(error) === 'noInstance') return undefined;
+      throw error;
+    });
+  /** The batch's instance under its old ID, if there is one and it is this batch's. */
+  const legacyInstance = async (ref: BatchRef): Promise<string | undefined> => {
+    const instanceId = legacyBatchInstanceId(ref);
+    if (instanceId === batchInstanceId(ref)) return undefined;
+    const input = (await statusOrNothing(instanceId))?.input as Partial<BatchRef> | null | undefined;
+    const same =
+      input?.tenantId === ref.tenantId && input.partnerId === ref.partnerId && input.batchId === ref.batchId;
+    return same ? instanceId : undefined;
+  };
+  const raiseTo = async (instanceId: string, event: string): Promise<'sent' | 'noInstance'> => {
     try {
       // A finished instance answers 410, which the client takes as done.
-      await client.raiseEvent(batchInstanceId(ref), event, { at: new Date().toISOString() });
+      await client.raiseEvent(instanceId, event, { at: new Date().toISOString() });
+      return 'sent';
     } catch (error) {
-      // No instance yet (a queued batch whose orchestration has not been started): it reads consent
-      // itself when it starts, which is after the consent it would be told about was stored.
       if (durableClientFailure(error) !== 'noInstance') throw error;
+      return 'noInstance';
     }
+  };
+  const raise = async (ref: BatchRef, event: string) => {
+    if ((await raiseTo(batchInstanceId(ref), event)) === 'sent') return;
+    const legacy = await legacyInstance(ref);
+    // No instance at all (a queued batch whose orchestration has not been started): it reads consent
+    // itself when it starts, which is after the consent it would be told about was stored.
+    if (legacy) await raiseTo(legacy, event);
   };
   return {
     async ensureStarted(ref, input) {
       const instanceId = batchInstanceId(ref);
-      const status = await client.getStatus(instanceId).catch((error: unknown) => {
-        if (durableClientFailure(error) === 'noInstance') return undefined;
-        throw error;
-      });
+      const status = await statusOrNothing(instanceId);
       if (status?.runtimeStatus) return;
+      if (await legacyInstance(ref)) return;
       const orchestrationInput: BatchOrchestrationInput = { ...pickRef(ref), ...input };
       try {
         await client.startNew(DEVICE_BATCH_ORCHESTRATION, { instanceId, input: orchestrationInput });

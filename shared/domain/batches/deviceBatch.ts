@@ -60,6 +60,12 @@ export const batchProgress = (batch: Pick<DeviceBatch, 'processed' | 'total' | '
   return batch.total === 0 ? 0 : Math.floor((100 * batch.processed) / batch.total);
 };
 
-/** The durable orchestration instance of a batch: one per (tenant, partner, batchId), so a retry finds it. */
+/**
+ * The durable orchestration instance of a batch: one per (tenant, partner, batchId), so a retry finds it.
+ * Every part but the last carries its length, so that no two refs share an ID: joined by hyphens alone,
+ * partner `contoso` with batch `direct-b1` and partner `contoso-direct` with batch `b1` were one
+ * instance. The parts hold letters, digits, '.', '_' and '-' only, so the ID stays a valid durable
+ * instance ID (no '/', '\\', '#', '?' or control characters).
+ */
 export const batchInstanceId = (ref: BatchRef): string =>
-  `batch-${ref.tenantId}-${ref.partnerId}-${ref.batchId}`;
+  `batch-${ref.tenantId.length}-${ref.tenantId}-${ref.partnerId.length}-${ref.partnerId}-${ref.batchId}`;
