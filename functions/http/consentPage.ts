@@ -1,5 +1,4 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { z } from 'zod';
 import { invocationDeps } from '../../shared/adapters/durable/invocationDeps';
 import { partnerNames, viewConsentPage } from '../../shared/application/consent/consentPageView';
 import { acceptInvitation } from '../../shared/application/consent/acceptInvitation';
@@ -137,8 +136,6 @@ function upnOf(principal: { kind: string; upn?: string; partnerId?: string }): s
   return principal.upn ?? principal.partnerId ?? '';
 }
 
-const tokenParams = z.object({ token: z.string() });
-
 export const consentRoutes: readonly HttpRoute[] = [
   {
     name: 'consentPage',
@@ -148,7 +145,7 @@ export const consentRoutes: readonly HttpRoute[] = [
     handler: pageHandler(showConsentPage),
     openApi: {
       summary: 'The consent page (HTML); redirects to sign-in first',
-      request: { params: tokenParams },
+      request: { params: ConsentTokenParams },
       responses: {
         200: page('Consent page'),
         303: { description: 'Sign in first' },
@@ -168,7 +165,7 @@ export const consentRoutes: readonly HttpRoute[] = [
     openApi: {
       summary: 'Accept: form fields consent=yes and optionally includeDelegatedAdmin=true',
       request: {
-        params: tokenParams,
+        params: ConsentTokenParams,
         body: {
           content: {
             'application/x-www-form-urlencoded': { schema: AcceptFormSchema.meta({ id: 'AcceptForm' }) },

@@ -1,11 +1,10 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { z } from 'zod';
 import { getCustomer, listCustomers } from '../../shared/application/customers/listCustomers';
 import type { Services } from '../../shared/compositionRoot';
 import { apiHandler, json } from '../../shared/adapters/http/apiHandler';
 import type { HttpRoute } from '../../shared/adapters/http/httpRoute';
 import { CustomerListSchema, TenantIdParams, toCustomer } from '../../shared/contract/customerContract';
-import { Customer, guidParam, ok, problem, refusals } from '../../shared/contract/openApiParts';
+import { Customer, ok, problem, refusals } from '../../shared/contract/openApiParts';
 import type { PartnerPrincipal } from '../../shared/domain/identity/principal';
 
 export async function getCustomers(
@@ -46,7 +45,7 @@ export const customerRoutes: readonly HttpRoute[] = [
     handler: apiHandler(getOneCustomer, { principal: 'partner' }),
     openApi: {
       summary: 'One customer of the partner',
-      request: { params: z.object({ tenantId: guidParam }) },
+      request: { params: TenantIdParams },
       responses: {
         200: ok('Customer', Customer),
         ...refusals,

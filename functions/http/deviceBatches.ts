@@ -25,7 +25,7 @@ import {
   toBatchStatus,
   toDeviceOutcomePage,
 } from '../../shared/contract/deviceBatchContract';
-import { guidParam, jsonBody, ok, problem, refusals } from '../../shared/contract/openApiParts';
+import { jsonBody, ok, problem, refusals } from '../../shared/contract/openApiParts';
 import type { PartnerClient, PartnerPrincipal, Principal } from '../../shared/domain/identity/principal';
 
 const batchLocation = (tenantId: string, batchId: string) =>
@@ -111,8 +111,6 @@ export async function deleteDevice(
 // The body's devices are parsed one by one (a bad device fails alone); this is their shape.
 const Device = DeviceSchema.meta({ id: 'Device' });
 const batchBody = DeviceBatchRequestSchema.extend({ devices: z.array(Device).min(1).max(100_000) });
-const tenantParams = z.object({ tenantId: guidParam });
-const batchParams = z.object({ tenantId: guidParam, batchId: z.string() });
 
 export const deviceBatchRoutes: readonly HttpRoute[] = [
   {
@@ -125,7 +123,7 @@ export const deviceBatchRoutes: readonly HttpRoute[] = [
     openApi: {
       summary:
         'Submit up to 100,000 devices; batchId is the idempotency key; waits for consent if there is none',
-      request: { params: tenantParams, body: jsonBody(batchBody.meta({ id: 'DeviceBatchRequest' })) },
+      request: { params: TenantIdParams, body: jsonBody(batchBody.meta({ id: 'DeviceBatchRequest' })) },
       responses: {
         202: { description: 'Accepted; Location is the status URL', ...jsonBody(BatchAcceptedSchema) },
         ...refusals,
@@ -142,7 +140,7 @@ export const deviceBatchRoutes: readonly HttpRoute[] = [
     openApi: {
       summary: 'Check consent and each device before submitting; writes nothing',
       request: {
-        params: tenantParams,
+        params: TenantIdParams,
         body: jsonBody(ValidateRequestSchema.extend({ devices: batchBody.shape.devices })),
       },
       responses: {
@@ -159,7 +157,7 @@ export const deviceBatchRoutes: readonly HttpRoute[] = [
     handler: apiHandler(getBatch, { principal: 'partner' }),
     openApi: {
       summary: "A batch's status and progress",
-      request: { params: batchParams },
+      request: { params: BatchParams },
       responses: {
         200: ok('Batch status', BatchStatusSchema.meta({ id: 'DeviceBatchStatus' })),
         ...refusals,
@@ -174,7 +172,7 @@ export const deviceBatchRoutes: readonly HttpRoute[] = [
     handler: apiHandler(getBatchDevices, { principal: 'partner' }),
     openApi: {
       summary: "A batch's devices with their outcome, in submission order, paged",
-      request: { params: batchParams, query: DeviceListQuerySchema },
+      request: { params: BatchParams, query: DeviceListQuerySchema },
       responses: {
         200: ok('A page of devices', DeviceOutcomePageSchema),
         ...refusals,
@@ -189,7 +187,7 @@ export const deviceBatchRoutes: readonly HttpRoute[] = [
     handler: apiHandler(deleteDevice, { principal: 'any' }),
     openApi: {
       summary: 'Deregister a device (the partner that registered it, or the tenant’s Global Administrator)',
-      request: { params: z.object({ tenantId: guidParam, deviceId: z.string() }) },
+      request: { params: DeviceParams },
       responses: {
         204: { description: 'Deregistered' },
         ...refusals,

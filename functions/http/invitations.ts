@@ -1,5 +1,4 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { z } from 'zod';
 import { invocationDeps } from '../../shared/adapters/durable/invocationDeps';
 import { createInvitation } from '../../shared/application/invitations/createInvitation';
 import { listInvitations } from '../../shared/application/invitations/listInvitations';
@@ -15,7 +14,7 @@ import {
   InvitationResponseSchema,
   toInvitationResponse,
 } from '../../shared/contract/invitationContract';
-import { guidParam, jsonBody, ok, problem, refusals } from '../../shared/contract/openApiParts';
+import { jsonBody, ok, problem, refusals } from '../../shared/contract/openApiParts';
 import type { PartnerPrincipal } from '../../shared/domain/identity/principal';
 
 export async function postInvitation(
@@ -91,7 +90,7 @@ export const invitationRoutes: readonly HttpRoute[] = [
     handler: apiHandler(deleteInvitation, { principal: 'partner' }),
     openApi: {
       summary: 'Withdraw an invitation: its link stops working',
-      request: { params: z.object({ id: guidParam }) },
+      request: { params: InvitationIdParams },
       responses: {
         204: { description: 'Withdrawn' },
         ...refusals,

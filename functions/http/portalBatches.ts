@@ -10,7 +10,7 @@ import { batchPageModel, batchProgressView, failedRow } from '../../shared/adapt
 import { PortalBatchParams, PortalDeviceQuerySchema } from '../../shared/adapters/web/portalForms';
 import type { PortalVisitor } from '../../shared/adapters/web/portalPage';
 import { portalHtmlResponse, portalPage, renderPortalPage } from '../../shared/adapters/web/portalPage';
-import { guidParam, ok, page, problem, refusals } from '../../shared/contract/openApiParts';
+import { ok, page, problem, refusals } from '../../shared/contract/openApiParts';
 import { PortalBatchProgressSchema } from '../../shared/contract/portalContract';
 import type { PartnerUser } from '../../shared/domain/identity/principal';
 
@@ -71,8 +71,6 @@ export async function getPortalFailedRows(
   };
 }
 
-const batchParams = z.object({ tenantId: guidParam, partnerId: z.string(), batchId: z.string() });
-
 export const portalBatchRoutes: readonly HttpRoute[] = [
   {
     name: 'portalBatchPage',
@@ -81,7 +79,7 @@ export const portalBatchRoutes: readonly HttpRoute[] = [
     handler: portalPage(showPortalBatch),
     openApi: {
       summary: "A batch's page in the partner portal (HTML): progress and each device's result",
-      request: { params: batchParams },
+      request: { params: PortalBatchParams },
       responses: { 200: page('The page'), 303: { description: 'Sign in first' } },
     },
   },
@@ -94,7 +92,7 @@ export const portalBatchRoutes: readonly HttpRoute[] = [
     openApi: {
       summary:
         "A batch's progress for the partner portal: the partner's own batch, or (for an indirect provider) its reseller's",
-      request: { params: batchParams },
+      request: { params: PortalBatchParams },
       responses: {
         200: ok('Batch progress', PortalBatchProgressSchema.meta({ id: 'PortalBatchProgress' })),
         ...refusals,
@@ -109,7 +107,7 @@ export const portalBatchRoutes: readonly HttpRoute[] = [
     handler: portalPage(getPortalFailedRows),
     openApi: {
       summary: "A batch's failed rows as CSV, each with its reason, to fix and upload again",
-      request: { params: batchParams },
+      request: { params: PortalBatchParams },
       responses: {
         200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } },
         303: { description: 'Sign in first' },

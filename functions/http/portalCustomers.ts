@@ -1,5 +1,4 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { z } from 'zod';
 import { invocationDeps } from '../../shared/adapters/durable/invocationDeps';
 import { getCustomer, listCustomers } from '../../shared/application/customers/listCustomers';
 import type { CreatedInvitation } from '../../shared/application/invitations/createInvitation';
@@ -32,7 +31,7 @@ import {
 } from '../../shared/adapters/web/portalPage';
 import { TenantIdParams, toCustomer } from '../../shared/contract/customerContract';
 import { InvitationIdParams } from '../../shared/contract/invitationContract';
-import { guidParam, page } from '../../shared/contract/openApiParts';
+import { page } from '../../shared/contract/openApiParts';
 import { DomainError } from '../../shared/domain/domainError';
 
 /** The partner portal's customers page: customers, invitations (create, copy, withdraw), and batches. */
@@ -183,7 +182,7 @@ export const portalCustomerRoutes: readonly HttpRoute[] = [
     handler: portalPage(showPortalCustomer),
     openApi: {
       summary: "One customer's page in the partner portal (HTML): its relationship and device batches",
-      request: { params: z.object({ tenantId: guidParam }) },
+      request: { params: TenantIdParams },
       responses: { 200: page('The page'), ...signInFirst },
     },
   },
@@ -209,7 +208,7 @@ export const portalCustomerRoutes: readonly HttpRoute[] = [
     handler: portalPage(postPortalWithdrawInvitation, { formPage: '/api/portal/customers#invitations' }),
     openApi: {
       summary: "The portal's withdraw button",
-      request: { params: z.object({ id: guidParam }) },
+      request: { params: InvitationIdParams },
       responses: { 303: { description: 'Withdrawn; back to the customers page' } },
     },
   },

@@ -1,5 +1,4 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { z } from 'zod';
 import { invocationDeps } from '../../shared/adapters/durable/invocationDeps';
 import {
   listTenantPartners,
@@ -101,8 +100,6 @@ export async function postRemoveDelegatedAdminFromPage(
   return redirect('/api/tenant/partners?done=dapRemoved');
 }
 
-const partnerParams = z.object({ partnerId: z.string() });
-
 /** The customer admin's page, for people; its forms post to the use cases the admin API uses too. */
 export const tenantAdminPageRoutes: readonly HttpRoute[] = [
   {
@@ -124,7 +121,7 @@ export const tenantAdminPageRoutes: readonly HttpRoute[] = [
     handler: pageHandler(postRevokeFromPage, { principal: 'any' }),
     openApi: {
       summary: "The admin page's revoke form (confirm=yes, csrf)",
-      request: { params: partnerParams },
+      request: { params: PartnerIdParams },
       responses: { 303: { description: 'Back to the admin page' } },
     },
   },
@@ -135,7 +132,7 @@ export const tenantAdminPageRoutes: readonly HttpRoute[] = [
     handler: pageHandler(postRemoveDelegatedAdminFromPage, { principal: 'any' }),
     openApi: {
       summary: "The admin page's remove-delegated-admin form (csrf)",
-      request: { params: partnerParams },
+      request: { params: PartnerIdParams },
       responses: { 303: { description: 'Back to the admin page' } },
     },
   },

@@ -1,5 +1,4 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { z } from 'zod';
 import { invocationDeps } from '../../shared/adapters/durable/invocationDeps';
 import {
   listTenantPartners,
@@ -56,8 +55,6 @@ export async function deleteTenantPartner(
   );
 }
 
-const partnerParams = z.object({ partnerId: z.string() });
-
 export const tenantPartnerRoutes: readonly HttpRoute[] = [
   {
     name: 'listTenantPartners',
@@ -76,7 +73,7 @@ export const tenantPartnerRoutes: readonly HttpRoute[] = [
     handler: apiHandler(postRemoveDelegatedAdmin, { principal: 'globalAdministrator' }),
     openApi: {
       summary: "Remove a partner's delegated admin roles",
-      request: { params: partnerParams },
+      request: { params: PartnerIdParams },
       responses: { 200: ok('Updated relationship', Customer), ...refusals, 404: problem('No relationship') },
     },
   },
@@ -89,7 +86,7 @@ export const tenantPartnerRoutes: readonly HttpRoute[] = [
     handler: apiHandler(deleteTenantPartner, { principal: 'globalAdministrator' }),
     openApi: {
       summary: "Revoke a partner's relationship (OEMs included)",
-      request: { params: partnerParams },
+      request: { params: PartnerIdParams },
       responses: { 200: ok('Revoked relationship', Customer), ...refusals, 404: problem('No relationship') },
     },
   },
