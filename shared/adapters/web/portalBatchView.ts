@@ -68,10 +68,12 @@ function deviceShown(outcome: DeviceOutcome, submitted: DeviceInput) {
   const otherSerial =
     hash?.serialNumber != null &&
     normalizeIdentifier(hash.serialNumber) !== normalizeIdentifier(serialNumber);
+  // Another device's hash: its make and model are not this row's, and show on the hash's own line.
+  const fromHash = otherSerial ? undefined : hash;
   return {
     serialNumber,
-    manufacturer: outcome.manufacturer ?? submitted.oemManufacturerName ?? hash?.manufacturer ?? '',
-    model: outcome.model ?? submitted.modelName ?? hash?.model ?? '',
+    manufacturer: outcome.manufacturer ?? submitted.oemManufacturerName ?? fromHash?.manufacturer ?? '',
+    model: outcome.model ?? submitted.modelName ?? fromHash?.model ?? '',
     hashOfOther: otherSerial ? hash : null,
   };
 }

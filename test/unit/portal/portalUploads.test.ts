@@ -10,6 +10,7 @@ import type { PortalDependencies } from '../../../shared/application/portal/port
 import { checkUpload, confirmUpload } from '../../../shared/application/portal/portalUploads';
 import type { StagedUpload, StagedUploadStore } from '../../../shared/application/portal/stagedUploads';
 import { readDeviceCsvFile } from '../../../shared/adapters/csv/deviceCsvFile';
+import { batchPageModel } from '../../../shared/adapters/web/portalBatchView';
 import type { PartnerUser } from '../../../shared/domain/identity/principal';
 import type { Partner } from '../../../shared/domain/partners/partner';
 import type { InMemoryBatchWorld } from '../../support/inMemoryBatchPorts';
@@ -334,6 +335,33 @@ describe('portal: who sees which batch', () => {
       expect(error.code).toBe('BatchNotFound');
       expect(await listVisibleBatches(world.batchDeps, agentOf(other), TENANT_ID)).toEqual([]);
     }
+  });
+
+  it("when a row carried another device's hash, then the batch page shows whose hash it is; a row with its own hash shows make and model from the hash", async () => {
+    const world = portalWorld();
+    const hp = { serialNumber: '5CG1234XYZ', manufacturer: 'HP', model: 'HP EliteBook 840 G8 Notebook PC' };
+    const vm = { serialNumber: 'VMware-56 4d 8d 1c', manufacturer: 'VMware, Inc.', model: 'VMware7,1' };
+    const file = Buffer.from(
+      [
+        'Device Serial Number,Windows Product ID,Hardware Hash',
+        `${hp.serialNumber},,${buildHardwareHash(hp)}`,
+        `SOMEONE-ELSE,,${buildHardwareHash({ ...vm, kind: 'vm' })}`,
+      ]
+        .map((row) => `${row}\r\n`)
+        .join(''),
+      'utf8',
+    );
+    const checked = await checkedFile(world, file);
+    const batch = await confirmUpload(world.portal, reseller, checked.upload.uploadId);
+    const visible = await getVisibleBatchForPage(world.batchDeps, reseller, batch);
+    const page = await pageOfDevices(world.batchDeps, visible.batch, {}, 0, 10);
+
+    const model = batchPageModel(visible, visible.customerDomain, page, { from: 0 });
+
+    expect(model.devices.map((d) => [d.serialNumber, d.manufacturer, d.model, d.hashOfOther])).toEqual([
+      [hp.serialNumber, 'HP', hp.model, null],
+      ['SOMEONE-ELSE', '', '', vm],
+    ]);
   });
 
   it("when the batch page's batch is read, then it carries the customer's domain from the viewer's relationship, or the tenant ID without one", async () => {
