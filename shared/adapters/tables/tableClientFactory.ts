@@ -91,6 +91,9 @@ export const STORAGE_BUDGETS: Readonly<Record<StorageCaller, StorageBudget>> = {
   },
 };
 
+/** The health check's budget: a person or a load balancer asking "is it up?" hears "no" in 3 s. */
+const PROBE_TIMEOUT_MS = 3_000;
+
 type PipelinePolicy = NonNullable<TableServiceClientOptions['additionalPolicies']>[number]['policy'];
 
 export class TableClientFactory {
@@ -139,13 +142,22 @@ export class TableClientFactory {
     throw new Error('Table storage is not configured: set a connection string or an account URL.');
   }
 
-  /** Resolves once storage answers one cheap read (a missing entity's 404) within a request's budget. */
-  async probe(name: string): Promise<void> {
-    const client = await this.table(name, 'request');
+  /**
+   * Resolves once storage answers one cheap read (a missing entity's 404) within `timeoutMs`, shorter
+   * than a request's budget: a health check is asked often and says "down" within a few seconds.
+   */
+  async probe(name: string, timeoutMs = PROBE_TIMEOUT_MS): Promise<void> {
+    const within = AbortSignal.timeout(timeoutMs);
     try {
-      await client.getEntity('~probe', '~probe', { queryOptions: { select: ['PartitionKey'] } });
+      const client = this.client(name, 'request');
+      await client.getEntity('~probe', '~probe', { abortSignal: within });
     } catch (error) {
-      if (!(error instanceof RestError && error.statusCode === 404)) throw error;
+      if (error instanceof RestError && error.statusCode === 404) return;
+      if (within.aborted)
+        throw new StorageUnavailableError(`Table storage did not answer within ${timeoutMs} ms`, {
+          cause: error,
+        });
+      throw error;
     }
   }
 

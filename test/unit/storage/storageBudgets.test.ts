@@ -118,6 +118,25 @@ describe('storage budgets', () => {
     expect(storage.requests()).toBe(1 + SHORT.request.maxRetries);
   });
 
+  it('when storage answers the health probe (a 404 for its missing row), then the probe passes', async () => {
+    storage = await fakeStorage([404]);
+
+    await expect(factoryFor(storage).probe('Things', 300)).resolves.toBeUndefined();
+  });
+
+  it('when storage does not answer the health probe, then it fails as storage unavailable', async () => {
+    storage = await fakeStorage(['hang']);
+
+    const error = await factoryFor(storage)
+      .probe('Things', 200)
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+
+    expect(isStorageUnavailable(error)).toBe(true);
+  });
+
   it('when nothing listens at the endpoint, then the error counts as storage unavailable', async () => {
     storage = await fakeStorage([200]);
     const connectionString = storage.connectionString;
