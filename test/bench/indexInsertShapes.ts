@@ -78,7 +78,10 @@ async function insertRate(factory: TableClientFactory, shape: Shape): Promise<nu
 async function main(): Promise<void> {
   const azurite = await startAzurite();
   try {
-    const factory = new TableClientFactory({ connectionString: azurite.connectionString });
+    const factory = new TableClientFactory({
+      connectionString: azurite.connectionString,
+      allowInsecureHttp: true,
+    });
     console.log('| rows | shards | tables | keys per transaction | inserts/s |\n|---|---|---|---|---|');
     for (const shape of SHAPES) {
       const rate = await insertRate(factory, shape);

@@ -193,7 +193,7 @@ async function main(): Promise<void> {
 }
 
 async function dropEveryTable(connectionString: string): Promise<void> {
-  const service = new TableClientFactory({ connectionString }).service();
+  const service = new TableClientFactory({ connectionString, allowInsecureHttp: true }).service();
   const names: string[] = [];
   for await (const table of service.listTables()) if (table.name) names.push(table.name);
   await Promise.all(names.map((name) => service.deleteTable(name)));

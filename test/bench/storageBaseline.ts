@@ -13,7 +13,7 @@ export async function measureStorageBaseline(
   entities: number,
   parallel: number,
 ): Promise<number> {
-  const tables = new TableClientFactory({ connectionString });
+  const tables = new TableClientFactory({ connectionString, allowInsecureHttp: true });
   const client = await tables.table(`bench${randomBytes(4).toString('hex')}`);
   const transactions: TransactionAction[][] = [];
   for (let i = 0; i < entities; i += 100) {
