@@ -22,14 +22,10 @@ import {
 } from '../../shared/adapters/web/portalPage';
 import { batchPagePath } from '../../shared/adapters/web/portalViews';
 import { page } from '../../shared/contract/openApiParts';
+import type { UploadRefusal } from '../../shared/adapters/web/portalUploadView';
+import { checkedPageModel, uploadPageModel } from '../../shared/adapters/web/portalUploadView';
 
 /** The portal's CSV upload: pick a customer and a file, see every row checked, then confirm. */
-const SHOWN_PROBLEMS = 500;
-
-const HEADER_STYLE_LABELS: Record<string, string> = {
-  'partner-center': 'Partner Center',
-  intune: 'Intune (Get-WindowsAutopilotInfo)',
-};
 
 export async function showPortalUpload(
   request: HttpRequest,
@@ -44,21 +40,14 @@ async function uploadPage(
   svc: Services,
   visitor: PortalVisitor,
   selectedTenantId: string,
-  refusal?: { code: string; message: string; line?: number | undefined; fileName?: string },
+  refusal?: UploadRefusal,
 ): Promise<string> {
-  const customers = (await listCustomers(svc.deps, visitor.principal))
-    // A customer that revoked is offered too: its batch waits for consent to be given again.
-    .sort((a, b) => (a.status === b.status ? 0 : a.status === 'active' ? -1 : 1))
-    .map((c) => ({
-      tenantId: c.tenantId,
-      label: c.status === 'active' ? c.domain : `${c.domain} (revoked: the batch will wait for consent)`,
-      selected: c.tenantId === selectedTenantId.toLowerCase(),
-    }));
+  const customers = await listCustomers(svc.deps, visitor.principal);
   return renderPortalPage(
     'portalUpload',
     visitor,
     { title: 'Upload devices', section: 'upload' },
-    { customers, refusal, csrf: visitor.csrf },
+    uploadPageModel(visitor, customers, selectedTenantId, refusal),
   );
 }
 
@@ -96,24 +85,7 @@ export async function postPortalUpload(
     'portalUploadChecked',
     visitor,
     { title: `Check ${fileName}`, section: 'upload' },
-    {
-      fileName,
-      customer,
-      headerStyle: HEADER_STYLE_LABELS[checked.headerStyle] ?? checked.headerStyle,
-      encoding: checked.encoding.toUpperCase(),
-      total: checked.total,
-      valid: checked.valid,
-      invalid: checked.problems.length,
-      problems: checked.problems.slice(0, SHOWN_PROBLEMS),
-      moreProblems: Math.max(0, checked.problems.length - SHOWN_PROBLEMS),
-      hashedRows: checked.hashedRows.slice(0, SHOWN_PROBLEMS),
-      moreHashedRows: Math.max(0, checked.hashedRows.length - SHOWN_PROBLEMS),
-      consentActive: checked.consent === 'active',
-      consentRevoked: checked.consent === 'revoked',
-      confirmUrl: `/api/portal/upload/${checked.upload.uploadId}/confirm`,
-      expiresAt: checked.upload.expiresAt.replace('T', ' ').slice(0, 16),
-      csrf: visitor.csrf,
-    },
+    checkedPageModel(visitor, fileName, customer, checked),
   );
   return portalHtmlResponse(200, html);
 }
