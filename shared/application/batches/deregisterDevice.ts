@@ -6,6 +6,19 @@ import { assertGlobalAdministrator } from '../../domain/identity/principal';
 import { actorOf, recordAudit } from '../audit/recordAudit';
 import type { BatchDependencies } from './batchDependencies';
 
+/** A deviceId is one of the keys this API gives out; anything else (a '/', a stray suffix) is refused. */
+export function assertDeviceId(deviceId: string): void {
+  if (!isDeviceKey(deviceId)) {
+    throw invalid(
+      'InvalidDeviceId',
+      "The deviceId is not one this API returned (see the batch's device list).",
+      {
+        field: 'deviceId',
+      },
+    );
+  }
+}
+
 /**
  * Removes a device's registration, freeing it for any tenant. The partner that registered it may do
  * this, and so may the tenant's Global Administrator; to anyone else the device does not exist.
@@ -27,15 +40,7 @@ export async function deregisterDevice(
   tenantId: string,
   deviceId: string,
 ): Promise<void> {
-  if (!isDeviceKey(deviceId)) {
-    throw invalid(
-      'InvalidDeviceId',
-      "The deviceId is not one this API returned (see the batch's device list).",
-      {
-        field: 'deviceId',
-      },
-    );
-  }
+  assertDeviceId(deviceId);
   const missing = () =>
     notFound('DeviceNotFound', `No device ${deviceId} is registered in tenant ${tenantId} by you.`);
   if (principal.kind === 'customer-user') {

@@ -5,7 +5,7 @@ import { DomainError, conflict, invalid, notFound } from '../../domain/domainErr
 import type { PartnerClient, PartnerPrincipal } from '../../domain/identity/principal';
 import { assertMayUseDeviceApi } from '../../domain/partners/partnerRules';
 import type { BatchDependencies } from '../batches/batchDependencies';
-import { deregisterDevice } from '../batches/deregisterDevice';
+import { assertDeviceId, deregisterDevice } from '../batches/deregisterDevice';
 import { getDeviceBatch, listBatchDevices } from '../batches/readDeviceBatch';
 import { submitDeviceBatch } from '../batches/submitDeviceBatch';
 import { derivedId } from '../invitations/createInvitation';
@@ -340,6 +340,7 @@ export async function deleteDevice(
   name: string,
   deviceId: string,
 ): Promise<void> {
+  assertDeviceId(deviceId);
   const { uploads } = await namedBatch(deps, principal, tenantId, name);
   const owner = await deps.registry.find(deviceId);
   const ours = new Set(uploads.map((u) => uploadBatchId(u.trackingId)));

@@ -149,6 +149,16 @@ describe('Partner Center batches', () => {
     expect((await listDevices(deps, direct, TENANT_ID, 'one', undefined)).items).toEqual([]);
   });
 
+  it('when a device is deleted by an ID this API never gives out (a slash in it), then it is refused as invalid before anything is looked up', async () => {
+    const { w, deps } = world();
+    await giveConsent(w, PARTNERS.direct.id);
+    await createBatch(deps, direct, TENANT_ID, { name: 'one', devices: devices(1, 1) });
+    for (const deviceId of ['pkid:1/2', 'a/b', '../x']) {
+      const error = await refusal(deleteDevice(deps, direct, TENANT_ID, 'one', deviceId));
+      expect(error.code).toBe('InvalidDeviceId');
+    }
+  });
+
   it('when another partner asks for an upload’s status, then the tracking ID is not found', async () => {
     const { deps } = world();
     const trackingId = await createBatch(deps, direct, TENANT_ID, { name: 'mine', devices: devices(1, 1) });
