@@ -15,7 +15,8 @@ import type { Services } from '../../shared/compositionRoot';
 import { invocationDeps } from '../../shared/adapters/durable/invocationDeps';
 import type { PcCall } from '../../shared/adapters/http/partnerCenterHandler';
 import type { HttpRoute } from '../../shared/adapters/http/httpRoute';
-import { parsePcJson, partnerCenterHandler, pcJson } from '../../shared/adapters/http/partnerCenterHandler';
+import { partnerCenterHandler, pcJson } from '../../shared/adapters/http/partnerCenterHandler';
+import { parseJsonBody } from '../../shared/adapters/http/requestBody';
 import { guidParam, jsonBody, ok } from '../../shared/contract/openApiParts';
 import {
   PcAddDevicesSchema,
@@ -64,7 +65,7 @@ const accepted = (tenantId: string, trackingId: string): HttpResponseInit => ({
 /** POST /v1/customers/{id}/deviceBatches: creates a named batch with its first devices. */
 export async function postPcDeviceBatch(call: PcCall<PartnerClient>): Promise<HttpResponseInit> {
   const { tenantId } = PcTenantParams.parse(call.request.params);
-  const body = PcBatchCreationSchema.parse(parsePcJson(call.request, call.body));
+  const body = PcBatchCreationSchema.parse(parseJsonBody(call.request, call.body));
   const trackingId = await createBatch(writeDeps(call.svc, call.context), call.principal, tenantId, {
     name: body.batchid,
     devices: body.devices,
@@ -75,7 +76,7 @@ export async function postPcDeviceBatch(call: PcCall<PartnerClient>): Promise<Ht
 /** POST /v1/customers/{id}/deviceBatches/{batch}/devices: a new upload of devices to the batch. */
 export async function postPcDevices(call: PcCall<PartnerClient>): Promise<HttpResponseInit> {
   const { tenantId, batchName } = PcBatchParams.parse(call.request.params);
-  const devices = PcAddDevicesSchema.parse(parsePcJson(call.request, call.body));
+  const devices = PcAddDevicesSchema.parse(parseJsonBody(call.request, call.body));
   const trackingId = await addDevices(
     writeDeps(call.svc, call.context),
     call.principal,

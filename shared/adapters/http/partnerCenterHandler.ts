@@ -4,7 +4,7 @@ import type { PartnerCenterStore } from '../../application/partnerCenter/partner
 import type { PcError } from '../../contract/partnerCenterContract';
 import type { Services } from '../../compositionRoot';
 import { services } from '../../compositionRoot';
-import { DomainError, invalid } from '../../domain/domainError';
+import { invalid } from '../../domain/domainError';
 import type { PartnerClient, PartnerPrincipal } from '../../domain/identity/principal';
 import { assertPartner, assertPartnerClient } from '../../domain/identity/principal';
 import { authenticate } from './authentication';
@@ -188,21 +188,4 @@ export function partnerCenterError(error: unknown, context?: InvocationContext):
   const headers: Record<string, string> = {};
   if (problem.status === 401) headers['www-authenticate'] = 'Bearer';
   return pcJson(problem.status, body, headers);
-}
-
-/** The body as JSON (Partner Center's clients send application/json). */
-export function parsePcJson(request: HttpRequest, body: Buffer): unknown {
-  const type = request.headers.get('content-type') ?? '';
-  if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
-    throw new DomainError(
-      'unsupportedMediaType',
-      'UnsupportedMediaType',
-      'Send the body as JSON with "Content-Type: application/json".',
-    );
-  }
-  try {
-    return JSON.parse(body.toString('utf8').replace(/^\uFEFF/, '')) as unknown;
-  } catch {
-    throw invalid('MalformedJson', 'The request body is not well-formed JSON.');
-  }
 }

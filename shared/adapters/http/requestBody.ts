@@ -26,6 +26,11 @@ export async function readJson<S extends z.ZodType>(
   schema: S,
   maxBytes = DEFAULT_JSON_LIMIT,
 ): Promise<z.infer<S>> {
+  assertJsonContentType(request);
+  return schema.parse(parseJsonBody(request, await readLimited(request, maxBytes)));
+}
+
+function assertJsonContentType(request: HttpRequest): void {
   const type = request.headers.get('content-type') ?? '';
   if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
     throw new DomainError(
@@ -34,20 +39,25 @@ export async function readJson<S extends z.ZodType>(
       'Send the body as JSON with "Content-Type: application/json".',
     );
   }
-  const body = await readLimited(request, maxBytes);
+}
+
+/**
+ * A body already read, as JSON: it must be sent as JSON, nest no deeper than MAX_JSON_DEPTH, and be
+ * well-formed (a leading byte-order mark, which some Windows clients write, is dropped).
+ */
+export function parseJsonBody(request: HttpRequest, body: Buffer): unknown {
+  assertJsonContentType(request);
   if (nestingDepth(body) > MAX_JSON_DEPTH) {
     throw invalid(
       'JsonNestedTooDeeply',
       `The request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep; no operation takes that.`,
     );
   }
-  let parsed: unknown;
   try {
-    parsed = JSON.parse(body.toString('utf8'));
+    return JSON.parse(body.toString('utf8').replace(/^\uFEFF/, '')) as unknown;
   } catch {
     throw invalid('MalformedJson', 'The request body is not well-formed JSON.');
   }
-  return schema.parse(parsed);
 }
 
 /**
