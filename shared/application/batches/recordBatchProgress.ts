@@ -14,7 +14,9 @@ export interface BatchProgressUpdate {
 
 /**
  * Writes what the orchestration reports. A batch in a final status stays there, and replaying the same
- * update writes the same values.
+ * update writes the same values. The completion is audited once per batch, and also when the batch is
+ * already final: a crash between the final write and the audit is completed by the activity's retry,
+ * which finds the batch final (before, that retry returned early and the completion was never recorded).
  */
 export async function recordBatchProgress(
   deps: Pick<BatchDependencies, 'batches' | 'audit' | 'clock' | 'newId'>,
@@ -26,7 +28,10 @@ export async function recordBatchProgress(
     if (!found)
       throw new Error(`Batch ${ref.batchId} of ${ref.partnerId} for ${ref.tenantId} does not exist`);
     const batch = found.value;
-    if (TERMINAL_STATUSES.has(batch.status)) return batch;
+    if (TERMINAL_STATUSES.has(batch.status)) {
+      await recordCompletion(deps, ref, batch);
+      return batch;
+    }
     const registered = update.registered ?? batch.registered;
     const failed = update.failed ?? batch.failed;
     const next: DeviceBatch = {
@@ -44,15 +49,29 @@ export async function recordBatchProgress(
       if (error instanceof VersionConflict && attempt < 8) continue;
       throw error;
     }
-    if (TERMINAL_STATUSES.has(next.status)) {
-      await recordAudit(deps, 'DeviceBatchCompleted', { kind: 'system', id: 'device-batch' }, ref, {
-        batchId: ref.batchId,
-        status: next.status,
-        total: next.total,
-        registered: next.registered,
-        failed: next.failed,
-      });
-    }
+    if (TERMINAL_STATUSES.has(next.status)) await recordCompletion(deps, ref, next);
     return next;
   }
+}
+
+/** `DeviceBatchCompleted` with the final counts, once per batch however often it is recorded. */
+async function recordCompletion(
+  deps: Pick<BatchDependencies, 'audit' | 'clock' | 'newId'>,
+  ref: BatchRef,
+  batch: DeviceBatch,
+): Promise<void> {
+  await recordAudit(
+    deps,
+    'DeviceBatchCompleted',
+    { kind: 'system', id: 'device-batch' },
+    ref,
+    {
+      batchId: ref.batchId,
+      status: batch.status,
+      total: batch.total,
+      registered: batch.registered,
+      failed: batch.failed,
+    },
+    `DeviceBatchCompleted|${ref.tenantId.length}|${ref.tenantId}|${ref.partnerId.length}|${ref.partnerId}|${ref.batchId}`,
+  );
 }

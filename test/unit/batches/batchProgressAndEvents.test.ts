@@ -93,6 +93,27 @@ describe('recordBatchProgress', () => {
     ]);
   });
 
+  it('when the host dies between the final write and its audit, then the retry finds the batch final and records the completion once', async () => {
+    const world = inMemoryBatchWorld();
+    const batch = await submitted(world);
+    const final = { status: 'finished' as const, registered: 4, failed: 0, at: T(3) };
+    const appendOnce = world.audit.appendOnce.bind(world.audit);
+    world.audit.appendOnce = () => Promise.reject(new Error('host stopped'));
+
+    await expect(recordBatchProgress(world.batchDeps, batch, final)).rejects.toThrow('host stopped');
+    expect(world.batches.peek(batch)).toMatchObject({ status: 'finished' });
+    expect(world.audit.ofType('DeviceBatchCompleted')).toEqual([]);
+
+    world.audit.appendOnce = appendOnce;
+    await recordBatchProgress(world.batchDeps, batch, final);
+    await recordBatchProgress(world.batchDeps, batch, final);
+    expect(world.audit.ofType('DeviceBatchCompleted')).toEqual([
+      expect.objectContaining({
+        details: { batchId: 'b1', status: 'finished', total: 4, registered: 4, failed: 0 },
+      }),
+    ]);
+  });
+
   it('when a batch is in a final status, then no later update moves it', async () => {
     for (const final of ['finished', 'finished_with_errors', 'expired', 'canceled'] as const) {
       const world = inMemoryBatchWorld();
