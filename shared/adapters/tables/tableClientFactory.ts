@@ -95,6 +95,7 @@ export const STORAGE_BUDGETS: Readonly<Record<StorageCaller, StorageBudget>> = {
 const PROBE_TIMEOUT_MS = 3_000;
 
 type PipelinePolicy = NonNullable<TableServiceClientOptions['additionalPolicies']>[number]['policy'];
+type PipelineRequest = Parameters<PipelinePolicy['sendRequest']>[0];
 
 export class TableClientFactory {
   readonly #clients = new Map<string, TableClient>();
@@ -190,51 +191,51 @@ export class TableClientFactory {
  * The whole call, retries and their waits included (a Retry-After is otherwise honoured however long):
  * past the deadline the call fails with StorageUnavailableError, which answers 503 to an HTTP caller.
  */
-function callDeadlinePolicy(timeoutMs: number): PipelinePolicy {
-  return {
-    name: 'storageCallDeadline',
-    async sendRequest(request, next) {
-      const outer = request.abortSignal;
-      const deadline = AbortSignal.timeout(timeoutMs);
-      request.abortSignal = outer ? AbortSignal.any([outer as AbortSignal, deadline]) : deadline;
-      try {
-        return await next(request);
-      } catch (error) {
-        if (deadline.aborted && !outer?.aborted)
-          throw new StorageUnavailableError(`Table storage did not answer within ${timeoutMs} ms`, {
-            cause: error,
-          });
-        throw error;
-      } finally {
-        request.abortSignal = outer;
-      }
-    },
-  };
-}
+const callDeadlinePolicy = (timeoutMs: number): PipelinePolicy =>
+  abortAfterPolicy(
+    'storageCallDeadline',
+    timeoutMs,
+    (cause) => new StorageUnavailableError(`Table storage did not answer within ${timeoutMs} ms`, { cause }),
+  );
 
 /**
  * One try. The SDK's own `timeout` ends a try with an AbortError, which its retry policy never retries;
  * this one ends it as ETIMEDOUT, a system error the SDK's exponential retry does retry. The abort also
  * covers reading the body, which the SDK's timeout (cleared at the headers) does not.
  */
-function tryTimeoutPolicy(timeoutMs: number): PipelinePolicy {
+const tryTimeoutPolicy = (timeoutMs: number): PipelinePolicy =>
+  abortAfterPolicy(
+    'storageTryTimeout',
+    timeoutMs,
+    (_cause, request) =>
+      new RestError(`Table storage did not answer one try within ${timeoutMs} ms`, {
+        code: 'ETIMEDOUT',
+        request,
+      }),
+  );
+
+/**
+ * Aborts what follows it in the pipeline after `timeoutMs` (together with any abort the caller asked for)
+ * and turns that timeout, and only that one, into the policy's own error.
+ */
+function abortAfterPolicy(
+  name: string,
+  timeoutMs: number,
+  timedOut: (cause: unknown, request: PipelineRequest) => Error,
+): PipelinePolicy {
   return {
-    name: 'storageTryTimeout',
+    name,
     async sendRequest(request, next) {
-      const call = request.abortSignal;
+      const outer = request.abortSignal;
       const timer = AbortSignal.timeout(timeoutMs);
-      request.abortSignal = call ? AbortSignal.any([call as AbortSignal, timer]) : timer;
+      request.abortSignal = outer ? AbortSignal.any([outer as AbortSignal, timer]) : timer;
       try {
         return await next(request);
       } catch (error) {
-        if (timer.aborted && !call?.aborted)
-          throw new RestError(`Table storage did not answer one try within ${timeoutMs} ms`, {
-            code: 'ETIMEDOUT',
-            request,
-          });
+        if (timer.aborted && !outer?.aborted) throw timedOut(error, request);
         throw error;
       } finally {
-        request.abortSignal = call;
+        request.abortSignal = outer;
       }
     },
   };
