@@ -383,6 +383,14 @@ describe('submitDeviceBatch: one batchId, two bodies at once', () => {
 
 describe('submitDeviceBatch: a crash at each step, then the same body again', () => {
   const crash = () => new Error('the host died here');
+  /** The next call of `port[method]` fails as if the host died there; later calls run as before. */
+  function crashOnce<P extends object, M extends keyof P>(port: P, method: M): void {
+    const original = port[method];
+    port[method] = (() => {
+      port[method] = original;
+      return Promise.reject(crash());
+    }) as P[M];
+  }
   const body = { batchId: 'crashy', devices: devices(CHUNK_SIZE + 2, 3) };
   const ref = { tenantId: TENANT_ID, partnerId: PARTNERS.direct.id, batchId: 'crashy' };
 
@@ -414,11 +422,7 @@ describe('submitDeviceBatch: a crash at each step, then the same body again', ()
 
   it('when the host dies after staging and before the batch row, then the retry creates the batch from the same staging', async () => {
     const world = inMemoryBatchWorld();
-    const create = world.batches.create.bind(world.batches);
-    world.batches.create = () => {
-      world.batches.create = create;
-      return Promise.reject(crash());
-    };
+    crashOnce(world.batches, 'create');
     await expect(submit(world, body)).rejects.toThrow('the host died here');
     expect(world.batches.size).toBe(0);
 
@@ -429,11 +433,7 @@ describe('submitDeviceBatch: a crash at each step, then the same body again', ()
 
   it('when the host dies after staging and another body takes the batchId, then that body is the batch and the retry is 409', async () => {
     const world = inMemoryBatchWorld();
-    const create = world.batches.create.bind(world.batches);
-    world.batches.create = () => {
-      world.batches.create = create;
-      return Promise.reject(crash());
-    };
+    crashOnce(world.batches, 'create');
     await expect(submit(world, body)).rejects.toThrow('the host died here');
     const other = { batchId: 'crashy', devices: devices(7, 4) };
     expect((await submit(world, other)).created).toBe(true);
@@ -445,11 +445,7 @@ describe('submitDeviceBatch: a crash at each step, then the same body again', ()
 
   it('when the host dies after the batch row and before its audit, then the retry audits it once and starts it', async () => {
     const world = inMemoryBatchWorld();
-    const append = world.audit.append.bind(world.audit);
-    world.audit.append = () => {
-      world.audit.append = append;
-      return Promise.reject(crash());
-    };
+    crashOnce(world.audit, 'append');
     await expect(submit(world, body)).rejects.toThrow('the host died here');
     expect(world.batches.size).toBe(1);
     expect(world.workflow.calls).toEqual([]);
@@ -464,11 +460,7 @@ describe('submitDeviceBatch: a crash at each step, then the same body again', ()
 
   it('when the host dies after the audit and before the orchestration starts, then the retry starts it and the audit stays one event', async () => {
     const world = inMemoryBatchWorld();
-    const ensureStarted = world.workflow.ensureStarted.bind(world.workflow);
-    world.workflow.ensureStarted = () => {
-      world.workflow.ensureStarted = ensureStarted;
-      return Promise.reject(crash());
-    };
+    crashOnce(world.workflow, 'ensureStarted');
     await expect(submit(world, body)).rejects.toThrow('the host died here');
     expect(world.audit.ofType('DeviceBatchSubmitted')).toHaveLength(1);
 
