@@ -1,4 +1,4 @@
-import { ApiClient } from '../support/apiClient';
+import type { ApiClient } from '../support/apiClient';
 import type { Json } from '../support/batchHelpers';
 import {
   batchPath,
@@ -15,8 +15,7 @@ import {
   validateAll,
   waitForBatch,
 } from '../support/batchHelpers';
-import type { LocalHostProcess } from '../support/localHostProcess';
-import { startLocalHostProcess } from '../support/localHostProcess';
+import { localHostForFile } from '../support/localHostForFile';
 import { buildHardwareHash } from '../support/hardwareHashes';
 
 /** Device batches over HTTP against the local host: validation, submission, outcomes, deregistration. */
@@ -26,32 +25,19 @@ const NORTHWIND = 'northwind-reseller';
 const FINISH_MS = 60_000;
 jest.setTimeout(120_000);
 
-let host: LocalHostProcess;
-let api: ApiClient;
-const tokens: Record<string, string> = {};
-
-beforeAll(async () => {
-  host = await startLocalHostProcess();
-  api = new ApiClient(host.baseUrl);
-  for (const partnerId of [CONTOSO, FABRIKAM, NORTHWIND])
-    tokens[partnerId] = await api.partnerToken(partnerId);
-}, 90_000);
-
-afterAll(async () => {
-  await host?.stop();
-});
+const file = localHostForFile([CONTOSO, FABRIKAM, NORTHWIND]);
 
 type Tenant = Awaited<ReturnType<ApiClient['newTenant']>>;
 
 async function consentedTenant(partnerId = CONTOSO): Promise<Tenant> {
-  const tenant = await api.newTenant();
-  await giveConsent(api, tokens[partnerId]!, tenant.admin);
+  const tenant = await file.api.newTenant();
+  await giveConsent(file.api, file.tokens[partnerId]!, tenant.admin);
   return tenant;
 }
 
 async function validate(tenantId: string, devices: unknown[], partnerId = CONTOSO) {
-  const res = await api.request<Json>('POST', `${batchesPath(tenantId)}/validate`, {
-    token: tokens[partnerId],
+  const res = await file.api.request<Json>('POST', `${batchesPath(tenantId)}/validate`, {
+    token: file.tokens[partnerId],
     json: { devices },
   });
   expect(res.status).toBe(200);
@@ -61,15 +47,15 @@ async function validate(tenantId: string, devices: unknown[], partnerId = CONTOS
 /** Submits with contoso-direct and waits for a final status. */
 async function runBatch(tenantId: string, devices: unknown[], partnerId = CONTOSO) {
   const batchId = newBatchId();
-  await submitAccepted(api, tokens[partnerId]!, tenantId, { batchId, devices });
-  const batch = await waitForBatch(api, tokens[partnerId]!, tenantId, batchId, isFinal, FINISH_MS);
-  const { items } = await listAllDevices(api, tokens[partnerId]!, tenantId, batchId);
+  await submitAccepted(file.api, file.tokens[partnerId]!, tenantId, { batchId, devices });
+  const batch = await waitForBatch(file.api, file.tokens[partnerId]!, tenantId, batchId, isFinal, FINISH_MS);
+  const { items } = await listAllDevices(file.api, file.tokens[partnerId]!, tenantId, batchId);
   return { batchId, batch, items };
 }
 
 async function auditOf(partnerId: string): Promise<Json[]> {
-  const res = await api.request<{ items: Json[] }>('GET', '/api/v1/audit?limit=1000', {
-    token: tokens[partnerId],
+  const res = await file.api.request<{ items: Json[] }>('GET', '/api/v1/audit?limit=1000', {
+    token: file.tokens[partnerId],
   });
   expect(res.status).toBe(200);
   return res.body.items;
@@ -79,7 +65,7 @@ const pick = (d: Json) => [d.index, d.status, d.errorCode, d.errorNumber];
 
 describe('validate', () => {
   it('when a fresh tenant is validated, then consent is none and each device gets its own verdict', async () => {
-    const tenant = await api.newTenant();
+    const tenant = await file.api.newTenant();
     const [pk1, pk2, pk3] = newPkids(3);
     const tuple = newTuple();
     const body = await validate(tenant.tenantId, [
@@ -155,11 +141,11 @@ describe('validate', () => {
 
 describe('submit', () => {
   it('when the same body is sent again, then it is the same batch; another body under that batchId is 409', async () => {
-    const tenant = await api.newTenant();
+    const tenant = await file.api.newTenant();
     const batchId = newBatchId('idem');
     const devices = newPkids(3).map((productKey) => ({ productKey }));
-    const first = await submitBatch(api, tokens[CONTOSO]!, tenant.tenantId, { batchId, devices });
-    const again = await submitBatch(api, tokens[CONTOSO]!, tenant.tenantId, { batchId, devices });
+    const first = await submitBatch(file.api, file.tokens[CONTOSO]!, tenant.tenantId, { batchId, devices });
+    const again = await submitBatch(file.api, file.tokens[CONTOSO]!, tenant.tenantId, { batchId, devices });
     expect([first.status, again.status]).toEqual([202, 202]);
     expect(first.body.batchId).toBe(batchId);
     expect(again.body.batchId).toBe(batchId);
@@ -167,7 +153,7 @@ describe('submit', () => {
     expect(location).toBe(batchPath(tenant.tenantId, batchId));
     expect(again.headers.get('location')).toBe(location);
 
-    const status = await api.request<Json>('GET', location!, { token: tokens[CONTOSO] });
+    const status = await file.api.request<Json>('GET', location!, { token: file.tokens[CONTOSO] });
     expect(status.status).toBe(200);
     expect(status.body).toMatchObject({ batchId, total: 3 });
     const submitted = (await auditOf(CONTOSO)).filter(
@@ -175,14 +161,14 @@ describe('submit', () => {
     );
     expect(submitted).toHaveLength(1);
 
-    const conflict = await submitBatch(api, tokens[CONTOSO]!, tenant.tenantId, {
+    const conflict = await submitBatch(file.api, file.tokens[CONTOSO]!, tenant.tenantId, {
       batchId,
       devices: devices.slice(0, 2),
     });
     expect(conflict.status).toBe(409);
     expect(conflict.headers.get('content-type')).toContain('application/problem+json');
     expect(conflict.body.code).toBe('BatchIdConflict');
-    expect((await getBatch(api, tokens[CONTOSO]!, tenant.tenantId, batchId)).total).toBe(3);
+    expect((await getBatch(file.api, file.tokens[CONTOSO]!, tenant.tenantId, batchId)).total).toBe(3);
   });
 
   it.each([
@@ -197,8 +183,8 @@ describe('submit', () => {
     ['a batchId with a slash', { batchId: 'a/b', devices: [{ productKey: '1234567890123' }] }, 'batchId'],
     ['no batchId', { devices: [{ productKey: '1234567890123' }] }, 'batchId'],
   ])('when the body has %s, then 400 names the field and nothing is created', async (_label, body, field) => {
-    const tenant = await api.newTenant();
-    const res = await submitBatch(api, tokens[CONTOSO]!, tenant.tenantId, body);
+    const tenant = await file.api.newTenant();
+    const res = await submitBatch(file.api, file.tokens[CONTOSO]!, tenant.tenantId, body);
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     expect(res.body.code).toBe('ValidationFailed');
@@ -206,23 +192,23 @@ describe('submit', () => {
     expect(String(res.body.detail)).toContain(field);
     const batchId = (body as Json).batchId as string | undefined;
     if (batchId && !batchId.includes('/')) {
-      const get = await api.request<Json>('GET', batchPath(tenant.tenantId, batchId), {
-        token: tokens[CONTOSO],
+      const get = await file.api.request<Json>('GET', batchPath(tenant.tenantId, batchId), {
+        token: file.tokens[CONTOSO],
       });
       expect(get.status).toBe(404);
     }
   });
 
   it('when the body is not JSON, then 400 or 415, never 500', async () => {
-    const tenant = await api.newTenant();
-    const broken = await api.request<Json>('POST', batchesPath(tenant.tenantId), {
-      token: tokens[CONTOSO],
+    const tenant = await file.api.newTenant();
+    const broken = await file.api.request<Json>('POST', batchesPath(tenant.tenantId), {
+      token: file.tokens[CONTOSO],
       body: '{"batchId": "x", "devices": [',
       headers: { 'content-type': 'application/json' },
     });
     expect([broken.status, broken.body.code]).toEqual([400, 'MalformedJson']);
-    const text = await api.request<Json>('POST', batchesPath(tenant.tenantId), {
-      token: tokens[CONTOSO],
+    const text = await file.api.request<Json>('POST', batchesPath(tenant.tenantId), {
+      token: file.tokens[CONTOSO],
       body: 'batchId=x',
       headers: { 'content-type': 'text/plain' },
     });
@@ -230,25 +216,25 @@ describe('submit', () => {
   });
 
   it('when the body is over 64 MiB, then 413 and the host keeps serving', async () => {
-    const tenant = await api.newTenant();
+    const tenant = await file.api.newTenant();
     const batchId = newBatchId('huge');
     const body = `{"batchId":"${batchId}","devices":[{"hardwareHash":"${'A'.repeat(65 * 1024 * 1024)}"}]}`;
-    const res = await api.request<Json>('POST', batchesPath(tenant.tenantId), {
-      token: tokens[CONTOSO],
+    const res = await file.api.request<Json>('POST', batchesPath(tenant.tenantId), {
+      token: file.tokens[CONTOSO],
       body,
       headers: { 'content-type': 'application/json' },
     });
     expect(res.status).toBe(413);
     expect(res.body.code).toBe('PayloadTooLarge');
-    expect((await api.request('GET', '/api/health')).status).toBe(200);
-    const get = await api.request<Json>('GET', batchPath(tenant.tenantId, batchId), {
-      token: tokens[CONTOSO],
+    expect((await file.api.request('GET', '/api/health')).status).toBe(200);
+    const get = await file.api.request<Json>('GET', batchPath(tenant.tenantId, batchId), {
+      token: file.tokens[CONTOSO],
     });
     expect(get.status).toBe(404);
   }, 120_000);
 
   it('when the tenantId is not a GUID, then 400 names tenantId', async () => {
-    const res = await submitBatch(api, tokens[CONTOSO]!, 'not-a-guid', {
+    const res = await submitBatch(file.api, file.tokens[CONTOSO]!, 'not-a-guid', {
       batchId: newBatchId(),
       devices: [{ productKey: newPkids(1)[0] }],
     });
@@ -256,15 +242,20 @@ describe('submit', () => {
   });
 
   it('when there is no token, then 401; when a customer user calls, then 403', async () => {
-    const tenant = await api.newTenant();
+    const tenant = await file.api.newTenant();
     const body = { batchId: newBatchId(), devices: [{ productKey: newPkids(1)[0] }] };
-    const anonymous = await api.request<Json>('POST', batchesPath(tenant.tenantId), { json: body });
+    const anonymous = await file.api.request<Json>('POST', batchesPath(tenant.tenantId), { json: body });
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get('www-authenticate')).toBe('Bearer');
-    const customer = await submitBatch(api, await api.userToken(tenant.admin), tenant.tenantId, body);
+    const customer = await submitBatch(
+      file.api,
+      await file.api.userToken(tenant.admin),
+      tenant.tenantId,
+      body,
+    );
     expect(customer.status).toBe(403);
-    const get = await api.request<Json>('GET', batchPath(tenant.tenantId, body.batchId), {
-      token: tokens[CONTOSO],
+    const get = await file.api.request<Json>('GET', batchPath(tenant.tenantId, body.batchId), {
+      token: file.tokens[CONTOSO],
     });
     expect(get.status).toBe(404);
   });
@@ -272,34 +263,34 @@ describe('submit', () => {
   it('when the indirect reseller uses the device API, then 403 ResellerMustUsePortal pointing to the CSV upload', async () => {
     const tenant = await consentedTenant(NORTHWIND);
     const body = { batchId: newBatchId(), devices: [{ productKey: newPkids(1)[0] }] };
-    const submit = await submitBatch(api, tokens[NORTHWIND]!, tenant.tenantId, body);
+    const submit = await submitBatch(file.api, file.tokens[NORTHWIND]!, tenant.tenantId, body);
     expect(submit.status).toBe(403);
     expect(submit.body.code).toBe('ResellerMustUsePortal');
     expect(String(submit.body.detail)).toMatch(/CSV/);
     expect(String(submit.body.detail)).toMatch(/portal/);
-    const check = await api.request<Json>('POST', `${batchesPath(tenant.tenantId)}/validate`, {
-      token: tokens[NORTHWIND],
+    const check = await file.api.request<Json>('POST', `${batchesPath(tenant.tenantId)}/validate`, {
+      token: file.tokens[NORTHWIND],
       json: { devices: body.devices },
     });
     expect([check.status, check.body.code]).toEqual([403, 'ResellerMustUsePortal']);
   });
 
   it("when a partner asks for another partner's batch, then 404", async () => {
-    const tenant = await api.newTenant();
+    const tenant = await file.api.newTenant();
     const batchId = newBatchId();
-    await submitAccepted(api, tokens[CONTOSO]!, tenant.tenantId, {
+    await submitAccepted(file.api, file.tokens[CONTOSO]!, tenant.tenantId, {
       batchId,
       devices: [{ productKey: newPkids(1)[0] }],
     });
-    const status = await api.request<Json>('GET', batchPath(tenant.tenantId, batchId), {
-      token: tokens[FABRIKAM],
+    const status = await file.api.request<Json>('GET', batchPath(tenant.tenantId, batchId), {
+      token: file.tokens[FABRIKAM],
     });
     expect([status.status, status.body.code]).toEqual([404, 'BatchNotFound']);
-    const devices = await api.request<Json>('GET', `${batchPath(tenant.tenantId, batchId)}/devices`, {
-      token: tokens[FABRIKAM],
+    const devices = await file.api.request<Json>('GET', `${batchPath(tenant.tenantId, batchId)}/devices`, {
+      token: file.tokens[FABRIKAM],
     });
     expect(devices.status).toBe(404);
-    expect((await getBatch(api, tokens[CONTOSO]!, tenant.tenantId, batchId)).batchId).toBe(batchId);
+    expect((await getBatch(file.api, file.tokens[CONTOSO]!, tenant.tenantId, batchId)).batchId).toBe(batchId);
   });
 });
 
@@ -351,7 +342,7 @@ describe('registration', () => {
       registered: 3,
       failed: 3,
     });
-    const failed = await listAllDevices(api, tokens[CONTOSO]!, tenant.tenantId, batchId, {
+    const failed = await listAllDevices(file.api, file.tokens[CONTOSO]!, tenant.tenantId, batchId, {
       status: 'failed',
     });
     expect(failed.items.map(pick)).toEqual([
@@ -359,7 +350,7 @@ describe('registration', () => {
       [3, 'failed', 'MissingZtdSerialNumberAndProductKey', 803],
       [4, 'failed', 'ZtdDeviceDuplicated', null],
     ]);
-    const registered = await listAllDevices(api, tokens[CONTOSO]!, tenant.tenantId, batchId, {
+    const registered = await listAllDevices(file.api, file.tokens[CONTOSO]!, tenant.tenantId, batchId, {
       status: 'registered',
     });
     expect(registered.items.map((d) => d.index)).toEqual([0, 2, 5]);
@@ -373,29 +364,31 @@ describe('registration', () => {
     const { batchId, items } = await runBatch(tenant.tenantId, devices);
     expect(items.map((d) => d.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
 
-    const paged = await listAllDevices(api, tokens[CONTOSO]!, tenant.tenantId, batchId, { pageSize: 2 });
+    const paged = await listAllDevices(file.api, file.tokens[CONTOSO]!, tenant.tenantId, batchId, {
+      pageSize: 2,
+    });
     expect(paged.pages).toBe(4);
     expect(paged.items).toEqual(items);
 
-    const registeredPages = await listAllDevices(api, tokens[CONTOSO]!, tenant.tenantId, batchId, {
+    const registeredPages = await listAllDevices(file.api, file.tokens[CONTOSO]!, tenant.tenantId, batchId, {
       status: 'registered',
       pageSize: 2,
     });
     expect(registeredPages.items.map((d) => d.index)).toEqual([0, 1, 2, 4, 5, 6, 7]);
 
-    const first = await api.request<Json>(
+    const first = await file.api.request<Json>(
       'GET',
       `${batchPath(tenant.tenantId, batchId)}/devices?pageSize=2`,
       {
-        token: tokens[CONTOSO],
+        token: file.tokens[CONTOSO],
       },
     );
     expect(first.body.items).toHaveLength(2);
     expect(typeof first.body.continuationToken).toBe('string');
-    const forged = await api.request<Json>(
+    const forged = await file.api.request<Json>(
       'GET',
       `${batchPath(tenant.tenantId, batchId)}/devices?continuationToken=not-ours`,
-      { token: tokens[CONTOSO] },
+      { token: file.tokens[CONTOSO] },
     );
     expect([forged.status, forged.body.field]).toEqual([400, 'continuationToken']);
   });
@@ -435,10 +428,10 @@ describe('one physical device', () => {
     // The refused attempts left no key of theirs behind: once A lets the device go, a third tenant
     // registers it by its hash.
     const deviceId = inA.items[0]!.deviceId!;
-    const released = await api.request<Json>(
+    const released = await file.api.request<Json>(
       'DELETE',
       `/api/v1/customers/${a.tenantId}/devices/${encodeURIComponent(deviceId)}`,
-      { token: tokens[CONTOSO] },
+      { token: file.tokens[CONTOSO] },
     );
     expect(released.status).toBe(204);
     const c = await consentedTenant();
@@ -493,15 +486,15 @@ describe('one physical device', () => {
     const idA = newBatchId('race-a');
     const idB = newBatchId('race-b');
     await Promise.all([
-      submitAccepted(api, tokens[CONTOSO]!, a.tenantId, { batchId: idA, devices }),
-      submitAccepted(api, tokens[CONTOSO]!, b.tenantId, { batchId: idB, devices }),
+      submitAccepted(file.api, file.tokens[CONTOSO]!, a.tenantId, { batchId: idA, devices }),
+      submitAccepted(file.api, file.tokens[CONTOSO]!, b.tenantId, { batchId: idB, devices }),
     ]);
     const [batchA, batchB] = await Promise.all([
-      waitForBatch(api, tokens[CONTOSO]!, a.tenantId, idA, isFinal, FINISH_MS),
-      waitForBatch(api, tokens[CONTOSO]!, b.tenantId, idB, isFinal, FINISH_MS),
+      waitForBatch(file.api, file.tokens[CONTOSO]!, a.tenantId, idA, isFinal, FINISH_MS),
+      waitForBatch(file.api, file.tokens[CONTOSO]!, b.tenantId, idB, isFinal, FINISH_MS),
     ]);
-    const listA = (await listAllDevices(api, tokens[CONTOSO]!, a.tenantId, idA)).items;
-    const listB = (await listAllDevices(api, tokens[CONTOSO]!, b.tenantId, idB)).items;
+    const listA = (await listAllDevices(file.api, file.tokens[CONTOSO]!, a.tenantId, idA)).items;
+    const listB = (await listAllDevices(file.api, file.tokens[CONTOSO]!, b.tenantId, idB)).items;
     expect(listA).toHaveLength(50);
     expect(listB).toHaveLength(50);
 
@@ -516,7 +509,7 @@ describe('one physical device', () => {
       expect([i, losers[0]!.status, losers[0]!.errorNumber]).toEqual([i, 'failed', 808]);
     }
     // The registry agrees with the lists.
-    const fromA = await validateAll(api, tokens[CONTOSO]!, a.tenantId, devices);
+    const fromA = await validateAll(file.api, file.tokens[CONTOSO]!, a.tenantId, devices);
     fromA.devices.forEach((d, i) =>
       expect([i, d.errorNumber]).toEqual([i, listA[i]!.status === 'registered' ? 806 : 808]),
     );
@@ -539,15 +532,18 @@ describe('one physical device', () => {
     const idA = newBatchId('hash-race-a');
     const idB = newBatchId('hash-race-b');
     await Promise.all([
-      submitAccepted(api, tokens[CONTOSO]!, a.tenantId, { batchId: idA, devices }),
-      submitAccepted(api, tokens[CONTOSO]!, b.tenantId, { batchId: idB, devices: [...devices].reverse() }),
+      submitAccepted(file.api, file.tokens[CONTOSO]!, a.tenantId, { batchId: idA, devices }),
+      submitAccepted(file.api, file.tokens[CONTOSO]!, b.tenantId, {
+        batchId: idB,
+        devices: [...devices].reverse(),
+      }),
     ]);
     await Promise.all([
-      waitForBatch(api, tokens[CONTOSO]!, a.tenantId, idA, isFinal, FINISH_MS),
-      waitForBatch(api, tokens[CONTOSO]!, b.tenantId, idB, isFinal, FINISH_MS),
+      waitForBatch(file.api, file.tokens[CONTOSO]!, a.tenantId, idA, isFinal, FINISH_MS),
+      waitForBatch(file.api, file.tokens[CONTOSO]!, b.tenantId, idB, isFinal, FINISH_MS),
     ]);
-    const listA = (await listAllDevices(api, tokens[CONTOSO]!, a.tenantId, idA)).items;
-    const listB = (await listAllDevices(api, tokens[CONTOSO]!, b.tenantId, idB)).items.reverse();
+    const listA = (await listAllDevices(file.api, file.tokens[CONTOSO]!, a.tenantId, idA)).items;
+    const listB = (await listAllDevices(file.api, file.tokens[CONTOSO]!, b.tenantId, idB)).items.reverse();
     for (let i = 0; i < devices.length; i++) {
       const statuses = [listA[i]!, listB[i]!].map((d) =>
         d.status === 'registered' ? 'registered' : d.errorNumber,
@@ -568,16 +564,16 @@ describe('deregistration', () => {
     expect(inA.items[0]!.deregisteredAt).toBeNull();
     const path = `/api/v1/customers/${a.tenantId}/devices/${encodeURIComponent(deviceId)}`;
 
-    const wrongTenant = await api.request<Json>(
+    const wrongTenant = await file.api.request<Json>(
       'DELETE',
       `/api/v1/customers/${b.tenantId}/devices/${encodeURIComponent(deviceId)}`,
-      { token: tokens[CONTOSO] },
+      { token: file.tokens[CONTOSO] },
     );
     expect(wrongTenant.status).toBe(404);
 
-    const res = await api.request<Json>('DELETE', path, { token: tokens[CONTOSO] });
+    const res = await file.api.request<Json>('DELETE', path, { token: file.tokens[CONTOSO] });
     expect(res.status).toBe(204);
-    const again = await api.request<Json>('DELETE', path, { token: tokens[CONTOSO] });
+    const again = await file.api.request<Json>('DELETE', path, { token: file.tokens[CONTOSO] });
     expect([again.status, again.body.code]).toEqual([404, 'DeviceNotFound']);
 
     const deregistered = (await auditOf(CONTOSO)).filter(
@@ -586,7 +582,12 @@ describe('deregistration', () => {
     expect(deregistered).toHaveLength(1);
     expect(deregistered[0]).toMatchObject({ tenantId: a.tenantId, partnerId: CONTOSO });
     // The batch's list keeps the device's result and says when it was deregistered.
-    const { items: afterwards } = await listAllDevices(api, tokens[CONTOSO]!, a.tenantId, inA.batchId);
+    const { items: afterwards } = await listAllDevices(
+      file.api,
+      file.tokens[CONTOSO]!,
+      a.tenantId,
+      inA.batchId,
+    );
     expect(afterwards[0]).toMatchObject({ status: 'registered', deregisteredAt: expect.any(String) });
 
     const inB = await runBatch(b.tenantId, [{ productKey: pkid }]);
@@ -598,25 +599,27 @@ describe('deregistration', () => {
 
   it("when the tenant's Global Administrator deregisters, then 204; another partner, a helpdesk user or another tenant's admin cannot", async () => {
     const a = await consentedTenant();
-    const stranger = await api.newTenant();
+    const stranger = await file.api.newTenant();
     const tuple = newTuple();
     const inA = await runBatch(a.tenantId, [tuple]);
     const deviceId = inA.items[0]!.deviceId!;
     const path = `/api/v1/customers/${a.tenantId}/devices/${encodeURIComponent(deviceId)}`;
 
-    const otherPartner = await api.request<Json>('DELETE', path, { token: tokens[FABRIKAM] });
+    const otherPartner = await file.api.request<Json>('DELETE', path, { token: file.tokens[FABRIKAM] });
     expect(otherPartner.status).toBe(404);
-    const helpdesk = await api.request<Json>('DELETE', path, { token: await api.userToken(a.helpdesk) });
+    const helpdesk = await file.api.request<Json>('DELETE', path, {
+      token: await file.api.userToken(a.helpdesk),
+    });
     expect(helpdesk.status).toBe(403);
-    const otherAdmin = await api.request<Json>('DELETE', path, {
-      token: await api.userToken(stranger.admin),
+    const otherAdmin = await file.api.request<Json>('DELETE', path, {
+      token: await file.api.userToken(stranger.admin),
     });
     expect([403, 404]).toContain(otherAdmin.status);
-    const anonymous = await api.request<Json>('DELETE', path);
+    const anonymous = await file.api.request<Json>('DELETE', path);
     expect(anonymous.status).toBe(401);
     expect((await validate(a.tenantId, [tuple])).devices.map((d) => d.errorNumber)).toEqual([806]);
 
-    const admin = await api.request<Json>('DELETE', path, { token: await api.userToken(a.admin) });
+    const admin = await file.api.request<Json>('DELETE', path, { token: await file.api.userToken(a.admin) });
     expect(admin.status).toBe(204);
     expect((await validate(a.tenantId, [tuple])).devices.map((d) => d.status)).toEqual(['valid']);
     const audit = (await auditOf(CONTOSO)).filter(

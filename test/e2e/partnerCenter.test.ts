@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ApiClient } from '../support/apiClient';
 import { giveConsent, newPkids, newTuple, sleep } from '../support/batchHelpers';
-import type { LocalHostProcess } from '../support/localHostProcess';
-import { startLocalHostProcess } from '../support/localHostProcess';
+import { localHostForFile } from '../support/localHostForFile';
 import type { PcUploadRead, WireDevice } from '../support/partnerCenterWire';
 import {
   dotnetSdkBatchCreation,
@@ -27,19 +25,7 @@ const NORTHWIND = 'northwind-reseller';
 const FINISH_MS = 60_000;
 jest.setTimeout(180_000);
 
-let host: LocalHostProcess;
-let api: ApiClient;
-const tokens: Record<string, string> = {};
-
-beforeAll(async () => {
-  host = await startLocalHostProcess();
-  api = new ApiClient(host.baseUrl);
-  for (const partnerId of [CONTOSO, NORTHWIND]) tokens[partnerId] = await api.partnerToken(partnerId);
-}, 90_000);
-
-afterAll(async () => {
-  await host?.stop();
-});
+const file = localHostForFile([CONTOSO, NORTHWIND]);
 
 interface Sent {
   readonly status: number;
@@ -55,11 +41,15 @@ async function pc(
   options: { body?: string; requestId?: string; partnerId?: string; headers?: Record<string, string> } = {},
 ): Promise<Sent> {
   const headers = {
-    ...sdkHeaders(tokens[options.partnerId ?? CONTOSO]!, options.requestId ?? randomUUID(), randomUUID()),
+    ...sdkHeaders(
+      file.tokens[options.partnerId ?? CONTOSO]!,
+      options.requestId ?? randomUUID(),
+      randomUUID(),
+    ),
     ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
     ...options.headers,
   };
-  const response = await fetch(`${host.baseUrl}${path}`, { method, headers, body: options.body });
+  const response = await fetch(`${file.host.baseUrl}${path}`, { method, headers, body: options.body });
   const text = await response.text();
   let json: unknown;
   try {
@@ -97,8 +87,8 @@ async function waitForUpload(
 }
 
 async function consentedTenant() {
-  const tenant = await api.newTenant();
-  await giveConsent(api, tokens[CONTOSO]!, tenant.admin);
+  const tenant = await file.api.newTenant();
+  await giveConsent(file.api, file.tokens[CONTOSO]!, tenant.admin);
   return tenant;
 }
 
@@ -210,7 +200,7 @@ describe('Partner Center–compatible device batches', () => {
   });
 
   it('when an indirect reseller calls, then it is refused with 403 in Partner Center’s error shape and sent to the portal', async () => {
-    const tenant = await api.newTenant();
+    const tenant = await file.api.newTenant();
     const sent = await pc('POST', batchesOf(tenant.tenantId), {
       partnerId: NORTHWIND,
       body: dotnetSdkBatchCreation('Test batch', pkidDevices(1)),
@@ -226,7 +216,7 @@ describe('Partner Center–compatible device batches', () => {
   });
 
   it('when the customer has not consented yet, then the upload reads queued with the reason beside it', async () => {
-    const tenant = await api.newTenant();
+    const tenant = await file.api.newTenant();
     const trackingId = accepted(
       await pc('POST', batchesOf(tenant.tenantId), { body: dotnetSdkBatchCreation('waits', pkidDevices(2)) }),
       tenant.tenantId,
@@ -273,7 +263,7 @@ describe('Partner Center–compatible device batches', () => {
     expect(malformed.status).toBe(400);
     expect(readError(malformed.json).code).toBe('ValidationFailed');
 
-    const unauthenticated = await fetch(`${host.baseUrl}${batchesOf(tenant.tenantId)}`);
+    const unauthenticated = await fetch(`${file.host.baseUrl}${batchesOf(tenant.tenantId)}`);
     expect(unauthenticated.status).toBe(401);
     readError(await unauthenticated.json());
   });
@@ -322,18 +312,18 @@ describe('Partner Center–compatible device batches', () => {
     const second = (await pc('GET', '/v1/customers/relationshiprequests')).json as { url: string };
     expect(second.url).toBe(body.url);
 
-    const tenant = await api.newTenant();
-    const acceptedLink = await api.request('POST', body.url, {
-      token: await api.userToken(tenant.admin),
+    const tenant = await file.api.newTenant();
+    const acceptedLink = await file.api.request('POST', body.url, {
+      token: await file.api.userToken(tenant.admin),
       form: { consent: 'yes' },
       headers: { accept: 'application/json' },
     });
     expect(acceptedLink.status).toBe(200);
-    const customer = await api.request<{ delegatedAdmin: unknown }>(
+    const customer = await file.api.request<{ delegatedAdmin: unknown }>(
       'GET',
       `/api/v1/customers/${tenant.tenantId}`,
       {
-        token: tokens[CONTOSO],
+        token: file.tokens[CONTOSO],
       },
     );
     expect(customer.status).toBe(200);

@@ -34,9 +34,13 @@ function projectRoot(): string {
 
 const MAIN = path.join(projectRoot(), 'dist/infra/local/main.js');
 
-export async function startLocalHostProcess(
-  options: { tablePrefix?: string; env?: Record<string, string>; nodeArgs?: readonly string[] } = {},
-): Promise<LocalHostProcess> {
+export interface LocalHostOptions {
+  readonly tablePrefix?: string;
+  readonly env?: Record<string, string>;
+  readonly nodeArgs?: readonly string[];
+}
+
+export async function startLocalHostProcess(options: LocalHostOptions = {}): Promise<LocalHostProcess> {
   const connection = process.env.TEST_STORAGE_CONNECTION;
   if (!connection)
     throw new Error(
