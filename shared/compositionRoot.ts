@@ -134,10 +134,7 @@ export async function buildServices(cfg: AppConfig): Promise<Services> {
       batches: new BatchTableRepository(table(names.deviceBatches)),
       staging: new DeviceStagingTable(table(names.batchStaging)),
       outcomes: new DeviceOutcomeTable(table(names.deviceOutcomes)),
-      registry: new DeviceRegistryTable(
-        (n) => table(indexTableName(names.deviceIndex, n))(),
-        cfg.deviceIndexTables,
-      ),
+      registry: new DeviceRegistryTable((n) => table(indexTableName(names.deviceIndex, n))()),
       workflow: workflowNeedsDurableClient,
       consentDeadline: cfg.consentDeadline,
     };

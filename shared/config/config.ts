@@ -22,7 +22,6 @@ const ConfigSchema = z
     STORAGE_CONNECTION_STRING: z.string().min(1).optional(),
     AzureWebJobsStorage: z.string().min(1).optional(),
     STORAGE_TABLE_ENDPOINT: z.url().optional(),
-    DEVICE_INDEX_TABLES: z.coerce.number().int().min(1).max(64).default(8),
     TABLE_PREFIX: z
       .string()
       .regex(/^([A-Za-z][A-Za-z0-9]{0,30})?$/, 'letters and digits, starting with a letter')
@@ -146,13 +145,6 @@ export interface AppConfig {
     /** The connection string itself names a plain-HTTP endpoint (the emulator's): the SDK may use it. */
     readonly allowInsecureHttp: boolean;
   };
-  /**
-   * How many tables the device index's 64 shards are spread over (shard mod this). Azure scales by
-   * partition whatever the table, so it makes no difference there; the emulator's cost per insert grows
-   * with its table (see README, Performance), so 8 by default everywhere: one layout for every store.
-   * Changing it moves keys between tables: only on a new store.
-   */
-  readonly deviceIndexTables: number;
   readonly tablePrefix: string;
   readonly publicBaseUrl: string;
   readonly tokenAudience: string;
@@ -209,7 +201,6 @@ export function parseConfig(env: NodeJS.ProcessEnv): AppConfig {
       tableEndpoint: e.STORAGE_TABLE_ENDPOINT,
       allowInsecureHttp: connectionString !== undefined && namesPlainHttp(connectionString),
     },
-    deviceIndexTables: e.DEVICE_INDEX_TABLES,
     tablePrefix: e.TABLE_PREFIX,
     publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/$/, ''),
     tokenAudience: e.TOKEN_AUDIENCE,

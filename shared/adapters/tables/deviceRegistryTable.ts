@@ -13,7 +13,7 @@ import { isConflict, isNotFound, isPreconditionFailed } from './tableErrors';
 
 /**
  * The global device index: RowKey = identity key, PartitionKey = one of 64 shards by a hash of the key,
- * the shards spread over `indexTables` tables (shard mod indexTables: the DEVICE_INDEX_TABLES setting).
+ * the shards spread over DEVICE_INDEX_TABLES tables (shard mod that).
  * A keyed insert is the lock: whoever inserts a key first owns it. Every device takes its keys in
  * sorted order, one key per round; each round inserts the next key of every device still claiming in
  * transactions grouped by shard (so a chunk of 4,000 devices costs about 64 transactions of 60 keys per
@@ -51,6 +51,14 @@ export interface IndexPlace {
   readonly shard: string;
 }
 
+/**
+ * How many tables hold the index. It is the stored layout, not a setting: a key's table follows from it,
+ * so a store written with one count and read with another would miss owners and could register one device
+ * to two tenants. Azure is indifferent to the split; Azurite's cost per insert grows with a table's rows
+ * (README, Performance). Tests may build a registry over another count on tables of their own.
+ */
+export const DEVICE_INDEX_TABLES = 8;
+
 /** The key's shard, and which of `indexTables` tables holds that shard. */
 export const placeOf = (key: string, indexTables: number): IndexPlace => {
   const n = createHash('sha256').update(key).digest()[0]! % SHARDS;
@@ -73,7 +81,7 @@ export class DeviceRegistryTable implements DeviceRegistry {
   /** `table(n)`: the client of index table n (0 to indexTables - 1). */
   constructor(
     private readonly table: (n: number) => Promise<TableClient>,
-    private readonly indexTables: number,
+    private readonly indexTables: number = DEVICE_INDEX_TABLES,
     private readonly rangeReads: RangeReadOptions = RANGE_READS,
   ) {}
 

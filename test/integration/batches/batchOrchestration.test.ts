@@ -1,4 +1,4 @@
-import { indexTableName } from '../../../shared/adapters/tables/deviceRegistryTable';
+import { DEVICE_INDEX_TABLES, indexTableName } from '../../../shared/adapters/tables/deviceRegistryTable';
 import { dropTables } from '../consent/tableFixture';
 import { randomBytes, randomUUID } from 'node:crypto';
 import * as df from 'durable-functions';
@@ -114,7 +114,7 @@ async function everyOutcome(ref: BatchRef, chunkCount: number): Promise<DeviceOu
 /** Rows of the global device index that this batch owns. */
 async function indexRowsOf(ref: BatchRef): Promise<{ rowKey: string; idx: number }[]> {
   const rows: { rowKey: string; idx: number }[] = [];
-  for (let n = 0; n < svc.config.deviceIndexTables; n++) {
+  for (let n = 0; n < DEVICE_INDEX_TABLES; n++) {
     const client = await svc.tables.table(indexTableName(svc.tableNames.deviceIndex, n));
     for await (const row of client.listEntities<{ idx: number }>({
       queryOptions: {

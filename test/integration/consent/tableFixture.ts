@@ -37,7 +37,7 @@ export function ownTables(prefix = uniquePrefix()): {
   };
 }
 
-/** Drops the named tables and every index table (however many DEVICE_INDEX_TABLES made). */
+/** Drops the named tables and every index table (however many a test's registry made). */
 export async function dropTables(tables: TableClientFactory, names: TableNames): Promise<void> {
   const service = tables.service();
   const indexTables: string[] = [];
