@@ -9,14 +9,6 @@ import {
   DEVICE_BATCH_ORCHESTRATION,
 } from './batchOrchestrationContract';
 
-/**
- * The instance ID batches had before IDs were made unambiguous (see batchInstanceId). Batches submitted
- * before that change still run under it; they are found only after checking that the instance's input
- * names this very batch, since two batches could share it. Remove once no such batch is open.
- */
-export const legacyBatchInstanceId = (ref: BatchRef): string =>
-  `batch-${ref.tenantId}-${ref.partnerId}-${ref.batchId}`;
-
 /** The batch workflow through the standard durable client, whichever engine serves it. */
 export function durableBatchWorkflow(client: DurableClient): BatchWorkflow {
   const statusOrNothing = (instanceId: string) =>
@@ -24,15 +16,6 @@ export function durableBatchWorkflow(client: DurableClient): BatchWorkflow {
       if (durableClientFailure(error) === 'noInstance') return undefined;
       throw error;
     });
-  /** The batch's instance under its old ID, if there is one and it is this batch's. */
-  const legacyInstance = async (ref: BatchRef): Promise<string | undefined> => {
-    const instanceId = legacyBatchInstanceId(ref);
-    if (instanceId === batchInstanceId(ref)) return undefined;
-    const input = (await statusOrNothing(instanceId))?.input as Partial<BatchRef> | null | undefined;
-    const same =
-      input?.tenantId === ref.tenantId && input.partnerId === ref.partnerId && input.batchId === ref.batchId;
-    return same ? instanceId : undefined;
-  };
   const raiseTo = async (instanceId: string, event: string): Promise<'sent' | 'noInstance'> => {
     try {
       // A finished instance answers 410, which the client takes as done.
@@ -43,19 +26,16 @@ export function durableBatchWorkflow(client: DurableClient): BatchWorkflow {
       return 'noInstance';
     }
   };
+  // No instance at all (a queued batch whose orchestration has not been started) is nothing to tell: it
+  // reads consent itself when it starts, which is after the consent it would be told about was stored.
   const raise = async (ref: BatchRef, event: string) => {
-    if ((await raiseTo(batchInstanceId(ref), event)) === 'sent') return;
-    const legacy = await legacyInstance(ref);
-    // No instance at all (a queued batch whose orchestration has not been started): it reads consent
-    // itself when it starts, which is after the consent it would be told about was stored.
-    if (legacy) await raiseTo(legacy, event);
+    await raiseTo(batchInstanceId(ref), event);
   };
   return {
     async ensureStarted(ref, input) {
       const instanceId = batchInstanceId(ref);
       const status = await statusOrNothing(instanceId);
       if (status?.runtimeStatus) return;
-      if (await legacyInstance(ref)) return;
       const orchestrationInput: BatchOrchestrationInput = { ...pickRef(ref), ...input };
       try {
         await client.startNew(DEVICE_BATCH_ORCHESTRATION, { instanceId, input: orchestrationInput });

@@ -6,7 +6,6 @@ import { durableClientBindingData } from '../../../infra/local/durable/clientBin
 import {
   durableBatchWorkflow,
   durableClientFailure,
-  legacyBatchInstanceId,
 } from '../../../shared/adapters/durable/durableBatchWorkflow';
 import { DEVICE_BATCH_ORCHESTRATION } from '../../../shared/adapters/durable/batchOrchestrationContract';
 import { batchInstanceId } from '../../../shared/domain/batches/deviceBatch';
@@ -73,7 +72,6 @@ const extension = {
 
 const ref = { tenantId: '0f3c2a9e-7b1d-4c55-8e21-5a9d3b7c4e10', partnerId: 'contoso-direct', batchId: 'b1' };
 const instanceId = batchInstanceId(ref);
-const legacyId = legacyBatchInstanceId(ref);
 const input = { chunkCount: 1, deadline: '2025-03-15T10:00:00.000Z' };
 
 let server: http.Server;
@@ -120,11 +118,7 @@ describe("durable batch workflow against the extension's answers", () => {
   it('when consent is raised for a batch whose orchestration has not been started (404), then nothing fails', async () => {
     answers = [on('POST', '/raiseEvent/', extension.notFound)];
     await expect(workflow().consentGiven(ref)).resolves.toBeUndefined();
-    expect(requests).toEqual([
-      expect.stringContaining(`/instances/${instanceId}/raiseEvent/`),
-      // Nor under the ID batches had before IDs were made unambiguous.
-      `GET /durabletask/instances/${legacyId}`,
-    ]);
+    expect(requests).toEqual([expect.stringContaining(`/instances/${instanceId}/raiseEvent/`)]);
   });
 
   it('when consent is raised for a batch that already finished (410), then nothing fails', async () => {
@@ -145,7 +139,6 @@ describe("durable batch workflow against the extension's answers", () => {
     await workflow().ensureStarted(ref, input);
     expect(requests).toEqual([
       `GET /durabletask/instances/${instanceId}`,
-      `GET /durabletask/instances/${legacyId}`,
       `POST /durabletask/orchestrators/${DEVICE_BATCH_ORCHESTRATION}/${instanceId}`,
     ]);
   });
@@ -170,43 +163,6 @@ describe("durable batch workflow against the extension's answers", () => {
       on('POST', '/orchestrators/', extension.unknownFunction),
     ];
     await expect(workflow().ensureStarted(ref, input)).rejects.toThrow(/400/);
-  });
-
-  it('when a batch submitted before the ID change still runs under its old ID, then consent reaches it there and it is not started twice', async () => {
-    const legacyStatus = (input: unknown) => ({
-      status: 202,
-      body: JSON.stringify({ ...JSON.parse(extension.runningStatus(legacyId).body), input }),
-    });
-    answers = [
-      on('POST', `/instances/${instanceId}/raiseEvent/`, extension.notFound),
-      on('GET', `/instances/${instanceId}`, extension.notFound),
-      on('GET', `/instances/${legacyId}`, legacyStatus({ ...ref, chunkCount: 1, deadline: input.deadline })),
-      on('POST', `/instances/${legacyId}/raiseEvent/`, extension.accepted),
-    ];
-    await workflow().consentGiven(ref);
-    expect(requests).toContain(`POST /durabletask/instances/${legacyId}/raiseEvent/ConsentGiven`);
-    requests.length = 0;
-    await workflow().ensureStarted(ref, input);
-    expect(requests.some((r) => r.includes('/orchestrators/'))).toBe(false);
-  });
-
-  it('when the old ID belongs to another batch (the collision), then consent is not sent there and this batch is started under its own ID', async () => {
-    answers = [
-      on('POST', `/instances/${instanceId}/raiseEvent/`, extension.notFound),
-      on('GET', `/instances/${instanceId}`, extension.notFound),
-      on('GET', `/instances/${legacyId}`, {
-        status: 202,
-        body: JSON.stringify({
-          ...JSON.parse(extension.runningStatus(legacyId).body),
-          input: { tenantId: ref.tenantId, partnerId: 'contoso', batchId: 'direct-b1' },
-        }),
-      }),
-      on('POST', '/orchestrators/', { status: 202, body: JSON.stringify({ id: instanceId }) }),
-    ];
-    await workflow().consentGiven(ref);
-    expect(requests.some((r) => r.includes(`${legacyId}/raiseEvent`))).toBe(false);
-    await workflow().ensureStarted(ref, input);
-    expect(requests).toContain(`POST /durabletask/orchestrators/${DEVICE_BATCH_ORCHESTRATION}/${instanceId}`);
   });
 
   it('when any other failure is read, then it is neither a missing instance nor an existing one', () => {
