@@ -16,6 +16,12 @@ import { portalSignIn } from '../support/portalSession';
  * tables hold the same number of rows before and after a group of requests that were all refused.
  */
 const RUNS_PER_CALLER = 3;
+/**
+ * A fixed seed in `npm test`, so a run fails or passes on the code and not on the draw (a 5xx found by a
+ * new draw would otherwise fail an unrelated change, and a re-run would not show it); FUZZ_SEED=<n> or
+ * FUZZ_SEED=random explores other inputs by hand.
+ */
+const SEED = process.env.FUZZ_SEED === 'random' ? Date.now() : Number(process.env.FUZZ_SEED ?? 20261204) | 0;
 const TAILSPIN = '4f1c6a8e-2b7d-4c3a-9e51-7d2f0b9a6c13';
 
 jest.setTimeout(120_000);
@@ -281,7 +287,7 @@ describe('hostile requests to every documented route', () => {
               }
               return true;
             }),
-            { numRuns: RUNS_PER_CALLER, endOnFailure: true },
+            { numRuns: RUNS_PER_CALLER, endOnFailure: true, seed: SEED },
           )
           // fast-check's report (the seed and the shrunk request) for a 5xx or an exception in the test itself.
           .catch((error: unknown) =>

@@ -1,8 +1,7 @@
 import type { HttpRequest } from '@azure/functions';
 import { resolvePrincipal } from '../../application/identity/resolvePrincipal';
 import { forbidden, unauthenticated } from '../../domain/domainError';
-import type { PartnerPrincipal, Principal } from '../../domain/identity/principal';
-import { assertPartner } from '../../domain/identity/principal';
+import type { Principal } from '../../domain/identity/principal';
 import type { Services } from '../../compositionRoot';
 import type { BrowserSession } from '../identity/browserSession';
 
@@ -32,13 +31,6 @@ export async function authenticate(request: HttpRequest, svc: Services): Promise
       'Send a bearer token in the Authorization header (the pages’ session cookie is not accepted by the API).',
     );
   return caller;
-}
-
-/** The caller of a partner API: a partner's API client or one of its people (403 for anyone else). */
-export async function authenticatePartner(request: HttpRequest, svc: Services): Promise<PartnerPrincipal> {
-  const { principal } = await authenticate(request, svc);
-  assertPartner(principal);
-  return principal;
 }
 
 /** The caller of a page or a page's form: a Bearer token, else the session cookie (401 with neither). */
