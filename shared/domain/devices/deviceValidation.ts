@@ -81,8 +81,8 @@ export function validateDevice(
     const decoded = decodeHardwareHash(input.hardwareHash);
     if (!decoded.ok) return invalid('InvalidZtdHardwareHash', decoded.reason);
     hardwareHash = { ...decoded.value, base64: input.hardwareHash };
-    const disagreements = contradictions(input, hardwareHash, wording);
-    if (disagreements.length > 0) return invalid('InvalidZtdHardwareHash', disagreements.join('; '));
+    const disagreement = contradiction(input, hardwareHash, wording);
+    if (disagreement !== undefined) return invalid('InvalidZtdHardwareHash', disagreement);
   }
 
   const identifiedBy = identifierForm(input, hardwareHash !== undefined, wording);
@@ -135,7 +135,12 @@ const HASH_COUNTERPARTS = [
   ['productKey', 'productKey', 'product key ID'],
 ] as const;
 
-function contradictions(input: PresentInput, hash: HardwareHashInfo, wording: DeviceWording): string[] {
+/** Why the fields sent beside a hash contradict it, in one sentence, or undefined when they agree. */
+function contradiction(
+  input: PresentInput,
+  hash: HardwareHashInfo,
+  wording: DeviceWording,
+): string | undefined {
   // Another serial number is another device: the hash was put beside the wrong row, which no correction
   // of the other fields would fix.
   if (
@@ -144,12 +149,12 @@ function contradictions(input: PresentInput, hash: HardwareHashInfo, wording: De
     normalizeIdentifier(input.serialNumber) !== normalizeIdentifier(hash.serialNumber)
   ) {
     const makeAndModel = [hash.manufacturer, hash.model].filter((v) => v !== undefined).join(' ');
-    return [
+    return (
       `This is the hardware hash of the device with serial number ${quote(hash.serialNumber)}` +
-        `${makeAndModel === '' ? '' : ` (${quote(makeAndModel)})`}, not of ${wording.field('serialNumber')} ` +
-        `${quote(input.serialNumber)}: it is the wrong hash for ${wording.thisEntry}. Put each device's own ` +
-        'hardware hash beside its serial number',
-    ];
+      `${makeAndModel === '' ? '' : ` (${quote(makeAndModel)})`}, not of ${wording.field('serialNumber')} ` +
+      `${quote(input.serialNumber)}: it is the wrong hash for ${wording.thisEntry}. Put each device's own ` +
+      'hardware hash beside its serial number'
+    );
   }
   const found: string[] = [];
   for (const [field, hashField, label] of HASH_COUNTERPARTS) {
@@ -162,8 +167,8 @@ function contradictions(input: PresentInput, hash: HardwareHashInfo, wording: De
     }
   }
   return found.length === 0
-    ? found
-    : [`${found.join('; ')}. Send the values the hash holds, or leave those fields out`];
+    ? undefined
+    : `${found.join('; ')}. Send the values the hash holds, or leave those fields out`;
 }
 
 function identifierForm(

@@ -55,16 +55,6 @@ export interface AccountEvidence {
 const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
 /**
- * A cloud-native account is a member account that the tenant's own directory authenticated, named in
- * the tenant's `onmicrosoft.com` domain. The suffix alone is not enough: a guest invited from another
- * tenant is named `alice_contoso.com#EXT#@tenant.onmicrosoft.com` (or carries its home
- * `…@other.onmicrosoft.com` as preferred_username), so the claims that tell a guest or an external
- * identity provider apart are checked first: `acct` = 1 (guest), an `idp` other than the token's own
- * tenant (B2B guests, personal Microsoft accounts, social or SAML identity providers), an `#EXT#` name.
- * A federated account (`it-admin@tailspintoys.com`) is a member authenticated by its organisation's
- * own identity provider and is named in a verified custom domain, so the suffix refuses it.
- */
-/**
  * A guest: an account of another directory invited into the token's tenant. Entra ID says so with
  * `acct` = 1, names it `…#EXT#@…`, and, through `idp`, names the directory that authenticated it: another
  * tenant's issuer (B2B) or the Microsoft account tenant / live.com (a personal account). A member whose
@@ -78,14 +68,24 @@ export function isGuestAccount(evidence: AccountEvidence): boolean {
   return tenant !== undefined && tenant !== evidence.tenantId.toLowerCase();
 }
 
+/**
+ * A cloud-native account is a member account that the tenant's own directory authenticated, named in
+ * the tenant's `onmicrosoft.com` domain. The suffix alone is not enough: a guest invited from another
+ * tenant is named `alice_contoso.com#EXT#@tenant.onmicrosoft.com` (or carries its home
+ * `…@other.onmicrosoft.com` as preferred_username), so the claims that tell a guest or an external
+ * identity provider apart are checked first: `acct` = 1 (guest), an `idp` other than the token's own
+ * tenant (B2B guests, personal Microsoft accounts, social or SAML identity providers), an `#EXT#` name.
+ * A federated account (`it-admin@tailspintoys.com`) is a member authenticated by its organisation's
+ * own identity provider and is named in a verified custom domain, so the suffix refuses it.
+ */
 export function isCloudNativeAccount(evidence: AccountEvidence): boolean {
-  if (evidence.acct === 1) return false;
+  if (isGuestAccount(evidence)) return false;
+  // Stricter than the guest rule: any idp but the token's own tenant (a social or SAML provider too).
   if (
     evidence.idp !== undefined &&
     GUID.exec(evidence.idp)?.[0].toLowerCase() !== evidence.tenantId.toLowerCase()
   )
     return false;
-  if (evidence.upn.includes('#EXT#')) return false;
   return isCloudNativeUpn(evidence.upn);
 }
 
