@@ -82,7 +82,7 @@ export interface EpisodeInput {
   readonly now: Date;
   /** Ids of the activity messages still outstanding, removed if the instance finishes. */
   readonly outstandingActivityIds: readonly string[];
-  /** The extension's long-timer limits (replay schema V3); Azure Storage's when not given. */
+  /** The extension's long-timer limits (replay schema V3 and later); Azure Storage's when not given. */
   readonly limits?: TimerLimits;
 }
 

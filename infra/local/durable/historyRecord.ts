@@ -23,7 +23,7 @@ export interface RetryTimerMeta {
 }
 
 /**
- * A sub-timer of a long timer (replay schema V3): the extension's CreateTimer loop writes one
+ * A sub-timer of a long timer (replay schema V3 and later): the extension's CreateTimer loop writes one
  * TimerCreated per sub-timer, the first when the orchestrator asks for the timer, each next one when
  * the previous fires, until the final fire time.
  */

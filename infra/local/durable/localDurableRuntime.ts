@@ -36,7 +36,7 @@ export interface LocalDurableRuntimeOptions {
   maxConcurrentActivities?: number;
   maxConcurrentOrchestrations?: number;
   /**
-   * The extension's long-timer limits (replay schema V3); Azure Storage's 6 and 3 days when not given.
+   * The extension's long-timer limits (replay schema V3 and later); Azure Storage's 6 and 3 days when not given.
    * Tests shorten them so that long-timer paths run in seconds.
    */
   timerLimits?: TimerLimits;

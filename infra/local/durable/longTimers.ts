@@ -2,7 +2,7 @@ import type { TimerLimits } from './orchestrationReplay';
 
 /**
  * The fire times of a long timer's sub-timers, as the extension's DurableOrchestrationContext
- * .CreateTimer computes them under replay schema V3 (the library's LongTimerTask mirrors the count,
+ * .CreateTimer computes them under replay schema V3 and later (the library's LongTimerTask mirrors the count,
  * not the times).
  */
 

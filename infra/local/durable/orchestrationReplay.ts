@@ -11,12 +11,15 @@ import { retryPolicySchema, type RetryPolicy } from './retryPolicy';
 
 /**
  * The replay schema the extension offers (OrchestrationTriggerAttributeBindingProvider.cs):
- * `upperSchemaVersion` V2 for old SDKs and `upperSchemaVersionNew` V3, which durable-functions v3
- * uses. Actions come as a tree of WhenAll/WhenAny, as in V2; what V3 adds is long timers: a timer
- * further away than `maximumShortTimerDuration` becomes a LongTimerTask of sub-timers, and the runtime
- * writes those sub-timers as the extension does (see longTimers.ts).
+ * `upperSchemaVersion` V2 for old SDKs and `upperSchemaVersionNew` V4 (value 3), which the extension has
+ * advertised since Azure/azure-functions-durable-extension#3453 (V3, value 2, before it). durable-functions
+ * 3.5 reads V4 exactly as V3 except that `context.df.lock` (entity critical sections, with the extension's
+ * LockEntities/ReleaseEntities actions) is allowed only from V4; this service takes no entity locks.
+ * Actions come as a tree of WhenAll/WhenAny, as in V2; what V3 added is long timers: a timer further away
+ * than `maximumShortTimerDuration` becomes a LongTimerTask of sub-timers, and the runtime writes those
+ * sub-timers as the extension does (see longTimers.ts).
  */
-export const ReplaySchema = { V2: 1, V3: 2 } as const;
+export const ReplaySchema = { V2: 1, V3: 2, V4: 3 } as const;
 
 /** The extension's timer limits, as TimeSpans on the wire. */
 export interface TimerLimits {
@@ -61,7 +64,7 @@ export function triggerPayload(
     isReplaying: playedCount > 0,
     parentInstanceId: undefined,
     upperSchemaVersion: ReplaySchema.V2,
-    upperSchemaVersionNew: ReplaySchema.V3,
+    upperSchemaVersionNew: ReplaySchema.V4,
     longRunningTimerIntervalDuration: timeSpan(limits.longRunningTimerIntervalMs),
     maximumShortTimerDuration: timeSpan(limits.maximumShortTimerMs),
     defaultHttpAsyncRequestSleepTimeMillseconds: 30_000,

@@ -145,8 +145,9 @@ interface LongTimer {
 }
 
 /**
- * The history of one instance, written as the extension would under replay schema V3 (the payload
- * `upperSchemaVersionNew: 2`, 6-day short timers, 3-day sub-timers): each episode starts with
+ * The history of one instance, synthesised by this file's rule of how the extension writes it (not a
+ * recorded history) under replay schema V3 and later (6-day short timers, 3-day sub-timers; the
+ * payload's schema comes from orchestrationReplay.ts): each episode starts with
  * OrchestratorStarted, carries the new results, then the TaskScheduled/TimerCreated events of the
  * actions the orchestrator answered, and ends with OrchestratorCompleted. A timer further away than
  * six days is written as the extension's DurableOrchestrationContext.CreateTimer does: one 3-day
@@ -842,7 +843,7 @@ async function waitingForConsent(input: BatchOrchestrationInput) {
   return { history, deadline };
 }
 
-describe('deviceBatchOrchestration on golden V3 histories (14-day deadline = long timer of 3-day sub-timers)', () => {
+describe('deviceBatchOrchestration on synthetic extension-style histories (14-day deadline = long timer of 3-day sub-timers)', () => {
   it('when consent arrives at hour 71 and the first sub-timer fires at hour 72 while a chunk still runs, then every later record completes and the batch finishes with every device registered', async () => {
     const input = { ...baseInput, chunkCount: 2 };
     const { history, deadline } = await waitingForConsent(input);

@@ -284,7 +284,7 @@ describe('episode planner on synthetic histories', () => {
     expect(selectBatch(live, at(2).getTime())).toEqual([]);
   });
 
-  it('when the code asks for a timer further away than the short-timer limit, then the first sub-timer is written at now + the interval, tagged with the final time (replay schema V3)', async () => {
+  it('when the code asks for a timer further away than the short-timer limit, then the first sub-timer is written at now + the interval, tagged with the final time (replay schema V3 and later)', async () => {
     const live = instance(Name.longRace);
     deliver(live, messageIds.start(EXECUTION), historyEvents.executionStarted(T0, Name.longRace, undefined));
 
@@ -319,22 +319,31 @@ describe('episode planner on synthetic histories', () => {
       meta: { longTimer },
     });
 
-    const late = instance(
-      Name.longRace,
-      startedHistory(Name.longRace, [
-        { event: historyEvents.timerCreated(T0, 0, at(4)), meta: { longTimer } },
-        { event: historyEvents.timerCreated(at(4), 1, at(28)), meta: { longTimer } },
-      ]),
-    );
+    // The chain as the extension writes it: sub-timer n created at 4n, firing at 4(n+1), one episode each.
+    const chain: HistoryRecord[] = startedHistory(Name.longRace, [
+      { event: historyEvents.timerCreated(T0, 0, at(4)), meta: { longTimer } },
+    ]);
+    for (let n = 1; n <= 6; n++) {
+      chain.push(
+        { event: historyEvents.orchestratorStarted(at(4 * n)) },
+        {
+          event: historyEvents.timerFired(at(4 * n), n - 1, at(4 * n).toISOString()),
+          messageId: messageIds.timer(EXECUTION, n - 1),
+        },
+        { event: historyEvents.timerCreated(at(4 * n), n, at(4 * (n + 1))), meta: { longTimer } },
+        { event: historyEvents.orchestratorCompleted(at(4 * n)) },
+      );
+    }
+    const late = instance(Name.longRace, chain);
     deliver(
       late,
-      messageIds.timer(EXECUTION, 1),
-      historyEvents.timerFired(at(28), 1, at(28).toISOString()),
+      messageIds.timer(EXECUTION, 6),
+      historyEvents.timerFired(at(28), 6, at(28).toISOString()),
       at(28),
     );
     const last = await episode(late, at(28));
     expect(last.appended.find((r) => r.event.EventType === E.TimerCreated)?.event).toMatchObject({
-      EventId: 2,
+      EventId: 7,
       FireAt: at(30).toISOString(),
     });
   });
