@@ -336,7 +336,7 @@ export async function submittedBatch(
 export async function giveConsent(
   world: { readonly relationships: RelationshipRepository },
   partnerId: string,
-  options: { tenantId?: string; status?: Relationship['status'] } = {},
+  options: { tenantId?: string; status?: Relationship['status']; viaResellerIds?: string[] } = {},
 ): Promise<void> {
   const tenantId = options.tenantId ?? TENANT_ID;
   const status = options.status ?? 'active';
@@ -352,7 +352,7 @@ export async function giveConsent(
     acceptedBy: `admin@${TENANT_DOMAIN}`,
     revokedAt: status === 'revoked' ? '2025-03-01T09:30:00.000Z' : null,
     invitationId: null,
-    viaResellerIds: [],
+    viaResellerIds: options.viaResellerIds ?? [],
   };
   const found = await world.relationships.get(partnerId, tenantId);
   if (found) await world.relationships.replace(relationship, found.version);

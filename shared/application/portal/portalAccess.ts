@@ -3,8 +3,8 @@ import { forbidden, notFound } from '../../domain/domainError';
 import type { PartnerUser, Principal } from '../../domain/identity/principal';
 import type { Partner } from '../../domain/partners/partner';
 import { implicitlyAuthorizedProviders, servesResellers } from '../../domain/partners/partnerRules';
+import type { Relationship } from '../../domain/relationships/relationship';
 import type { BatchDependencies } from '../batches/batchDependencies';
-import { consentStatus } from '../batches/consentStatus';
 import { partnerOf } from '../partnerOf';
 
 /** The partner portal is for a partner's people; API clients use the API, customers their own pages. */
@@ -27,11 +27,11 @@ export interface VisibleBatch {
 type AccessDeps = Pick<BatchDependencies, 'partners' | 'batches' | 'relationships'>;
 
 /**
- * The batches a partner sees for one customer: its own, and for an indirect provider those of its
- * resellers (the seeds: the provider sees what its resellers register) while its own authorisation for
- * that customer is active (once the customer revokes it, or the reseller that brought it, the
- * resellers' batches, with their serials, keys and hashes, are no longer the provider's to read),
- * newest first.
+ * The batches a partner sees for one customer: its own, and for an indirect provider those of each
+ * reseller (the seeds: the provider sees what its resellers register) while its own authorisation for
+ * that customer is active and comes through that reseller (once the customer revokes the provider, or
+ * that reseller, the reseller's batches, with their serials, keys and hashes, are no longer the
+ * provider's to read, even while another reseller still authorises it), newest first.
  */
 export async function listVisibleBatches(
   deps: AccessDeps,
@@ -64,10 +64,11 @@ async function visibleBatchesOf(
 ): Promise<VisibleBatch[]> {
   const partner = await partnerOf(deps, principal);
   const owners = [partner, ...(await resellersOf(deps, partner))];
-  const authorised = new Map<string, Promise<boolean>>();
-  const mayRead = (tenantId: string) => {
-    if (!authorised.has(tenantId)) authorised.set(tenantId, providerMayRead(deps, partner, tenantId));
-    return authorised.get(tenantId)!;
+  // The provider's relationship with each tenant, read once however many resellers' batches it has.
+  const relationships = new Map<string, Promise<Relationship | undefined>>();
+  const relationshipWith = (tenantId: string) => {
+    if (!relationships.has(tenantId)) relationships.set(tenantId, relationshipOf(deps, partner, tenantId));
+    return relationships.get(tenantId)!;
   };
   const lists = await Promise.all(
     owners.map(async (owner) => {
@@ -75,7 +76,9 @@ async function visibleBatchesOf(
       const batches = await batchesOf(owner);
       const readable = own
         ? batches.map(() => true)
-        : await Promise.all(batches.map((b) => mayRead(b.tenantId)));
+        : await Promise.all(
+            batches.map(async (b) => providerMayRead(await relationshipWith(b.tenantId), owner)),
+          );
       return batches
         .filter((_, i) => readable[i])
         .map((batch): VisibleBatch => ({ batch, owner: { id: owner.id, name: owner.name }, own }));
@@ -84,14 +87,27 @@ async function visibleBatchesOf(
   return lists.flat().sort((a, b) => b.batch.createdAt.localeCompare(a.batch.createdAt));
 }
 
-/** Whether a provider may read its resellers' batches for the tenant: its own authorisation is active. */
-async function providerMayRead(deps: AccessDeps, provider: Partner, tenantId: string): Promise<boolean> {
-  return (await consentStatus(deps, provider.id, tenantId)) === 'active';
+async function relationshipOf(
+  deps: AccessDeps,
+  partner: Partner,
+  tenantId: string,
+): Promise<Relationship | undefined> {
+  return (await deps.relationships.get(partner.id, tenantId))?.value;
+}
+
+/**
+ * Whether a provider may read a reseller's batches for the tenant: its authorisation for the tenant
+ * (`relationship`) is active and that reseller is among those it comes through. Being active is not
+ * enough: revoking one reseller leaves the provider active while another reseller still authorises it,
+ * and the revoked reseller's batches are then no longer the provider's to read.
+ */
+function providerMayRead(relationship: Relationship | undefined, reseller: Partner): boolean {
+  return relationship?.status === 'active' && relationship.viaResellerIds.includes(reseller.id);
 }
 
 /**
  * One batch the partner may see (its own, or its reseller's while its own authorisation for the tenant
- * is active); any other is not found.
+ * is active and comes through that reseller); any other is not found.
  */
 export async function getVisibleBatch(
   deps: AccessDeps,
@@ -104,7 +120,7 @@ export async function getVisibleBatch(
     owner &&
     (owner.id === partner.id ||
       (implicitlyAuthorizedProviders(owner).includes(partner.id) &&
-        (await providerMayRead(deps, partner, ref.tenantId))));
+        providerMayRead(await relationshipOf(deps, partner, ref.tenantId), owner)));
   const found = visible ? await deps.batches.get(ref) : undefined;
   if (!owner || !found) {
     throw notFound(

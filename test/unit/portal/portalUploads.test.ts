@@ -261,9 +261,9 @@ describe('portal: who sees which batch', () => {
     return confirmUpload(world.portal, reseller, checked.upload.uploadId);
   }
 
-  it("when the reseller's provider, authorised for the customer, lists the customer's batches, then it sees the reseller's batch beside its own", async () => {
+  it("when the reseller's provider, authorised for the customer through that reseller, lists the customer's batches, then it sees the reseller's batch beside its own", async () => {
     const world = portalWorld();
-    await giveConsent(world, PARTNERS.provider.id);
+    await giveConsent(world, PARTNERS.provider.id, { viaResellerIds: [PARTNERS.reseller.id] });
     const batch = await resellerBatch(world);
 
     const seen = await listVisibleBatches(world.batchDeps, agentOf(PARTNERS.provider), TENANT_ID);
@@ -279,7 +279,12 @@ describe('portal: who sees which batch', () => {
     const world = portalWorld();
     const batch = await resellerBatch(world);
     for (const consent of ['none', 'revoked'] as const) {
-      if (consent === 'revoked') await giveConsent(world, PARTNERS.provider.id, { status: 'revoked' });
+      // Revoked, though still naming the reseller: the status alone decides.
+      if (consent === 'revoked')
+        await giveConsent(world, PARTNERS.provider.id, {
+          status: 'revoked',
+          viaResellerIds: [PARTNERS.reseller.id],
+        });
       const error = await refusal(getVisibleBatch(world.batchDeps, agentOf(PARTNERS.provider), batch));
       expect([consent, error.code]).toEqual([consent, 'BatchNotFound']);
       expect(await listVisibleBatches(world.batchDeps, agentOf(PARTNERS.provider), TENANT_ID)).toEqual([]);
@@ -293,9 +298,11 @@ describe('portal: who sees which batch', () => {
 
   it('when a reseller sends batches before its consent, to two tenants, then its list of all batches holds both, its provider sees them where it is authorised, and no one else does', async () => {
     const world = portalWorld();
-    // The provider is authorised (through another of its resellers, say) for both tenants.
-    await giveConsent(world, PARTNERS.provider.id);
-    await giveConsent(world, PARTNERS.provider.id, { tenantId: OTHER_TENANT });
+    // The provider is authorised through this reseller for both tenants (the reseller's own consent
+    // arrives later than its batches, say).
+    const via = { viaResellerIds: [PARTNERS.reseller.id] };
+    await giveConsent(world, PARTNERS.provider.id, via);
+    await giveConsent(world, PARTNERS.provider.id, { tenantId: OTHER_TENANT, ...via });
     const first = await resellerBatch(world);
     const checked = await checkUpload(world.portal, reseller, {
       tenantId: OTHER_TENANT,
@@ -371,7 +378,7 @@ describe('portal: who sees which batch', () => {
     expect([before.customerDomain, before.own]).toEqual([TENANT_ID, true]);
 
     await giveConsent(world, PARTNERS.reseller.id);
-    await giveConsent(world, PARTNERS.provider.id);
+    await giveConsent(world, PARTNERS.provider.id, { viaResellerIds: [PARTNERS.reseller.id] });
     const forReseller = await getVisibleBatchForPage(world.batchDeps, reseller, batch);
     const forProvider = await getVisibleBatchForPage(world.batchDeps, agentOf(PARTNERS.provider), batch);
 
