@@ -3,6 +3,8 @@ import { giveConsent, newPkids, newTuple, sleep } from '../support/batchHelpers'
 import { localHostForFile } from '../support/localHostForFile';
 import type { PcUploadRead, WireDevice } from '../support/partnerCenterWire';
 import {
+  DOCUMENTED_BATCH_CREATION_BODY,
+  DOCUMENTED_BATCH_UPLOAD_DETAILS,
   dotnetSdkBatchCreation,
   dotnetSdkDeviceList,
   powerShellBatchCreation,
@@ -197,6 +199,34 @@ describe('Partner Center–compatible device batches', () => {
     expect((await waitForUpload(other.tenantId, elsewhere)).devicesStatus).toEqual([
       expect.objectContaining({ productKey: free1!.productKey, status: 'finished' }),
     ]);
+  });
+
+  it("when the body is the one Partner Center's REST reference captured, then it is accepted (202) and only its dummy hash is refused, per device, in the documented status shape", async () => {
+    const tenant = await consentedTenant();
+    const created = await pc('POST', batchesOf(tenant.tenantId), { body: DOCUMENTED_BATCH_CREATION_BODY });
+    expect(created.text).toBe('');
+    const upload = await waitForUpload(tenant.tenantId, accepted(created, tenant.tenantId));
+
+    expect(upload.status).toBe('finished_with_errors');
+    expect(upload.devicesStatus).toEqual([
+      expect.objectContaining({
+        serialNumber: '1R9-ZNP67',
+        productKey: '00329-00000-0003-AA606',
+        status: 'finished_with_errors',
+        errorCode: '802',
+        errorDescription: expect.stringContaining('InvalidZtdHardwareHash') as unknown,
+      }),
+    ]);
+    // Every field Partner Center's own status answer carries, ours carries too.
+    const documented = JSON.parse(DOCUMENTED_BATCH_UPLOAD_DETAILS) as {
+      devicesStatus: Record<string, unknown>[];
+    };
+    expect(Object.keys(upload.raw)).toEqual(expect.arrayContaining(Object.keys(documented)));
+    expect(Object.keys(upload.devicesStatus[0]!)).toEqual(
+      expect.arrayContaining(Object.keys(documented.devicesStatus[0]!)),
+    );
+    const listed = readDeviceBatches((await pc('GET', batchesOf(tenant.tenantId))).json);
+    expect(listed.find((b) => b.id === 'SDKTestDeviceBatch')?.devicesCount ?? 0).toBe(0);
   });
 
   it('when an indirect reseller calls, then it is refused with 403 in Partner Center’s error shape and sent to the portal', async () => {

@@ -5,14 +5,70 @@
  *
  * Request bodies, as each client's Newtonsoft settings serialise the SDK's models (compact, PascalCase,
  * derived-class properties before the base class's `Attributes`):
- * - the Microsoft .NET SDK (Microsoft.Store.PartnerCenter), as captured in Partner Center's REST reference
- *   ("Upload a list of devices to create a new batch"): `null`s kept, `Id` first,
+ * - the Microsoft .NET SDK (Microsoft.Store.PartnerCenter), written from its Device model (which has since
+ *   gained ModelName and OemManufacturerName) in the layout of the body Partner Center's REST reference
+ *   captured (DOCUMENTED_BATCH_CREATION_BODY below): `null`s kept, `Id` first,
  *   `UploadedDate` "0001-01-01T00:00:00" (DateTime.MinValue, no zone);
  * - the PartnerCenter PowerShell module (its PartnerCenter.DotNet SDK, PartnerServiceClient's settings:
  *   NullValueHandling.Ignore, DateTimeZoneHandling.Utc): no `null`s, properties in declaration order
  *   (alphabetical in its Device class), `UploadedDate` "0001-01-01T00:00:00Z", and
  *   `Attributes: {"ObjectType": ...}` (its `Etag` is null, so left out).
  */
+/**
+ * The request body Partner Center's REST reference prints, verbatim, for "Upload a list of devices to create
+ * a new batch for the specified customer" (Request example;
+ * https://learn.microsoft.com/en-us/partner-center/developer/upload-a-list-of-devices-to-create-a-new-batch-for-the-specified-customer):
+ * an older .NET SDK's capture, pretty-printed, without ModelName/OemManufacturerName, with a hash that is
+ * not a real hardware hash. Partner Center answers it 202 (Response example: `Content-Length: 0`,
+ * `Location: /customers/{id}/batchJobStatus/{trackingId}`).
+ */
+export const DOCUMENTED_BATCH_CREATION_BODY = `{
+    "BatchId": "SDKTestDeviceBatch",
+    "Devices": [{
+            "Id": null,
+            "SerialNumber": "1R9-ZNP67",
+            "ProductKey": "00329-00000-0003-AA606",
+            "HardwareHash": "DummyHash123",
+            "Policies": null,
+            "CreatedBy": null,
+            "UploadedDate": "0001-01-01T00:00:00",
+            "AllowedOperations": null,
+            "Attributes": {
+                "ObjectType": "Device"
+            }
+        }
+    ],
+    "Attributes": {
+        "ObjectType": "DeviceBatchCreationRequest"
+    }
+}`;
+
+/**
+ * The response body Partner Center's REST reference prints, verbatim, for "Get the status of a device batch
+ * upload" (Response example, `HTTP/1.1 200 OK`;
+ * https://learn.microsoft.com/en-us/partner-center/developer/get-the-status-of-a-device-batch-upload).
+ */
+export const DOCUMENTED_BATCH_UPLOAD_DETAILS = `{
+    "batchTrackingId": "0127ed8e-ff72-4983-a3d8-e8d8bd378932",
+    "status": "finished",
+    "startedTime": "2017-07-25T10:00:00",
+    "completedTime": "2017-07-25T10:10:00",
+    "devicesStatus": [{
+            "serialNumber": "1234567890",
+            "productKey": "12345-67890-09876-54321-13579",
+            "status": "finished_with_errors",
+            "errorCode": "808",
+            "errorDescription": "ZtdDeviceAssignedToOtherTenant",
+            "attributes": {
+                "objectType": "DeviceUploadDetails"
+            }
+        }
+    ],
+    "attributes": {
+        "objectType": "BatchUploadDetails"
+    }
+}`;
+
 export interface WireDevice {
   readonly serialNumber?: string;
   readonly productKey?: string;

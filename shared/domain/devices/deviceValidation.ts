@@ -7,11 +7,13 @@ import { decodeHardwareHash, type DecodedHardwareHash, type HardwareHashInfo } f
 
 /**
  * Validates one raw device entry. Rules, in order:
- *   1. not an object, unknown fields, wrong types, too long, a productKey that is not 13 digits
- *      → InvalidZtdRequestBody (801)
+ *   1. not an object, unknown fields, wrong types, too long → InvalidZtdRequestBody (801)
  *   2. a hardware hash that is not well-formed, or explicit fields that disagree with what the hash
- *      holds → InvalidZtdHardwareHash (802)
- *   3. no accepted combination of identifiers → MissingZtdSerialNumberAndProductKey (803)
+ *      holds → InvalidZtdHardwareHash (802): the hash is what registers the device, so its fault is
+ *      named first (Partner Center's own sample body sends "DummyHash123" beside a product key that is
+ *      not a PKID)
+ *   3. a productKey that is not 13 digits → InvalidZtdRequestBody (801)
+ *   4. no accepted combination of identifiers → MissingZtdSerialNumberAndProductKey (803)
  *
  * Accepted combinations (Partner Center's): a hardware hash (alone, or with productKey and/or
  * serialNumber; manufacturer and model may also accompany it, and are checked against it); a
@@ -68,14 +70,6 @@ export function validateDevice(
   }
   const input = presentFields(parsed.data);
 
-  if (input.productKey !== undefined && !PRODUCT_KEY_PATTERN.test(input.productKey)) {
-    return invalid(
-      'InvalidZtdRequestBody',
-      `${wording.field('productKey')} ${quote(input.productKey)} is not a product key ID: ` +
-        'a PKID is exactly 13 digits (0-9)',
-    );
-  }
-
   let hardwareHash: NormalizedHardwareHash | undefined;
   if (input.hardwareHash !== undefined) {
     const decoded = decodeHardwareHash(input.hardwareHash);
@@ -83,6 +77,14 @@ export function validateDevice(
     hardwareHash = { ...decoded.value, base64: input.hardwareHash };
     const disagreement = contradiction(input, hardwareHash, wording);
     if (disagreement !== undefined) return invalid('InvalidZtdHardwareHash', disagreement);
+  }
+
+  if (input.productKey !== undefined && !PRODUCT_KEY_PATTERN.test(input.productKey)) {
+    return invalid(
+      'InvalidZtdRequestBody',
+      `${wording.field('productKey')} ${quote(input.productKey)} is not a product key ID: ` +
+        'a PKID is exactly 13 digits (0-9)',
+    );
   }
 
   const identifiedBy = identifierForm(input, hardwareHash !== undefined, wording);

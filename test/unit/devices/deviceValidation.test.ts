@@ -98,8 +98,17 @@ describe('validateDevice: malformed entries (801)', () => {
     expect(refused({ hardwareHash: 'not base64!', extra: 1 }).errorCode).toBe('InvalidZtdRequestBody');
   });
 
-  it('when a malformed productKey comes with a malformed hash, then the body error wins', () => {
-    expect(refused({ hardwareHash: 'not base64!', productKey: '1' }).errorCode).toBe('InvalidZtdRequestBody');
+  it('when a malformed productKey comes with a well-formed hash, then the productKey is refused as malformed', () => {
+    const hash = buildHardwareHash({ serialNumber: SERIAL, manufacturer: MANUFACTURER, model: MODEL });
+    expect(refused({ hardwareHash: hash, productKey: '00329-00000-0003-AA606' }).errorCode).toBe(
+      'InvalidZtdRequestBody',
+    );
+  });
+
+  it('when a malformed productKey comes with a malformed hash, then the hash error wins (the hash is what registers the device)', () => {
+    expect(refused({ hardwareHash: 'not base64!', productKey: '1' }).errorCode).toBe(
+      'InvalidZtdHardwareHash',
+    );
   });
 
   it('when a very long value is quoted in a description, then it is shortened', () => {

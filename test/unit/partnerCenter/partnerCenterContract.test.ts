@@ -6,10 +6,13 @@ import {
 } from '../../../shared/contract/partnerCenterContract';
 import { validateSubmission } from '../../../shared/domain/devices';
 import {
+  DOCUMENTED_BATCH_CREATION_BODY,
+  DOCUMENTED_BATCH_UPLOAD_DETAILS,
   dotnetSdkBatchCreation,
   dotnetSdkDeviceList,
   powerShellBatchCreation,
   powerShellDeviceList,
+  readBatchUploadDetails,
 } from '../../support/partnerCenterWire';
 
 /** Partner Center clients' request bodies, byte for byte, read as this service's batch submissions. */
@@ -22,6 +25,28 @@ describe('Partner Center request bodies', () => {
     expect(body.batchid).toBe('Test batch');
     expect(body.devices).toEqual([tuple, pkid]);
     expect(validateSubmission(body.devices).map((r) => r.status)).toEqual(['valid', 'valid']);
+  });
+
+  it("when the body is the one Partner Center's REST reference captured (pretty-printed, no ModelName), then it parses and the dummy hash alone is refused as malformed (802)", () => {
+    const body = PcBatchCreationSchema.parse(JSON.parse(DOCUMENTED_BATCH_CREATION_BODY));
+    expect(body.batchid).toBe('SDKTestDeviceBatch');
+    expect(body.devices).toEqual([
+      { serialNumber: '1R9-ZNP67', productKey: '00329-00000-0003-AA606', hardwareHash: 'DummyHash123' },
+    ]);
+    expect(validateSubmission(body.devices)).toEqual([
+      expect.objectContaining({
+        status: 'invalid',
+        error: expect.objectContaining({ errorCode: 'InvalidZtdHardwareHash', errorNumber: 802 }),
+      }),
+    ]);
+  });
+
+  it("when the status answer is the one Partner Center's REST reference prints, then the strict client reads it", () => {
+    const upload = readBatchUploadDetails(JSON.parse(DOCUMENTED_BATCH_UPLOAD_DETAILS));
+    expect(upload.status).toBe('finished');
+    expect(upload.devicesStatus).toEqual([
+      expect.objectContaining({ status: 'finished_with_errors', errorCode: '808' }),
+    ]);
   });
 
   it('when the PowerShell module sends a creation without nulls and with UploadedDate in UTC, then it reads the same devices', () => {
