@@ -7,8 +7,8 @@ import { createHash } from 'node:crypto';
  *
  * The layout, from public decoders (Michael Niehaus's AutopilotUtility and its ports, e.g.
  * github.com/MrWyss/DecodeAutopilotHash utils/autopilotutility.py) and the shape of real samples (e.g.
- * a real hash's opening `T0FmBAEAHAAAAAoAHgZhSgAACgCSBmFK…` quoted in public upload scripts: 'O' 'A',
- * L = 1126, then a 28-byte type-1 record):
+ * REAL_HASH_OPENING below: 'O' 'A', L = 1126, then a 28-byte type-1 record whose first values the
+ * builder writes as they are; test/unit/devices/hardwareHashBuilder.test.ts holds the two together):
  *
  *   bytes 0-1    'O' 'A'
  *   bytes 2-3    L, little-endian: the length of this header plus the records
@@ -25,6 +25,12 @@ import { createHash } from 'node:crypto';
  */
 
 export const HARDWARE_HASH_BLOCK_BYTES = 3000;
+
+/**
+ * The first 32 base64 characters (24 bytes) of a real hash, as quoted in public Autopilot upload scripts:
+ * the header and the first 16 payload bytes of its type-1 record.
+ */
+export const REAL_HASH_OPENING = 'T0FmBAEAHAAAAAoAHgZhSgAACgCSBmFK';
 const CHECKSUM_RECORD_LENGTH = 36;
 
 export interface HashRecord {
@@ -110,8 +116,9 @@ export function deviceRecords(device: HashedDevice): HashRecord[] {
     if (value !== undefined) add(type, utf8z(value));
   };
 
-  // 1: tool build and OS build (minor, major, revision, build as u16 each), OS type, CPU architecture, tool version.
-  add(1, [...u16s(0, 10, 0, 22621), ...u16s(0, 10, 3007, 22631), 0, 0, 0, 0, 0, 2, 9, 1]);
+  // 1: two Windows versions as (0, major, revision, build) u16 each, as in REAL_HASH_OPENING (10, 1566,
+  // 19041 and 10, 1682, 19041), then 8 bytes the opening does not show: OS type, CPU architecture, tool version.
+  add(1, [...u16s(0, 10, 1566, 19041), ...u16s(0, 10, 1682, 19041), 0, 0, 0, 0, 0, 2, 9, 1]);
   // 2: processor architecture, packages, cores, threads, hyper-threading.
   add(2, [9, 0, ...u16s(1, vm ? 2 : 4, vm ? 2 : 8), vm ? 0 : 1, 0]);
   add(3, [...utf8z('GenuineIntel'), 6, 0, 140, 0, 1]);
