@@ -14,6 +14,15 @@ export function actorOf(principal: Principal): AuditActor {
 }
 
 /**
+ * How a fact that may be recorded more than once (a retry, a repeated refusal) stays one event:
+ * - `{ id, at }`: the fact has an identity and a time of its own (a batch's submission, its completion),
+ *   so the event is the same every time and the log's idempotent append keeps one;
+ * - `{ key }`: it has neither (a refusal: its time is when it first happened), so the first event written
+ *   under the key is kept (AuditLog.appendOnce).
+ */
+export type RecordedOnce = { readonly id: string; readonly at: string } | { readonly key: string };
+
+/**
  * Appends to the audit trail, then raises the same fact as a telemetry event for operators (the one
  * place every consent, revocation and batch outcome passes through).
  */
@@ -23,20 +32,20 @@ export async function recordAudit(
   actor: AuditActor,
   scope: { partnerId?: string | null; tenantId?: string | null },
   details: Record<string, unknown> = {},
-  /** Record the fact once for this key, however often it recurs (see AuditLog.appendOnce). */
-  onceKey?: string,
+  /** Record the fact once, however often it recurs (see RecordedOnce). */
+  once?: RecordedOnce,
 ): Promise<void> {
   const event: AuditEvent = {
-    id: deps.newId(),
-    at: deps.clock.now().toISOString(),
+    id: once && 'id' in once ? once.id : deps.newId(),
+    at: once && 'at' in once ? once.at : deps.clock.now().toISOString(),
     type,
     partnerId: scope.partnerId ?? null,
     tenantId: scope.tenantId ?? null,
     actor,
     details,
   };
-  if (onceKey === undefined) await deps.audit.append(event);
-  else await deps.audit.appendOnce(event, onceKey);
+  if (once && 'key' in once) await deps.audit.appendOnce(event, once.key);
+  else await deps.audit.append(event);
   deps.telemetry?.event(type, telemetryProperties(event));
 }
 

@@ -1,5 +1,5 @@
 import type { BatchRef, BatchStatus, DeviceBatch } from '../../domain/batches/deviceBatch';
-import { TERMINAL_STATUSES } from '../../domain/batches/deviceBatch';
+import { TERMINAL_STATUSES, batchFactId } from '../../domain/batches/deviceBatch';
 import { recordAudit } from '../audit/recordAudit';
 import { VersionConflict } from '../ports/versioned';
 import type { BatchDependencies } from './batchDependencies';
@@ -72,6 +72,7 @@ async function recordCompletion(
       registered: batch.registered,
       failed: batch.failed,
     },
-    `DeviceBatchCompleted|${ref.tenantId.length}|${ref.tenantId}|${ref.partnerId.length}|${ref.partnerId}|${ref.batchId}`,
+    // The batch's own ID and completion time: a retry appends the same event, which the log keeps once.
+    { id: `device-batch-completed-${batchFactId(ref)}`, at: batch.completedAt ?? batch.createdAt },
   );
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DeviceBatch, SubmissionRef } from '../../domain/batches/deviceBatch';
-import { TERMINAL_STATUSES } from '../../domain/batches/deviceBatch';
+import { TERMINAL_STATUSES, batchFactId } from '../../domain/batches/deviceBatch';
 import type { StagedDevice } from '../../domain/batches/stagedDevice';
 import { refusedEntry } from '../../domain/batches/stagedDevice';
 import { conflict } from '../../domain/domainError';
@@ -135,21 +135,14 @@ interface Submitted {
  * batch out of `queued` then tells a retry that both were done.
  */
 async function start(deps: BatchDependencies, batch: DeviceBatch, { principal, channel }: Submitted) {
-  const auditId = createHash('sha256')
-    .update(`DeviceBatchSubmitted|${batch.tenantId}|${batch.partnerId}|${batch.batchId}`)
-    .digest('hex')
-    .slice(0, 32);
   await recordAudit(
-    // The batch's own ID and time: the audit log records an event appended twice once.
-    {
-      ...deps,
-      newId: () => `device-batch-submitted-${auditId}`,
-      clock: { now: () => new Date(batch.createdAt) },
-    },
+    deps,
     'DeviceBatchSubmitted',
     actorOf(principal),
     { partnerId: batch.partnerId, tenantId: batch.tenantId },
     { batchId: batch.batchId, total: batch.total, prefailed: batch.prefailed, channel },
+    // The batch's own ID and time: a retry appends the same event, which the log keeps once.
+    { id: `device-batch-submitted-${batchFactId(batch)}`, at: batch.createdAt },
   );
   await deps.workflow.ensureStarted(batch, { chunkCount: batch.chunkCount, deadline: batch.consentDeadline });
 }

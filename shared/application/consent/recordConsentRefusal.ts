@@ -27,6 +27,6 @@ export async function recordConsentRefusal(
       tenantId: principal.kind === 'customer-user' ? principal.tenantId : null,
     },
     { invitationId: invitation.id, code, ...(attempt === 'viewed' ? { viewedOnly: true } : {}) },
-    ['ConsentRefused', invitation.partnerId, invitation.id, who, code, attempt].join('|'),
+    { key: ['ConsentRefused', invitation.partnerId, invitation.id, who, code, attempt].join('|') },
   );
 }

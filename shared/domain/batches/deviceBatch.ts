@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 /**
@@ -69,3 +70,10 @@ export const batchProgress = (batch: Pick<DeviceBatch, 'processed' | 'total' | '
  */
 export const batchInstanceId = (ref: BatchRef): string =>
   `batch-${ref.tenantId.length}-${ref.tenantId}-${ref.partnerId.length}-${ref.partnerId}-${ref.batchId}`;
+
+/**
+ * A short ID for facts about a batch (its audit events): a hash of the unambiguous instance ID, so that
+ * two batches never share one and the audit log's RowKey stays within its characters.
+ */
+export const batchFactId = (ref: BatchRef): string =>
+  createHash('sha256').update(batchInstanceId(ref)).digest('hex').slice(0, 32);

@@ -97,14 +97,14 @@ describe('recordBatchProgress', () => {
     const world = inMemoryBatchWorld();
     const batch = await submitted(world);
     const final = { status: 'finished' as const, registered: 4, failed: 0, at: T(3) };
-    const appendOnce = world.audit.appendOnce.bind(world.audit);
-    world.audit.appendOnce = () => Promise.reject(new Error('host stopped'));
+    const append = world.audit.append.bind(world.audit);
+    world.audit.append = () => Promise.reject(new Error('host stopped'));
 
     await expect(recordBatchProgress(world.batchDeps, batch, final)).rejects.toThrow('host stopped');
     expect(world.batches.peek(batch)).toMatchObject({ status: 'finished' });
     expect(world.audit.ofType('DeviceBatchCompleted')).toEqual([]);
 
-    world.audit.appendOnce = appendOnce;
+    world.audit.append = append;
     await recordBatchProgress(world.batchDeps, batch, final);
     await recordBatchProgress(world.batchDeps, batch, final);
     expect(world.audit.ofType('DeviceBatchCompleted')).toEqual([
