@@ -13,20 +13,25 @@ const CORE_MODULE = '@azure/functions-core';
 /** The worker of this process: the stand-in's state, as the Node.js worker has one app per process. */
 export const localWorker = new LocalWorker(functionRegistry);
 
-export const coreApi = {
-  version: 'local',
-  hostVersion: '4.0.0-local',
-  registerFunction: (metadata: FunctionMetadata, callback: FunctionCallback) =>
-    localWorker.registerFunction(metadata, callback),
-  setProgrammingModel: (model: ProgrammingModelLike) => localWorker.setProgrammingModel(model),
-  getProgrammingModel: () => localWorker.getProgrammingModel(),
-  registerHook: (name: string, callback: (context: Record<string, unknown>) => unknown) =>
-    localWorker.registerHook(name, callback),
-  log(level: string, category: string, message: string) {
-    if (level === 'error' || level === 'critical') console.error(`[${category}] ${message}`);
-  },
-  Disposable,
-};
+/** The `@azure/functions-core` object over one worker (tests build one over a worker of their own). */
+export function createCoreApi(worker: LocalWorker) {
+  return {
+    version: 'local',
+    hostVersion: '4.0.0-local',
+    registerFunction: (metadata: FunctionMetadata, callback: FunctionCallback) =>
+      worker.registerFunction(metadata, callback),
+    setProgrammingModel: (model: ProgrammingModelLike) => worker.setProgrammingModel(model),
+    getProgrammingModel: () => worker.getProgrammingModel(),
+    registerHook: (name: string, callback: (context: Record<string, unknown>) => unknown) =>
+      worker.registerHook(name, callback),
+    log(level: string, category: string, message: string) {
+      if (level === 'error' || level === 'critical') console.error(`[${category}] ${message}`);
+    },
+    Disposable,
+  };
+}
+
+export const coreApi = createCoreApi(localWorker);
 
 type Loader = (request: string, parent: unknown, isMain: boolean) => unknown;
 let installed = false;

@@ -28,10 +28,8 @@ export interface Registration {
 export class FunctionRegistry {
   readonly #byName = new Map<string, Registration>();
 
+  /** Duplicates are refused before this, by LocalWorker.registerFunction (the worker's own error). */
   add(metadata: FunctionMetadata, handler: FunctionCallback): void {
-    if (this.#byName.has(metadata.name)) {
-      throw new Error(`A function with id "${metadata.name}" has already been registered.`);
-    }
     const trigger = Object.values(metadata.bindings).find(
       (b) => b.direction === 'in' && /Trigger$/i.test(b.type),
     );

@@ -1,7 +1,8 @@
 import { app, InvocationContext } from '@azure/functions';
+import type * as AzureFunctions from '@azure/functions';
 import { AzFuncSystemError, LocalWorker } from '../../../infra/local/functionsCore/localWorker';
 import { FunctionRegistry } from '../../../infra/local/functionsCore/registry';
-import { coreApi, localWorker } from '../../../infra/local/functionsCore/installFunctionsCore';
+import { createCoreApi, localWorker } from '../../../infra/local/functionsCore/installFunctionsCore';
 import { functionRegistry } from '../../../infra/local/functionsCore/registry';
 
 /**
@@ -9,6 +10,25 @@ import { functionRegistry } from '../../../infra/local/functionsCore/registry';
  * coreApi/registerFunction.ts, eventHandlers/InvocationHandler.ts, hooks/*): registration closes once the
  * app has started, invocations go through the programming model, hooks run around them.
  */
+/**
+ * A worker of the test's own, with its own copy of @azure/functions loaded over it (as the Node.js worker
+ * loads one app per process), so that locking or registering here leaves the module-wide worker alone.
+ */
+function freshWorker() {
+  const registry = new FunctionRegistry();
+  const worker = new LocalWorker(registry);
+  let library: typeof AzureFunctions | undefined;
+  jest.isolateModules(() => {
+    jest.doMock('@azure/functions-core', () => createCoreApi(worker));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    library = require('@azure/functions') as typeof AzureFunctions;
+    // The library asks for the core module lazily: make it do so now, while the mock is this worker's.
+    library.app.hook.appStart(() => undefined).dispose();
+  });
+  jest.dontMock('@azure/functions-core');
+  return { registry, worker, library: library! };
+}
+
 const metadata = (name: string) => ({
   name,
   bindings: { trigger: { type: 'activityTrigger', direction: 'in' as const, name: 'trigger' } },
@@ -52,15 +72,24 @@ describe('functions-core stand-in as the Node.js worker', () => {
   });
 
   it("when an app registers through @azure/functions after the local host locked the worker, then the library's app.generic fails the same way", () => {
-    app.generic('registeredInTime', { trigger: { type: 'activityTrigger', name: 't' }, handler: () => 1 });
-    localWorker.lockRegistrations();
+    const { registry, worker, library } = freshWorker();
+    library.app.generic('registeredInTime', {
+      trigger: { type: 'activityTrigger', name: 't' },
+      handler: () => 1,
+    });
+    worker.lockRegistrations();
     expect(() =>
-      app.generic('registeredLate', { trigger: { type: 'activityTrigger', name: 't' }, handler: () => 1 }),
+      library.app.generic('registeredLate', {
+        trigger: { type: 'activityTrigger', name: 't' },
+        handler: () => 1,
+      }),
     ).toThrow('A function can only be registered during app startup.');
-    expect(functionRegistry.get('registeredInTime')).toBeDefined();
-    expect(functionRegistry.get('registeredLate')).toBeUndefined();
+    expect(registry.get('registeredInTime')).toBeDefined();
+    expect(registry.get('registeredLate')).toBeUndefined();
     // The library gave the worker its programming model when it registered the first function.
-    expect(coreApi.getProgrammingModel()?.name).toBe('@azure/functions');
+    expect(worker.getProgrammingModel()?.name).toBe('@azure/functions');
+    // The process's own worker, which every other test registers through, is still open.
+    expect(localWorker.registrationsLocked).toBe(false);
   });
 
   it("when the same function id is registered twice, then the worker's duplicate error is thrown", () => {
@@ -71,37 +100,33 @@ describe('functions-core stand-in as the Node.js worker', () => {
     );
   });
 
-  it('when a function is invoked, then the pre-invocation hooks may replace its callback and inputs, the programming model calls it, and post-invocation hooks see the result', async () => {
-    const registry = new FunctionRegistry();
-    const worker = new LocalWorker(registry);
+  it('when a function is invoked, then the pre-invocation hooks may replace its callback and inputs, the @azure/functions programming model calls it, and post-invocation hooks see the result', async () => {
+    const { registry, worker, library } = freshWorker();
     const invoked: string[] = [];
-    worker.setProgrammingModel({
-      name: 'test-model',
-      version: '1',
-      getInvocationModel: (core) => ({
-        invokeFunction: (context, inputs, handler) => {
-          invoked.push(`model:${(core as { metadata: { name: string } }).metadata.name}`);
-          return Promise.resolve(handler(...inputs, context));
-        },
-      }),
-    });
-    worker.registerHook('preInvocation', (hook) => {
-      invoked.push('pre');
-      const original = hook.functionCallback as (input: string) => string;
-      hook.functionCallback = (input: string) => `${original(input)}!`;
+    library.app.hook.preInvocation((hook) => {
+      invoked.push(`pre:${hook.invocationContext.functionName}`);
+      const original = hook.functionHandler as (input: string, context: InvocationContext) => string;
+      hook.functionHandler = (input: string, context: InvocationContext) => {
+        invoked.push(`handler:${context.functionName}`);
+        return `${original(input, context)}!`;
+      };
       hook.inputs = ['changed'];
     });
     const seen: unknown[] = [];
-    worker.registerHook('postInvocation', (hook) => {
+    library.app.hook.postInvocation((hook) => {
       seen.push(hook.result, hook.error);
     });
-    worker.registerFunction(metadata('hooked'), (input: unknown) => `got ${String(input)}`);
+    library.app.generic('hooked', {
+      trigger: { type: 'activityTrigger', name: 't' },
+      handler: (input: unknown) => `got ${String(input)}`,
+    });
 
-    const context = new InvocationContext({ functionName: 'hooked' });
+    const context = new library.InvocationContext({ functionName: 'hooked' });
     const result = await registry.get('hooked')!.handler('original', context);
 
+    expect(worker.getProgrammingModel()?.name).toBe('@azure/functions');
     expect(result).toBe('got changed!');
-    expect(invoked).toEqual(['pre', 'model:hooked']);
+    expect(invoked).toEqual(['pre:hooked', 'handler:hooked']);
     expect(seen).toEqual(['got changed!', null]);
   });
 
