@@ -30,6 +30,8 @@ export interface LocalHostOptions {
 export interface RunningLocalHost {
   readonly baseUrl: string;
   readonly invitationUrl: string | undefined;
+  /** The durable runtime's HTTP API (instances, events, status with history), on its own loopback port. */
+  readonly durableApiUrl: string;
   stop(): Promise<void>;
 }
 
@@ -101,7 +103,12 @@ export async function startLocalHost(options: LocalHostOptions): Promise<Running
       log,
     });
     stops.push(() => timers.stop());
-    return { baseUrl: http.baseUrl, invitationUrl: seeded?.invitationUrl, stop };
+    return {
+      baseUrl: http.baseUrl,
+      invitationUrl: seeded?.invitationUrl,
+      durableApiUrl: durable.rpcBaseUrl,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

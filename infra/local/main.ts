@@ -18,6 +18,7 @@ async function main(): Promise<void> {
   console.log(`Local host ready: ${host.baseUrl}/api`);
   console.log(`  health:      ${host.baseUrl}/api/health`);
   console.log(`  OpenAPI:     ${host.baseUrl}/api/openapi.json`);
+  console.log(`  durable API: ${host.durableApiUrl}`);
   if (host.invitationUrl) console.log(`  invitation:  ${host.invitationUrl}`);
   console.log(`  admin page:  ${host.baseUrl}/api/tenant/partners`);
   console.log(`  portal:      ${host.baseUrl}/api/portal`);
