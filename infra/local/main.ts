@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { reportEventLoopDelayOnSignal } from './eventLoopProbe';
 import { startLocalHost } from './localHost';
 
 /**
@@ -6,6 +7,7 @@ import { startLocalHost } from './localHost';
  * .local), AZURITE_IN_MEMORY=true for throw-away data, STORAGE_CONNECTION_STRING to use a running Azurite.
  */
 async function main(): Promise<void> {
+  if (process.env.LOCAL_EVENT_LOOP_PROBE === 'true') reportEventLoopDelayOnSignal();
   const port = Number(process.env.PORT ?? 7071);
   const dataDir = path.resolve(process.env.LOCAL_DATA_DIR ?? '.local');
   const host = await startLocalHost({

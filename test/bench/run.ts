@@ -10,6 +10,8 @@ import { startLocalHostProcess } from '../support/localHostProcess';
 import type { DeviceMix } from './deviceGenerators';
 import { generateDevices } from './deviceGenerators';
 import { cpuSeconds, median, now, peakRssMiB, percentile, poll } from './measure';
+import type { BenchContext, BenchHost, BenchScenario } from './benchContext';
+import { mixedLoadScenario } from './mixedLoad';
 import { measureStorageBaseline } from './storageBaseline';
 
 /**
@@ -23,10 +25,18 @@ import { measureStorageBaseline } from './storageBaseline';
  */
 type Json = Record<string, any>;
 
+/** Scenarios beyond the registrations, each printed beside the baseline of the same run. */
+const SCENARIOS: readonly BenchScenario[] = [mixedLoadScenario];
+
 const short = process.argv.includes('--short');
 /** `--cpu-prof`: the host writes a V8 CPU profile on exit into test-artifacts/profiles (not committed). */
 const profile = process.argv.includes('--cpu-prof');
 /** `--sizes=20000:pkid,20000:hash`: only these registrations (and only registration), for targeted runs. */
+/**
+ * `--only=mixed,growth,cost`: only these scenarios (of SCENARIOS below), without the registrations and
+ * the rest, for targeted runs; the result goes to stdout as JSON.
+ */
+const onlyArg = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const sizesArg = process.argv.find((a) => a.startsWith('--sizes='))?.slice('--sizes='.length);
 /**
  * Real hardware hashes are 4,000 characters: 15,000 of them (about 60 MB) is what one batch body of at
@@ -54,7 +64,7 @@ const SIZES: { devices: number; mix: DeviceMix }[] = sizesArg
       ];
 const CONSENT_RUNS = short ? 10 : 50;
 const VALIDATE_DEVICES = short ? 2_000 : 10_000;
-const BASELINE_ENTITIES = short || sizesArg ? 20_000 : 100_000;
+const BASELINE_ENTITIES = short || sizesArg || onlyArg ? 20_000 : 100_000;
 const ADJACENT_BASELINE_ENTITIES = 10_000;
 /** Transactions in flight: enough to keep Azurite (single-threaded) busy; the service, 8 chunks at once, has at least as many. */
 const SERVICE_PARALLEL_TRANSACTIONS = 80;
@@ -75,13 +85,25 @@ async function main(): Promise<void> {
   // Azurite's cost per insert grows with the partition it lands in (LokiJS scans the partition for the
   // key), so registrations sharing a registry would each pay for the devices of the runs before it, an
   // emulator effect Azure does not have. Peak memory is taken per host.
-  const startHost = async () => {
-    const host = await startLocalHostProcess(
-      profile ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {},
-    );
+  const startHost = async (options: { env?: Record<string, string> } = {}): Promise<BenchHost> => {
+    const host = await startLocalHostProcess({
+      env: { LOCAL_EVENT_LOOP_PROBE: 'true', ...options.env },
+      ...(profile ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {}),
+    });
     running.add(() => host.stop());
     const api = new ApiClient(host.baseUrl);
-    return { host, api, partner: await api.partnerToken('contoso-direct') };
+    const partner = await api.partnerToken('contoso-direct');
+    return { host, api, partner, consentedTenant: () => consentedTenant(api, partner) };
+  };
+  const context: BenchContext = {
+    short,
+    connectionString: azurite.connectionString,
+    storagePid: azurite.pid,
+    startHost,
+    baseline: (entities) =>
+      measureStorageBaseline(azurite.connectionString, entities, SERVICE_PARALLEL_TRANSACTIONS),
+    dropEveryTable: () => (storageArg ? Promise.resolve() : dropEveryTable(azurite.connectionString)),
+    progress,
   };
   const results: Json = { machine: machine(), short, at: new Date().toISOString() };
   try {
@@ -97,6 +119,16 @@ async function main(): Promise<void> {
     const baselineCpu = perCpuSecond(BASELINE_ENTITIES, baselineCpuStart, storageCpu());
     results.baselineEntitiesPerStorageCpuSecond = baselineCpu;
 
+    if (onlyArg) {
+      const names = onlyArg.split(',');
+      for (const scenario of SCENARIOS.filter((x) => names.includes(x.name))) {
+        results[scenario.name] = await scenario.run(context);
+        await context.dropEveryTable();
+        console.log(scenario.rows(results[scenario.name] as Json).join('\n'));
+      }
+      console.log(JSON.stringify(results));
+      return;
+    }
     const registration: Json[] = [];
     results.registration = registration;
     progress(`baseline ${Math.round(results.baselineEntitiesPerSecond as number)} entities/s`);
@@ -184,10 +216,16 @@ async function main(): Promise<void> {
     } finally {
       await host.stop();
     }
+    await context.dropEveryTable();
+    for (const scenario of SCENARIOS) {
+      progress(`scenario ${scenario.name}`);
+      results[scenario.name] = await scenario.run(context);
+      await context.dropEveryTable();
+    }
   } finally {
     await azurite.stop();
   }
-  if (sizesArg) return;
+  if (sizesArg || onlyArg) return;
   results.coldStart = coldStart();
   report(results);
 }
@@ -339,6 +377,7 @@ function report(r: Json): void {
     `| peak memory (RSS) of the local host, ${r.peakHostRssDevices}-device batch | ${fmt(r.peakHostRssMiB)} MiB | target < 1024 MiB |`,
     `| cold start: \`${r.coldStart.entryPoint}\` vs \`@azure/functions\` alone | ${fmt(r.coldStart.entryPointMs)} ms vs ${fmt(r.coldStart.azureFunctionsMs)} ms | ${fmt(r.coldStart.ratio, 2)}× (target < 3×) |`,
     `| whole app, loaded on the first call | ${fmt(r.coldStart.wholeAppMs)} ms | |`,
+    ...SCENARIOS.flatMap((scenario) => scenario.rows(r[scenario.name] as Json)),
   ];
   const table = lines.join('\n');
   writeFileSync(path.join(dir, `${name}.md`), `${table}\n`);
