@@ -13,10 +13,16 @@ export function percentile(values: readonly number[], p: number): number {
 export const median = (values: readonly number[]): number => percentile(values, 50);
 
 /** Peak resident memory of a process (Linux VmHWM), in MiB; undefined where /proc is not readable. */
-export function peakRssMiB(pid: number): number | undefined {
+export const peakRssMiB = (pid: number): number | undefined => statusMiB(pid, 'VmHWM');
+
+/** Resident memory of a process now (Linux VmRSS), in MiB; undefined where /proc is not readable. */
+export const rssMiB = (pid: number | undefined): number | undefined =>
+  pid === undefined ? undefined : statusMiB(pid, 'VmRSS');
+
+function statusMiB(pid: number, field: 'VmHWM' | 'VmRSS'): number | undefined {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = /VmHWM:\s+(\d+)\s+kB/.exec(status)?.[1];
+    const kb = new RegExp(`${field}:\\s+(\\d+)\\s+kB`).exec(status)?.[1];
     return kb ? Number(kb) / 1024 : undefined;
   } catch {
     return undefined;
