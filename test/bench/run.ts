@@ -22,7 +22,7 @@ import { measureStorageBaseline } from './storageBaseline';
  * writes both (full runs: test/bench/results/, short runs: test-artifacts/bench/). For finding
  * bottlenecks: `--sizes=20000:pkid,20000:hash` (only those registrations), `--cpu-prof` (the local host
  * writes a V8 profile into test-artifacts/profiles), `--storage=<connection string>` (an Azurite
- * started elsewhere, e.g. under `node --cpu-prof`).
+ * started elsewhere, e.g. under `node --cpu-prof`; `--storage-pid=<pid>` to count its CPU time).
  */
 type Json = Record<string, any>;
 
@@ -75,8 +75,15 @@ const progress = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 async function main(): Promise<void> {
   // `--storage=<connection string>`: an Azurite started elsewhere (e.g. under --cpu-prof to profile it).
   const storageArg = process.argv.find((a) => a.startsWith('--storage='))?.slice('--storage='.length);
+  // `--storage-pid=<pid>`: that Azurite's process, so its CPU time and memory are read as the bench's own.
+  const storagePid = process.argv.find((a) => a.startsWith('--storage-pid='))?.slice('--storage-pid='.length);
   const azurite = storageArg
-    ? { connectionString: storageArg, tablePort: 'external', pid: undefined, stop: () => Promise.resolve() }
+    ? {
+        connectionString: storageArg,
+        tablePort: 'external',
+        pid: storagePid ? Number(storagePid) : undefined,
+        stop: () => Promise.resolve(),
+      }
     : await startAzurite();
   running.add(() => azurite.stop());
   process.env.TEST_STORAGE_CONNECTION = azurite.connectionString;
