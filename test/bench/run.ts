@@ -11,6 +11,7 @@ import type { DeviceMix } from './deviceGenerators';
 import { generateDevices } from './deviceGenerators';
 import { cpuSeconds, median, now, peakRssMiB, percentile, poll } from './measure';
 import type { BenchContext, BenchHost, BenchScenario } from './benchContext';
+import { costScenario } from './costScenario';
 import { growthScenario } from './growthScenario';
 import { mixedLoadScenario } from './mixedLoad';
 import { measureStorageBaseline } from './storageBaseline';
@@ -27,7 +28,7 @@ import { measureStorageBaseline } from './storageBaseline';
 type Json = Record<string, any>;
 
 /** Scenarios beyond the registrations, each printed beside the baseline of the same run. */
-const SCENARIOS: readonly BenchScenario[] = [mixedLoadScenario, growthScenario];
+const SCENARIOS: readonly BenchScenario[] = [mixedLoadScenario, growthScenario, costScenario];
 
 const short = process.argv.includes('--short');
 /** `--cpu-prof`: the host writes a V8 CPU profile on exit into test-artifacts/profiles (not committed). */
