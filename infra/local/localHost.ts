@@ -1,14 +1,11 @@
 import path from 'node:path';
-import type * as CompositionRoot from '../../shared/compositionRoot';
 import type { RunningAzurite } from './azurite';
 import type * as DemoData from './demoData';
 import { startAzurite } from './azurite';
-import { installFunctionsCore, localWorker } from './functionsCore/installFunctionsCore';
-import { functionRegistry } from './functionsCore/registry';
 import type { ExtraInputProvider, RunningHttpHost } from './httpHost';
 import { startHttpHost } from './httpHost';
-import { startLocalDurableRuntime } from './durable/localDurableRuntime';
-import { timerLimitsFrom } from './durable/orchestrationReplay';
+import { startDurableThread } from './durable/durableThread';
+import { loadApp } from './loadApp';
 import { startTimerScheduler } from './timerScheduler';
 import { loadOrCreateLocalSecrets } from './localSecrets';
 
@@ -62,34 +59,29 @@ export async function startLocalHost(options: LocalHostOptions): Promise<Running
     // Invitation emails without SMTP_URL become .eml files beside the local data (.local/outbox).
     env.EMAIL_OUTBOX_DIR ??= path.join(options.dataDir, 'outbox');
 
-    installFunctionsCore();
     // Loaded only now: the app reads its configuration, and registers its functions, on load. Through
     // the entry point the Functions host loads (package.json "main"), which loads the app on first use.
-    /* eslint-disable @typescript-eslint/no-require-imports */
-    require('../../functions/hostEntry');
-    const { services } = require('../../shared/compositionRoot') as typeof CompositionRoot;
+    const app = await loadApp();
+    stops.push(() => app.terminate());
+    /* eslint-disable-next-line @typescript-eslint/no-require-imports */
     const { seedDemoData } = require('./demoData') as typeof DemoData;
-    /* eslint-enable @typescript-eslint/no-require-imports */
-    // As the worker once the host has read the function metadata: registration is closed from here on.
-    localWorker.lockRegistrations();
-    await localWorker.runAppStartHooks();
-    stops.push(() => localWorker.runAppTerminateHooks());
-
-    const svc = await services();
-    const seeded = options.seed === false ? undefined : await seedDemoData(svc);
-    const durable = await startLocalDurableRuntime({
-      registrations: functionRegistry.all(),
-      tables: svc.tables,
-      taskHub: `${svc.config.tablePrefix}${process.env.TASK_HUB_NAME ?? 'LocalHub'}`,
-      timerLimits: timerLimitsFrom(process.env),
+    const seeded = options.seed === false ? undefined : await seedDemoData(app.services);
+    // Orchestrations and activities run on a thread of their own, as durable functions run on
+    // instances of their own in Azure (durableThread.ts).
+    const durable = await startDurableThread({
       log,
+      onUnexpectedExit: (reason) => {
+        log(`${reason}: stopping the host (start it again: batches resume from storage).`);
+        void stop().finally(() => process.exit(1));
+      },
     });
     stops.push(() => durable.stop());
+    const registrations = app.registrations;
     const providers = new Map<string, ExtraInputProvider>([['durableClient', durable.clientInputProvider]]);
 
     // The HTTP server goes first when stopping, so no new work arrives while the runtime winds down.
     const http: RunningHttpHost = await startHttpHost({
-      registrations: functionRegistry.all(),
+      registrations,
       port: options.port,
       host: '127.0.0.1',
       extraInputProviders: providers,
@@ -98,7 +90,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<Running
     stops.push(() => http.close());
     // Timer triggers (the invitation email sweeper); stopped first, before the HTTP server.
     const timers = startTimerScheduler({
-      registrations: functionRegistry.all(),
+      registrations,
       extraInputProviders: providers,
       log,
     });

@@ -47,6 +47,8 @@ export interface LocalDurableRuntimeOptions {
 
 export interface LocalDurableRuntime {
   readonly rpcBaseUrl: string;
+  /** The `durableClient` binding's value (plain data: a thread of its own can hand it over). */
+  readonly binding: DurableClientBindingData;
   readonly clientInputProvider: ExtraInputProvider;
   /** Resolves when nothing is runnable right now (no ready work items); for tests. */
   idle(): Promise<void>;
@@ -66,6 +68,7 @@ export async function startLocalDurableRuntime(
   await runtime.start();
   return {
     rpcBaseUrl: runtime.bindingData().rpcBaseUrl,
+    binding: runtime.bindingData(),
     clientInputProvider: () => runtime.bindingData(),
     idle: () => runtime.idle(),
     stop: () => runtime.stop(),

@@ -1,0 +1,44 @@
+import { parentPort, type MessagePort } from 'node:worker_threads';
+import { loadApp } from '../loadApp';
+import type { FromDurableThread, ToDurableThread } from './durableThreadMessages';
+import { startLocalDurableRuntime } from './localDurableRuntime';
+import { timerLimitsFrom } from './orchestrationReplay';
+
+/**
+ * The local host's durable thread (started by durableThread.ts): the app's own copy, and the local
+ * durable runtime running its orchestrations and activities on this thread's event loop, so that
+ * registering devices never holds up the HTTP thread's requests. The HTTP thread's durable client
+ * reaches the runtime through its HTTP API, as the Durable extension's client does in Azure.
+ */
+if (!parentPort)
+  throw new Error('durableThreadMain runs as a worker thread of the local host (durableThread.ts).');
+const port: MessagePort = parentPort;
+const send = (message: FromDurableThread) => port.postMessage(message);
+const log = (line: string) => send({ kind: 'log', line });
+
+async function main(): Promise<void> {
+  const app = await loadApp();
+  const durable = await startLocalDurableRuntime({
+    registrations: app.registrations,
+    tables: app.services.tables,
+    taskHub: `${app.services.config.tablePrefix}${process.env.TASK_HUB_NAME ?? 'LocalHub'}`,
+    timerLimits: timerLimitsFrom(process.env),
+    log,
+  });
+  port.on('message', (message: ToDurableThread) => {
+    if (message.kind !== 'stop') return;
+    void durable
+      .stop()
+      .then(() => app.terminate())
+      .catch((error: unknown) => log(`durable thread: while stopping: ${String(error)}`))
+      .finally(() => send({ kind: 'stopped' }));
+  });
+  send({ kind: 'ready', binding: durable.binding });
+}
+
+// A failure is thrown out of this thread (outside the promise): the Worker's 'error' event reports it.
+main().catch((error: unknown) =>
+  setImmediate(() => {
+    throw error;
+  }),
+);
