@@ -7,6 +7,7 @@ import { BrowserSessions } from './adapters/identity/browserSession';
 import { DevIssuer } from './adapters/identity/devIssuer';
 import { EntraSignIn } from './adapters/identity/entraSignIn';
 import { EntraTokenVerifier } from './adapters/identity/entraTokenVerifier';
+import { VerifiedTokenCache } from './adapters/identity/verifiedTokenCache';
 import { appTelemetry } from './adapters/telemetry/appTelemetry';
 import { AuditTableLog } from './adapters/tables/auditTableLog';
 import { DevDirectoryTable } from './adapters/tables/devDirectoryTable';
@@ -83,21 +84,22 @@ export async function buildServices(cfg: AppConfig): Promise<Services> {
           audience: cfg.tokenAudience,
         })
       : undefined;
-  const verifier: TokenVerifier =
+  const issuerVerifier: TokenVerifier =
     devIssuer ??
     new EntraTokenVerifier({
       authorityHost: cfg.entra.authorityHost,
       audiences: [cfg.tokenAudience, ...(cfg.entra.clientId ? [cfg.entra.clientId] : [])],
       clientId: cfg.entra.clientId,
     });
+  const verifier = new VerifiedTokenCache(issuerVerifier);
   const entraSignIn =
-    verifier instanceof EntraTokenVerifier && cfg.entra.clientId
+    issuerVerifier instanceof EntraTokenVerifier && cfg.entra.clientId
       ? new EntraSignIn({
           authorityHost: cfg.entra.authorityHost,
           clientId: cfg.entra.clientId,
           redirectUri: `${cfg.publicBaseUrl}/api/auth/callback`,
           sessionSecret: cfg.sessionSecret,
-          idTokens: verifier,
+          idTokens: issuerVerifier,
         })
       : undefined;
   const telemetry = appTelemetry(cfg);
