@@ -42,7 +42,7 @@ export async function measureMixedLoad(
   }));
   const statusPath = (i: number) => `/api/v1/customers/${tenants[i]}/deviceBatches/${bodies[i]!.batchId}`;
 
-  const reads: { ms: number; ok: boolean; kind: 'status' | 'customers' }[] = [];
+  const reads: { ms: number; ok: boolean; kind: 'status' | 'customers'; failure?: string }[] = [];
   const lastSeen = new Map<number, Json>();
   let stop = false;
   let nextBatch = 0;
@@ -63,10 +63,10 @@ export async function measureMixedLoad(
         const body = (await res.json()) as Json;
         // A status read of a batch not yet accepted is a 404 until its POST answers; not a failure.
         const ok = res.status === 200 || (kind === 'status' && res.status === 404 && !lastSeen.has(batch));
-        reads.push({ ms: now() - start, ok, kind });
+        reads.push({ ms: now() - start, ok, kind, ...(ok ? {} : { failure: `${res.status} ${body.code}` }) });
         if (kind === 'status' && res.status === 200) lastSeen.set(batch, body);
-      } catch {
-        reads.push({ ms: now() - start, ok: false, kind });
+      } catch (error) {
+        reads.push({ ms: now() - start, ok: false, kind, failure: (error as Error).name });
       }
     }
   };
@@ -108,6 +108,7 @@ export async function measureMixedLoad(
     devicesPerSecond: total / seconds,
     reads: reads.length,
     failedReads: reads.filter((r) => !r.ok).length,
+    failures: countBy(reads.flatMap((r) => (r.failure ? [r.failure] : []))),
     readsOver2s: reads.filter((r) => r.ms > SLOW_READ_MS).length,
     readP50Ms: percentile(latencies, 50),
     readP99Ms: percentile(latencies, 99),
@@ -151,6 +152,12 @@ export const mixedLoadScenario: BenchScenario = {
     ];
   },
 };
+
+function countBy(values: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
+  return counts;
+}
 
 function signalHost(host: LocalHostProcess): void {
   if (host.pid === undefined) throw new Error('the local host has no pid to signal');

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import https from 'node:https';
 import type { TokenCredential } from '@azure/core-auth';
 import type { TableServiceClientOptions } from '@azure/data-tables';
 import { RestError, TableClient, TableServiceClient } from '@azure/data-tables';
@@ -56,6 +58,12 @@ export interface StorageBudget {
   readonly maxRetryDelayMs: number;
   /** The whole call, tries and waits included; past it the call fails with StorageUnavailableError. */
   readonly callTimeoutMs: number;
+  /**
+   * Connections to storage this process's callers of this kind use at once, for all their tables;
+   * further calls wait their turn in this process (the try's timeout runs while they wait). Unbounded
+   * when not given.
+   */
+  readonly maxSockets?: number;
 }
 
 /**
@@ -72,7 +80,12 @@ export interface StorageBudget {
  * - background: an activity's call outlives a stall of up to 30 s per try (Azure's own server-side limit
  *   for a table operation is 30 s, so a try without an answer by then has lost its connection), retries
  *   five times with waits of 1 to 16 s (about 2.5 minutes in all), and only then fails the activity, which
- *   the orchestration's retry policy runs again: a batch finishes whole after an outage.
+ *   the orchestration's retry policy runs again: a batch finishes whole after an outage. At most 16
+ *   connections at once: the SDK gives every table client a pool of its own without a bound, so eight
+ *   chunks' claim rounds (up to 64 transactions each) had hundreds of writes in flight, and a partner's
+ *   status read queued behind all of them in the emulator (#15). Sixteen keep the emulator busy, and in
+ *   Azure (tens of milliseconds a transaction, about 60 entities each) carry more than an account's
+ *   20,000 entities/s; they also bound the outbound connections (SNAT ports) an instance holds.
  */
 export const STORAGE_BUDGETS: Readonly<Record<StorageCaller, StorageBudget>> = {
   request: {
@@ -88,6 +101,7 @@ export const STORAGE_BUDGETS: Readonly<Record<StorageCaller, StorageBudget>> = {
     retryDelayMs: 1_000,
     maxRetryDelayMs: 16_000,
     callTimeoutMs: 240_000,
+    maxSockets: 16,
   },
 };
 
@@ -99,6 +113,8 @@ type PipelineRequest = Parameters<PipelinePolicy['sendRequest']>[0];
 
 export class TableClientFactory {
   readonly #clients = new Map<string, TableClient>();
+  /** One connection pool per caller kind and scheme, shared by all of this factory's clients. */
+  readonly #agents = new Map<string, http.Agent>();
   readonly #created = new Map<string, Promise<void>>();
 
   constructor(
@@ -182,10 +198,39 @@ export class TableClientFactory {
       additionalPolicies: [
         { policy: callDeadlinePolicy(budget.callTimeoutMs), position: 'perCall' },
         { policy: tryTimeoutPolicy(budget.tryTimeoutMs), position: 'perRetry' },
+        ...(budget.maxSockets === undefined
+          ? []
+          : [
+              {
+                policy: sharedAgentPolicy((url) => this.#agent(caller, url, budget.maxSockets!)),
+                position: 'perCall' as const,
+              },
+            ]),
       ],
     };
   }
+
+  #agent(caller: StorageCaller, url: string, maxSockets: number): http.Agent {
+    const secure = url.startsWith('https:');
+    const key = `${caller}:${secure ? 'https' : 'http'}`;
+    let agent = this.#agents.get(key);
+    if (!agent) {
+      const options = { keepAlive: true, maxSockets };
+      agent = secure ? new https.Agent(options) : new http.Agent(options);
+      this.#agents.set(key, agent);
+    }
+    return agent;
+  }
 }
+
+/** Sends every request through the given connection pool instead of the client's own. */
+const sharedAgentPolicy = (agentFor: (url: string) => http.Agent): PipelinePolicy => ({
+  name: 'storageSharedAgent',
+  sendRequest(request, next) {
+    request.agent ??= agentFor(request.url);
+    return next(request);
+  },
+});
 
 /**
  * The whole call, retries and their waits included (a Retry-After is otherwise honoured however long):

@@ -11,17 +11,22 @@ import { azuriteConnectionString } from '../../../infra/local/azurite';
 
 /**
  * A stand-in for Table storage on loopback: each request is answered by the next behaviour in line
- * (the last one repeats): `hang` accepts and never answers, a number answers with that status.
+ * (the last one repeats): `hang` accepts and never answers, `slow` answers 200 after 30 ms, a number
+ * answers with that status at once.
  */
-type Behaviour = 'hang' | number;
+type Behaviour = 'hang' | 'slow' | number;
 interface FakeStorage {
   readonly connectionString: string;
   readonly requests: () => number;
+  /** The most requests it was answering at one time. */
+  readonly maxInFlight: () => number;
   close(): Promise<void>;
 }
 
 async function fakeStorage(behaviours: readonly Behaviour[]): Promise<FakeStorage> {
   let count = 0;
+  let inFlight = 0;
+  let maxInFlight = 0;
   const hanging = new Set<http.ServerResponse>();
   const server = http.createServer((request, response) => {
     const behaviour = behaviours[Math.min(count, behaviours.length - 1)]!;
@@ -31,18 +36,25 @@ async function fakeStorage(behaviours: readonly Behaviour[]): Promise<FakeStorag
       hanging.add(response);
       return;
     }
-    response.writeHead(behaviour, { 'content-type': 'application/json;odata=nometadata' });
+    maxInFlight = Math.max(maxInFlight, ++inFlight);
+    response.on('finish', () => inFlight--);
+    const status = behaviour === 'slow' ? 200 : behaviour;
+    setTimeout(() => answer(response, status), behaviour === 'slow' ? 30 : 0);
+  });
+  const answer = (response: http.ServerResponse, status: number) => {
+    response.writeHead(status, { 'content-type': 'application/json;odata=nometadata' });
     response.end(
-      behaviour === 200
+      status === 200
         ? JSON.stringify({ PartitionKey: 'p', RowKey: 'r', value: 'stored' })
         : JSON.stringify({ 'odata.error': { code: 'ServerBusy', message: { value: 'busy' } } }),
     );
-  });
+  };
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     connectionString: azuriteConnectionString(port),
     requests: () => count,
+    maxInFlight: () => maxInFlight,
     close: () =>
       new Promise<void>((resolve) => {
         for (const response of hanging) response.destroy();
@@ -61,6 +73,7 @@ const SHORT: Record<StorageCaller, StorageBudget> = {
     retryDelayMs: 10,
     maxRetryDelayMs: 20,
     callTimeoutMs: 10_000,
+    maxSockets: 4,
   },
 };
 
@@ -93,6 +106,32 @@ describe('storage budgets', () => {
 
     expect(entity.value).toBe('stored');
     expect(storage.requests()).toBe(3);
+  });
+
+  it('when background work reads many tables at once, then storage sees at most its connection bound in flight, and every read is answered', async () => {
+    storage = await fakeStorage(['slow']);
+    const tables = factoryFor(storage);
+
+    // 20 reads of 30 ms through 4 connections take about 150 ms, within the 300 ms try (which also
+    // runs while a call waits for a connection): none is retried.
+    const reads = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => tables.client(`Things${i % 5}`, 'background').getEntity('p', 'r')),
+    );
+
+    expect(reads).toHaveLength(20);
+    expect(storage.requests()).toBe(20);
+    expect(storage.maxInFlight()).toBe(4);
+  });
+
+  it('when requests read many tables at once, then they are not held to the background bound (it is per caller kind)', async () => {
+    storage = await fakeStorage(['slow']);
+    const tables = factoryFor(storage);
+
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => tables.client(`Things${i % 5}`, 'request').getEntity('p', 'r')),
+    );
+
+    expect(storage.maxInFlight()).toBeGreaterThan(4);
   });
 
   it('when storage answers 503 ServerBusy and then 200, then a request-kind read retries within its budget', async () => {
