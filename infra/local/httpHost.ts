@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { HttpRequest, HttpResponse, InvocationContext } from '@azure/functions';
 import type { BindingMetadata, Registration } from './functionsCore/registry';
+import { hostSettings } from './hostJson';
 import { RouteTable } from './routeTable';
 
 /**
@@ -35,7 +34,7 @@ const DEFAULT_MAX_BODY = 100 * 1024 * 1024;
 
 export async function startHttpHost(options: HttpHostOptions): Promise<RunningHttpHost> {
   const routes = new RouteTable(options.registrations);
-  const trimmed = (options.routePrefix ?? hostRoutePrefix()).replace(/^\/|\/$/g, '');
+  const trimmed = (options.routePrefix ?? hostSettings().routePrefix).replace(/^\/|\/$/g, '');
   const prefix = trimmed ? `/${trimmed}` : '';
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const providers = options.extraInputProviders ?? new Map<string, ExtraInputProvider>();
@@ -112,22 +111,6 @@ export async function startHttpHost(options: HttpHostOptions): Promise<RunningHt
         server.close(() => resolve());
       }),
   };
-}
-
-/** The route prefix the Functions host would use: host.json's, "api" when it names none. */
-export function hostRoutePrefix(): string {
-  const host = JSON.parse(readFileSync(path.join(projectRoot(), 'host.json'), 'utf8')) as {
-    extensions?: { http?: { routePrefix?: string } };
-  };
-  return host.extensions?.http?.routePrefix ?? 'api';
-}
-
-/** Sources run from the project root, compiled code from dist/: the folder above that holds host.json. */
-function projectRoot(): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, 'host.json'))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`host.json not found above ${__dirname}`);
-  }
 }
 
 export function createInvocationContext(
