@@ -5,7 +5,6 @@ import type { StagedDevice } from '../../domain/batches/stagedDevice';
 import { refusedEntry } from '../../domain/batches/stagedDevice';
 import { conflict } from '../../domain/domainError';
 import type { DeviceBatchBody } from '../../domain/devices';
-import { validateSubmission } from '../../domain/devices';
 import type { PartnerPrincipal } from '../../domain/identity/principal';
 import { assertMayUseDeviceApi } from '../../domain/partners/partnerRules';
 import { actorOf, recordAudit } from '../audit/recordAudit';
@@ -14,6 +13,7 @@ import { VersionConflict } from '../ports/versioned';
 import type { BatchDependencies } from './batchDependencies';
 import { CHUNK_SIZE } from './batchDependencies';
 import { addIsoDuration } from './isoDuration';
+import { validateSubmissionInSlices } from './validateSubmissionInSlices';
 
 export type SubmissionChannel = 'api' | 'portal';
 
@@ -50,7 +50,7 @@ export async function submitDeviceBatch(
   const existing = await deps.batches.get(ref);
   if (existing) return { batch: await resume(deps, existing.value, submission, submitted), created: false };
 
-  const results = validateSubmission(body.devices);
+  const results = await validateSubmissionInSlices(body.devices);
   const chunks: StagedDevice[][] = [];
   let prefailed = 0;
   body.devices.forEach((entry, index) => {

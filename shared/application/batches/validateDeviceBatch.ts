@@ -1,10 +1,5 @@
 import type { DeviceError, DeviceWording, HardwareHashDevice } from '../../domain/devices';
-import {
-  deviceError,
-  hardwareHashDeviceOf,
-  readHardwareHashDevice,
-  validateSubmission,
-} from '../../domain/devices';
+import { deviceError, hardwareHashDeviceOf, readHardwareHashDevice } from '../../domain/devices';
 import type { PartnerPrincipal } from '../../domain/identity/principal';
 import { assertMayUseDeviceApi } from '../../domain/partners/partnerRules';
 import { partnerOf } from '../partnerOf';
@@ -12,6 +7,7 @@ import type { BatchDependencies } from './batchDependencies';
 import type { SubmissionChannel } from './submitDeviceBatch';
 import type { ConsentStatus } from './consentStatus';
 import { consentStatus } from './consentStatus';
+import { validateSubmissionInSlices } from './validateSubmissionInSlices';
 
 export interface DeviceCheck {
   readonly index: number;
@@ -43,7 +39,7 @@ export async function validateDeviceBatch(
 ): Promise<{ consent: ConsentStatus; ownershipChecked: boolean; devices: DeviceCheck[] }> {
   const partner = await partnerOf(deps, principal);
   if (channel === 'api') assertMayUseDeviceApi(partner);
-  const results = validateSubmission(devices, wording);
+  const results = await validateSubmissionInSlices(devices, wording);
   const consent = await consentStatus(deps, partner.id, tenantId);
   const ownershipChecked = consent === 'active';
   const keys = ownershipChecked ? results.flatMap((r) => (r.status === 'valid' ? r.device.keys : [])) : [];

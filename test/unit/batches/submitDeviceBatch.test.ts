@@ -280,22 +280,25 @@ describe('submitDeviceBatch', () => {
   });
 });
 
-/** Holds each arriving call until `count` have arrived, then lets them go in the order `release` says. */
+/**
+ * Holds each arriving call until `count` have arrived, then lets them go in the order `release` says.
+ * A call arrives as the caller names it (by default its place in the arrival order): submissions
+ * validate in slices, so a smaller body may reach the gate before a larger one sent first.
+ */
 function gate(count: number) {
-  const waiting: (() => void)[] = [];
+  const waiting = new Map<number, () => void>();
   let opened: (() => void) | undefined;
   const allHere = new Promise<void>((resolve) => (opened = resolve));
   return {
-    arrive(): Promise<number> {
-      const position = waiting.length;
-      const turn = new Promise<number>((resolve) => waiting.push(() => resolve(position)));
-      if (waiting.length === count) opened!();
+    arrive(name = waiting.size): Promise<number> {
+      const turn = new Promise<number>((resolve) => waiting.set(name, () => resolve(name)));
+      if (waiting.size === count) opened!();
       return turn;
     },
     async release(order: readonly number[]) {
       await allHere;
       for (const i of order) {
-        waiting[i]!();
+        waiting.get(i)!();
         // Let the released call run to its next wait before the next one goes.
         for (let tick = 0; tick < 20; tick++) await Promise.resolve();
       }
@@ -324,7 +327,7 @@ describe('submitDeviceBatch: one batchId, two bodies at once', () => {
       const staged = gate(2);
       const create = world.batches.create.bind(world.batches);
       world.batches.create = async (batch) => {
-        await staged.arrive();
+        await staged.arrive(bodies.findIndex((b) => b.devices.length === batch.total));
         return create(batch);
       };
       const answers = bodies.map((b) =>
