@@ -1,8 +1,8 @@
 import { TableClientFactory } from '../../shared/adapters/tables/tableClientFactory';
-import type { ApiClient } from '../support/apiClient';
 import type { BenchContext, BenchHost, BenchScenario, Json } from './benchContext';
 import { generateDevices } from './deviceGenerators';
-import { cpuSeconds, now, poll, rssMiB } from './measure';
+import { registerBatch, warmUp } from './registerBatch';
+import { cpuSeconds, now, rssMiB } from './measure';
 
 /** How the store grows: `steps` batches of `stepDevices`, then one of `measuredDevices` into the full store. */
 interface GrowthPlan {
@@ -15,15 +15,9 @@ interface GrowthPlan {
 const FULL: GrowthPlan = { steps: 5, stepDevices: 100_000, measuredDevices: 20_000 };
 /** Under a minute on the CI machine; 8,000 devices are two chunks, so chunks run side by side. */
 const SHORT: GrowthPlan = { steps: 3, stepDevices: 16_000, measuredDevices: 8_000 };
-/**
- * A host's first batch pays for loading the app and compiling its hot paths (a 4,000-device batch ran
- * at half the rate of the next one); each host registers this many devices before it is measured.
- */
-const WARM_UP_DEVICES = 100;
 /** Product keys of run N are N × 1,000,000 + i: these stay clear of the registrations' and the mixed load's. */
 const RUN_ID = 600;
 const ADJACENT_BASELINE_ENTITIES = 10_000;
-const FINAL = new Set(['finished', 'finished_with_errors', 'canceled', 'expired']);
 
 /**
  * Registration as the store grows: product-key batches into new consented tenants on one host, whose
@@ -48,7 +42,7 @@ export const growthScenario: BenchScenario = {
     context.progress(`growth: ${plan.measuredDevices} devices into an empty store`);
     const emptyHost = await context.startHost();
     try {
-      await warmUp(emptyHost);
+      await warmUp(emptyHost, RUN_ID - 1);
       steps.push(await measureStep(context, emptyHost, 'empty', batch(0, plan.measuredDevices)));
     } finally {
       await emptyHost.host.stop();
@@ -57,7 +51,7 @@ export const growthScenario: BenchScenario = {
 
     const bench = await context.startHost();
     try {
-      await warmUp(bench);
+      await warmUp(bench, RUN_ID - 2);
       for (let step = 1; step <= plan.steps; step++) {
         context.progress(`growth: step ${step} of ${plan.steps}, ${plan.stepDevices} devices`);
         steps.push(await measureStep(context, bench, 'growth', batch(step, plan.stepDevices)));
@@ -96,16 +90,6 @@ export const growthScenario: BenchScenario = {
 
 const pct = (x: unknown) =>
   typeof x === 'number' && Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : 'n/a';
-
-async function warmUp({ api, partner, consentedTenant }: BenchHost): Promise<void> {
-  await registerBatch(
-    api,
-    partner,
-    (await consentedTenant()).tenantId,
-    'growth-warm-up',
-    generateDevices(WARM_UP_DEVICES, 'pkid', RUN_ID - 1),
-  );
-}
 
 /** One batch into a new consented tenant, POST to `finished`, with what the store held before it. */
 async function measureStep(
@@ -160,36 +144,6 @@ async function measureStep(
 }
 
 /** Submits a batch and polls its status, as a partner's script does, until it is final; it must finish whole. */
-async function registerBatch(
-  api: ApiClient,
-  partner: string,
-  tenantId: string,
-  batchId: string,
-  devices: Record<string, string>[],
-): Promise<{ submitSeconds: number }> {
-  const start = now();
-  const res = await api.request<Json>('POST', `/api/v1/customers/${tenantId}/deviceBatches`, {
-    token: partner,
-    json: { batchId, devices },
-  });
-  if (res.status !== 202) throw new Error(`growth submit: ${res.status} ${res.text.slice(0, 300)}`);
-  const submitSeconds = (now() - start) / 1000;
-  const done = await poll(
-    async () =>
-      (
-        await api.request<Json>('GET', `/api/v1/customers/${tenantId}/deviceBatches/${batchId}`, {
-          token: partner,
-        })
-      ).body,
-    (b) => FINAL.has(b.status as string),
-    60 * 60_000,
-    100,
-  );
-  if (done.status !== 'finished' || done.registered !== devices.length)
-    throw new Error(`growth batch ended ${JSON.stringify(done)}`);
-  return { submitSeconds };
-}
-
 function difference(from: number | undefined, to: number | undefined): number | undefined {
   return from === undefined || to === undefined ? undefined : to - from;
 }

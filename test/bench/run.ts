@@ -14,6 +14,7 @@ import type { BenchContext, BenchHost, BenchScenario } from './benchContext';
 import { costScenario } from './costScenario';
 import { growthScenario } from './growthScenario';
 import { mixedLoadScenario } from './mixedLoad';
+import { registerBatch, warmUp } from './registerBatch';
 import { measureStorageBaseline } from './storageBaseline';
 
 /**
@@ -152,37 +153,17 @@ async function main(): Promise<void> {
       // Generated before the host's last request: building thousands of real hardware hashes takes longer
       // than the host keeps an idle connection open, and the POST would then write into a closed socket.
       const devices = generateDevices(size.devices, size.mix, runId++);
-      const { host, api, partner } = await startHost();
+      const bench = await startHost();
+      const { host, api, partner } = bench;
       try {
+        await warmUp(bench, 900 + runId);
         const tenant = await consentedTenant(api, partner);
         const batchId = `bench-${size.mix}-${size.devices}`;
         progress(`registering ${size.devices} ${size.mix}`);
         const start = now();
         const cpuStart = storageCpu();
-        const res = await api.request<Json>('POST', `/api/v1/customers/${tenant.tenantId}/deviceBatches`, {
-          token: partner,
-          json: { batchId, devices },
-        });
-        if (res.status !== 202) throw new Error(`submit: ${res.status} ${res.text.slice(0, 300)}`);
-        const submitSeconds = (now() - start) / 1000;
-        const done = await poll(
-          async () =>
-            (
-              await api.request<Json>(
-                'GET',
-                `/api/v1/customers/${tenant.tenantId}/deviceBatches/${batchId}`,
-                {
-                  token: partner,
-                },
-              )
-            ).body,
-          (b) => ['finished', 'finished_with_errors', 'canceled', 'expired'].includes(b.status as string),
-          60 * 60_000,
-          100,
-        );
+        const { submitSeconds } = await registerBatch(api, partner, tenant.tenantId, batchId, devices);
         const seconds = (now() - start) / 1000;
-        if (done.status !== 'finished' || done.registered !== size.devices)
-          throw new Error(`batch ended ${JSON.stringify(done)}`);
         const perSecond = size.devices / seconds;
         const perCpu = perCpuSecond(size.devices, cpuStart, storageCpu());
         registration.push({
