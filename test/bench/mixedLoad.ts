@@ -4,6 +4,7 @@ import type { BenchHost, BenchScenario, Json } from './benchContext';
 import type { DeviceMix } from './deviceGenerators';
 import { generateDevices } from './deviceGenerators';
 import { now, percentile } from './measure';
+import { registerBatch } from './registerBatch';
 
 export interface MixedLoadOptions {
   /** Customers, each with one batch, all submitted at once. */
@@ -54,14 +55,11 @@ export async function measureMixedLoad(
     batchId: `mixed-${options.runId}-${i}`,
     devices: generateDevices(options.devicesPerCustomer, options.mix, options.runId * 100 + i),
   }));
-  // One small batch per customer first: the readers alone poll these, so both phases read real
-  // batches, and the host has registered once before it is measured (a fresh host's first batch is slow).
+  // One small batch per customer first, each to `finished`: the readers alone poll these, so both
+  // phases read real batches, and the host has registered before it is measured.
   for (const [i, tenantId] of tenants.entries()) {
-    const res = await api.request('POST', `/api/v1/customers/${tenantId}/deviceBatches`, {
-      token: partner,
-      json: { batchId: `warm-${i}`, devices: generateDevices(10, options.mix, options.runId * 100 + 50 + i) },
-    });
-    if (res.status !== 202) throw new Error(`mixed load warm-up: ${res.status} ${res.text.slice(0, 300)}`);
+    const warm = generateDevices(10, options.mix, options.runId * 100 + 50 + i);
+    await registerBatch(api, partner, tenantId, `warm-${i}`, warm);
   }
   let phase: Phase = 'alone';
   const statusPath = (i: number) =>
