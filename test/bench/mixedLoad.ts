@@ -1,4 +1,5 @@
 import { EVENT_LOOP_LINE } from '../../infra/local/eventLoopProbe';
+import { TableClientFactory } from '../../shared/adapters/tables/tableClientFactory';
 import type { LocalHostProcess } from '../support/localHostProcess';
 import type { BenchHost, BenchScenario, Json } from './benchContext';
 import type { DeviceMix } from './deviceGenerators';
@@ -19,7 +20,15 @@ export interface MixedLoadOptions {
   readonly mix: DeviceMix;
   /** Distinguishes this scenario's devices from every other run's in the same store. */
   readonly runId: number;
+  /**
+   * The bench's storage: a few probes read a missing entity straight from it (no host in between) at the
+   * readers' pace, so each phase also says what the storage alone takes to answer a point read.
+   */
+  readonly storageConnectionString: string;
 }
+
+/** Probes reading storage directly, beside the readers. */
+const STORAGE_PROBES = 8;
 
 /** A read slower than this is given up as failed (a browser or script would have given up sooner). */
 const READ_TIMEOUT_MS = 10_000;
@@ -28,6 +37,10 @@ const SLOW_READ_MS = 2_000;
 const FINAL = new Set(['finished', 'finished_with_errors', 'canceled', 'expired']);
 
 type Phase = 'alone' | 'registering';
+interface ProbeRead {
+  readonly phase: Phase;
+  readonly ms: number;
+}
 interface Read {
   readonly phase: Phase;
   readonly at: number;
@@ -122,8 +135,26 @@ export async function measureMixedLoad(
     }
   };
 
+  const probeTable = await new TableClientFactory({
+    connectionString: options.storageConnectionString,
+    allowInsecureHttp: true,
+  }).table(`probe${options.runId}`, 'request');
+  const probeReads: ProbeRead[] = [];
+  const probe = async (id: number) => {
+    while (!stop) {
+      await new Promise((r) => setTimeout(r, (0.5 + Math.random()) * Math.max(options.pollIntervalMs, 100)));
+      const probePhase = phase;
+      const start = now();
+      await probeTable.getEntity('probe', `missing-${id}`).catch(() => undefined);
+      probeReads.push({ phase: probePhase, ms: now() - start });
+    }
+  };
+
   signalHost(host); // opens the event-loop window of the readers alone
-  const readers = Array.from({ length: options.readers }, (_, id) => reader(id));
+  const readers = [
+    ...Array.from({ length: options.readers }, (_, id) => reader(id)),
+    ...Array.from({ length: STORAGE_PROBES }, (_, id) => probe(id)),
+  ];
   const aloneStart = now();
   await new Promise((r) => setTimeout(r, options.readersAloneMs));
   const aloneSeconds = (now() - aloneStart) / 1000;
@@ -166,6 +197,7 @@ export async function measureMixedLoad(
     submitSeconds,
     devicesPerSecond: total / seconds,
     readersAlone: {
+      storagePointRead: probeFigures(probeReads, 'alone'),
       ...readFigures(
         reads.filter((r) => r.phase === 'alone'),
         aloneStart,
@@ -174,6 +206,7 @@ export async function measureMixedLoad(
       eventLoop: eventLoopAlone,
     },
     registering: {
+      storagePointRead: probeFigures(probeReads, 'registering'),
       ...readFigures(
         reads.filter((r) => r.phase === 'registering'),
         start,
@@ -220,7 +253,12 @@ function readFigures(reads: readonly Read[], from: number, seconds: number): Jso
 export const mixedLoadScenario: BenchScenario = {
   name: 'mixedLoad',
   async run(context) {
-    const common = { customers: 8, mix: 'pkid', readersAloneMs: context.short ? 2_000 : 5_000 } as const;
+    const common = {
+      customers: 8,
+      mix: 'pkid',
+      readersAloneMs: context.short ? 2_000 : 5_000,
+      storageConnectionString: context.connectionString,
+    } as const;
     const variants: MixedLoadOptions[] = context.short
       ? [{ ...common, devicesPerCustomer: 1_000, readers: 16, pollIntervalMs: 250, runId: 500 }]
       : [
@@ -251,7 +289,7 @@ export const mixedLoadScenario: BenchScenario = {
   rows(r) {
     const ms = (n: unknown) => (typeof n === 'number' ? `${Math.round(n)} ms` : 'n/a');
     const reads = (x: Json) =>
-      `${x.reads} reads (${Math.round(x.readsPerSecond)}/s), p50 ${ms(x.readP50Ms)}, p99 ${ms(x.readP99Ms)}, max ${ms(x.readMaxMs)}, ${x.failedReads} failed, ${x.readsOver2s} over 2 s; HTTP event-loop delay p99 ${ms(x.eventLoop?.p99Ms)}, max ${ms(x.eventLoop?.maxMs)}`;
+      `${x.reads} reads (${Math.round(x.readsPerSecond)}/s), p50 ${ms(x.readP50Ms)}, p99 ${ms(x.readP99Ms)}, max ${ms(x.readMaxMs)}, ${x.failedReads} failed, ${x.readsOver2s} over 2 s; HTTP event-loop delay p99 ${ms(x.eventLoop?.p99Ms)}, max ${ms(x.eventLoop?.maxMs)}; a point read straight to storage meanwhile p50 ${ms(x.storagePointRead?.p50Ms)}, p99 ${ms(x.storagePointRead?.p99Ms)}, max ${ms(x.storagePointRead?.maxMs)}`;
     return (r.variants as Json[]).flatMap((v) => {
       const who = `${v.readers} readers ${v.pollIntervalMs ? `polling (${v.pollIntervalMs} ms between reads)` : 'back to back'}`;
       return [
@@ -261,6 +299,11 @@ export const mixedLoadScenario: BenchScenario = {
     });
   },
 };
+
+function probeFigures(reads: readonly ProbeRead[], phase: Phase): Json {
+  const ms = reads.filter((r) => r.phase === phase).map((r) => r.ms);
+  return { reads: ms.length, p50Ms: percentile(ms, 50), p99Ms: percentile(ms, 99), maxMs: Math.max(...ms) };
+}
 
 function slowestBySecond(reads: readonly Read[], from: number): number[] {
   const slowest: number[] = [];
